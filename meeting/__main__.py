@@ -1,0 +1,93 @@
+"""`python -m meeting serve|demo`: the production entry point.
+
+The green-thread library is patched here and nowhere else, before anything else is imported,
+so another async mode (threading, gevent) stays a setting: SOCKETIO_ASYNC_MODE.
+"""
+import os
+
+ASYNC_MODE = os.environ.setdefault("SOCKETIO_ASYNC_MODE", "eventlet")
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import secrets  # noqa: E402
+import sys  # noqa: E402
+
+# eventlet.wsgi stalls the 1,025th connection by default; a hall plus branch venues needs more.
+MAX_CONNECTIONS = int(os.environ.get("MINKAO_MAX_CONNECTIONS", "20000"))
+
+
+def _raise_fd_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = min(hard, MAX_CONNECTIONS + 1024) if hard != resource.RLIM_INFINITY else MAX_CONNECTIONS + 1024
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
+def serve(app, host: str, port: int) -> None:
+    """Serve HTTP and Socket.IO until interrupted."""
+    from meeting.extensions import socketio
+
+    _raise_fd_limit()
+    print(f"Minkao listening on http://{host}:{port}/  (async mode: {ASYNC_MODE})", flush=True)
+    kwargs = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
+    if ASYNC_MODE == "threading":
+        kwargs["allow_unsafe_werkzeug"] = True
+    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **kwargs)
+
+
+def prepare_demo(app, scale: float, seed: int) -> dict[str, str]:
+    """Migrate, load the generated roster if the database has none, and set demo accounts."""
+    from meeting.commands.db import ensure_user
+    from meeting.migrate import upgrade
+
+    upgrade(app.config["DATABASE_URL"])
+    credentials: dict[str, str] = {}
+    with app.app_context():
+        from meeting.services.demo import prepare_demo_data
+
+        prepare_demo_data(scale=scale, seed=seed)
+        for username, role in (("admin", "admin"), ("moderator", "moderator")):
+            password = os.environ.get(f"MINKAO_DEMO_{role.upper()}_PASSWORD") or secrets.token_urlsafe(9)
+            ensure_user(username, password, role)
+            credentials[username] = password
+    return credentials
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run."""
+    parser = argparse.ArgumentParser(prog="python -m meeting", description="Minkao 民考 server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("serve", "demo"):
+        p = sub.add_parser(name)
+        p.add_argument("--host", default=os.environ.get("MINKAO_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("MINKAO_PORT", "5000")))
+        if name == "demo":
+            p.add_argument("--scale", type=float, default=1.0, help="roster size; 1.0 = Yishui")
+            p.add_argument("--seed", type=int, default=2013)
+            p.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
+    args = parser.parse_args(argv)
+
+    from meeting import create_app
+
+    app = create_app()
+    if args.command == "demo":
+        creds = prepare_demo(app, args.scale, args.seed)
+        print("Demo ready. Log in with:", flush=True)
+        for user, password in creds.items():
+            print(f"  {user} / {password}", flush=True)
+        if args.no_serve:
+            return 0
+    serve(app, args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Locale choice: Chinese first, English on request (?lang=en, remembered in the session)."""
+from __future__ import annotations
+
+from flask import current_app, request, session
+
+
+def select_locale() -> str:
+    """zh_CN unless the visitor chose another supported locale."""
+    supported = current_app.config["BABEL_SUPPORTED_LOCALES"]
+    asked = request.args.get("lang")
+    if asked in supported:
+        session["lang"] = asked
+        return asked
+    chosen = session.get("lang")
+    if chosen in supported:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

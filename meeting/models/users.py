@@ -1,0 +1,42 @@
+"""Staff accounts (admin, moderator). Jurors are per meeting and use tokens instead."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from meeting.models.base import Base, utcnow
+
+ROLES = ("admin", "moderator")
+
+
+class User(Base):
+    """An organiser (admin) or a moderator, with a hashed password."""
+
+    __tablename__ = "users"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[str] = so.mapped_column(sa.String(16), default="moderator")
+    display_name: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash, never the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+
+class LoginAttempt(Base):
+    """Failed log-ins, kept in the database so rate limiting survives restarts and processes."""
+
+    __tablename__ = "login_attempts"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    remote_addr: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, index=True)
