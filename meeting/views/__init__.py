@@ -1,11 +1,14 @@
-"""Blueprints by audience; register_blueprints is called once from create_app."""
+"""Blueprints by audience; each module listed here exposes `bp`."""
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
+
+BLUEPRINT_MODULES = ("public", "auth", "admin", "admin_import", "draw_public")
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
-    from meeting.views import public
-
-    app.register_blueprint(public.bp)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(f"meeting.views.{name}").bp)
