@@ -3,18 +3,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from flask import Flask
+if TYPE_CHECKING:  # Flask is imported lazily: `python -m meeting` must monkey-patch before it loads
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config: type | Mapping[str, Any] | None = None) -> Flask:
+def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     """Build the app: the only place where extensions, blueprints and commands are wired.
 
     `config` is a Config class or a mapping applied on top of meeting.config.Config.
     """
+    from flask import Flask
+
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
@@ -44,9 +47,11 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> Flask:
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
     )
 
-    from meeting.views import register_blueprints
     from meeting.commands import register_commands
+    from meeting.realtime import register_handlers
+    from meeting.views import register_blueprints
 
+    register_handlers()
     register_blueprints(app)
     register_commands(app)
     return app

@@ -1,0 +1,112 @@
+"""Socket.IO handlers: check who is asking, parse, call one service, acknowledge, broadcast.
+
+Every request is acknowledged with {"ok": true, …} or {"ok": false, "error": {code, message}};
+a refused request changes nothing. Broadcasts happen only after the service committed.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from flask import request
+from flask_socketio import ConnectionRefusedError, join_room
+
+from meeting.errors import UserError
+from meeting.extensions import db, socketio
+from meeting.realtime import broadcast
+from meeting.realtime.principal import AuthError, Principal, resolve
+from meeting.services import ballots, live
+
+log = logging.getLogger("minkao.realtime")
+
+# Principals of this process's connections, by sid. Connections never move between processes.
+_principals: dict[str, Principal] = {}
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def _guard(fn: Callable[[Principal, Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    """Map service errors to error acknowledgements; unexpected errors roll back and report."""
+
+    def wrapper(data: Any = None) -> dict[str, Any]:
+        principal = _principals.get(request.sid)
+        if principal is None:
+            return _error("not_connected", "connect with valid credentials first")
+        try:
+            return fn(principal, data)
+        except UserError as exc:
+            db.session.rollback()
+            return _error(exc.code, exc.message)
+        except Exception:  # noqa: BLE001 — the client still gets an answer; the log gets the trace
+            db.session.rollback()
+            log.exception("socket handler %s failed", fn.__name__)
+            return _error("server_error", "the server could not process this request")
+        finally:
+            db.remove()
+
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    """Authenticate, join the audience's rooms, send the snapshot."""
+    try:
+        principal = resolve(auth)
+    except AuthError as exc:
+        db.remove()
+        raise ConnectionRefusedError(str(exc)) from None
+    _principals[request.sid] = principal
+    for name in broadcast.rooms_for(principal.meeting_id, principal.audience, principal.juror_id):
+        join_room(name)
+    broadcast.send_state(principal.meeting_id, _snapshot_audience(principal), request.sid, principal.juror_id)
+    db.remove()
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args: Any) -> None:
+    """Forget the connection."""
+    _principals.pop(request.sid, None)
+
+
+def _snapshot_audience(principal: Principal) -> str:
+    return principal.audience if principal.audience in ("moderator", "juror") else "viewer"
+
+
+@socketio.on("sync")
+@_guard
+def on_sync(principal: Principal, _data: Any) -> dict[str, Any]:
+    """A client saw a gap in seq (or came back): resend its full snapshot."""
+    state = broadcast.send_state(principal.meeting_id, _snapshot_audience(principal), request.sid,
+                                 principal.juror_id)
+    return {"ok": True, "seq": state["seq"]}
+
+
+@socketio.on("perform")
+@_guard
+def on_perform(principal: Principal, data: Any) -> dict[str, Any]:
+    """A moderator action: {action, params}."""
+    if principal.audience != "moderator":
+        return _error("forbidden", "only the moderator can do this")
+    if not isinstance(data, dict):
+        return _error("bad_request", "send an object {action, params}")
+    cause = live.perform(db.session, principal.meeting_id, data.get("action"), data.get("params"), principal.actor)
+    broadcast.publish(principal.meeting_id, {"type": cause["type"], "seq": cause["seq"]})
+    return {"ok": True, **cause}
+
+
+@socketio.on("submit_ballot")
+@_guard
+def on_submit_ballot(principal: Principal, data: Any) -> dict[str, Any]:
+    """A juror's ballot: {round_id, scores, client_msg_id}; acknowledged only once stored."""
+    if principal.audience != "juror":
+        return _error("forbidden", "only jurors submit ballots")
+    if not isinstance(data, dict):
+        return _error("bad_request", "send an object {round_id, scores, client_msg_id}")
+    receipt = ballots.submit_ballot(db.session, principal.meeting_id, principal.juror_id, data.get("round_id"),
+                                    data.get("scores"), data.get("client_msg_id"))
+    if not receipt.duplicate:
+        broadcast.publish(principal.meeting_id, {"type": "ballot_received", "seq": None})
+    return {"ok": True, "ballot": receipt.to_json()}

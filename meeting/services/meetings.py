@@ -1,0 +1,147 @@
+"""Meeting set-up before the day: settings, rubric, grade bands, jurors and their private links."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from werkzeug.security import generate_password_hash
+
+from meeting.errors import Conflict, NotFound, UserError
+from meeting.models import Juror, Meeting, utcnow
+from meeting.services.draw_common import transactional
+from scoring.aggregate import DEFAULT_BANDS, RULES, BandError, bands_from_json, bands_to_json
+from scoring.rubric import DEFAULT_RUBRIC, RubricError, rubric_from_json, rubric_to_json
+
+JUROR_CATEGORIES = ("party_rep", "npc_deputy", "cppcc_member", "citizen_rep", "veteran_cadre", "other")
+CATEGORY_LABELS = {"party_rep": "党代表", "npc_deputy": "人大代表", "cppcc_member": "政协委员",
+                   "citizen_rep": "群众代表", "veteran_cadre": "老干部", "other": "其他"}
+
+
+def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "title" in data:
+        title = str(data["title"] or "").strip()
+        if not title or len(title) > 200:
+            raise UserError("a title of 1–200 characters is required", code="bad_title")
+        out["title"] = title
+    for key, limit in (("venue", 200),):
+        if key in data:
+            out[key] = str(data[key] or "").strip()[:limit]
+    if "date" in data:
+        value = data["date"]
+        try:
+            out["date"] = dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+        except ValueError:
+            raise UserError("the date must be YYYY-MM-DD", code="bad_date") from None
+    if "branch_venues" in data:
+        venues = data["branch_venues"]
+        if isinstance(venues, str):
+            venues = [v.strip() for v in venues.splitlines()]
+        out["branch_venues"] = [str(v).strip()[:100] for v in venues if str(v).strip()][:50]
+    for key, low, high in (("rounds_planned", 1, 200), ("quorum", 1, 99)):
+        if key in data:
+            try:
+                value = int(data[key])
+            except (TypeError, ValueError):
+                raise UserError(f"{key} must be a whole number", code="bad_number") from None
+            if not low <= value <= high:
+                raise UserError(f"{key} must be between {low} and {high}", code="bad_number")
+            out[key] = value
+    if "aggregation" in data:
+        if data["aggregation"] not in RULES:
+            raise UserError(f"aggregation is one of {', '.join(RULES)}", code="bad_rule")
+        out["aggregation"] = data["aggregation"]
+    if "show_juror_names" in data:
+        out["show_juror_names"] = bool(data["show_juror_names"])
+    if "rubric" in data:
+        try:
+            out["rubric"] = rubric_to_json(rubric_from_json(data["rubric"]))
+        except RubricError as exc:
+            raise UserError(f"rubric: {exc}", code="bad_rubric") from None
+    if "grade_bands" in data:
+        try:
+            out["grade_bands"] = bands_to_json(bands_from_json(data["grade_bands"]))
+        except BandError as exc:
+            raise UserError(f"grade bands: {exc}", code="bad_bands") from None
+    return out
+
+
+@transactional
+def create_meeting(session: so.Session, data: Mapping[str, Any], rehearsal: bool = False) -> Meeting:
+    """Create a meeting with the Yishui defaults for anything not given; commits."""
+    settings = {"rubric": rubric_to_json(DEFAULT_RUBRIC), "grade_bands": bands_to_json(DEFAULT_BANDS),
+                **_clean_settings({"title": "", **data})}
+    meeting = Meeting(rehearsal=rehearsal, **settings)
+    session.add(meeting)
+    session.commit()
+    return meeting
+
+
+@transactional
+def update_meeting(session: so.Session, meeting_id: int, data: Mapping[str, Any]) -> Meeting:
+    """Change settings before the meeting goes live (the rubric and rule are fixed after)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("no such meeting")
+    settings = _clean_settings(data)
+    if meeting.status != "setup" and set(settings) & {"rubric", "grade_bands", "aggregation", "quorum"}:
+        raise Conflict("the rubric, grade bands, rule and quorum are fixed once the meeting is live",
+                       code="settings_fixed")
+    for key, value in settings.items():
+        setattr(meeting, key, value)
+    session.commit()
+    return meeting
+
+
+def new_token() -> str:
+    """An unguessable juror link token (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+@transactional
+def add_juror(session: so.Session, meeting_id: int, name: str, category: str, pin: str | None = None) -> Juror:
+    """Add a juror with a fresh private token (and an optional 4–8 digit PIN); commits."""
+    if session.get(Meeting, meeting_id) is None:
+        raise NotFound("no such meeting")
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise UserError("a juror name of 1–64 characters is required", code="bad_name")
+    if category not in JUROR_CATEGORIES:
+        raise UserError(f"category is one of {', '.join(JUROR_CATEGORIES)}", code="bad_category")
+    pin_hash = None
+    if pin:
+        if not (pin.isdigit() and 4 <= len(pin) <= 8):
+            raise UserError("a PIN is 4–8 digits", code="bad_pin")
+        pin_hash = generate_password_hash(pin)
+    seat = (session.scalar(sa.select(sa.func.max(Juror.seat)).where(Juror.meeting_id == meeting_id)) or 0) + 1
+    juror = Juror(meeting_id=meeting_id, name=name, category=category, seat=seat, token=new_token(),
+                  pin_hash=pin_hash)
+    session.add(juror)
+    session.commit()
+    return juror
+
+
+@transactional
+def revoke_juror(session: so.Session, juror_id: int) -> Juror:
+    """Disable a juror's link; their ballots already stored stay on record. Commits."""
+    juror = session.get(Juror, juror_id)
+    if juror is None:
+        raise NotFound("no such juror")
+    juror.revoked_at = juror.revoked_at or utcnow()
+    session.commit()
+    return juror
+
+
+@transactional
+def reissue_token(session: so.Session, juror_id: int) -> Juror:
+    """Give a juror a new link (the old one stops working at once) and re-enable them. Commits."""
+    juror = session.get(Juror, juror_id)
+    if juror is None:
+        raise NotFound("no such juror")
+    juror.token = new_token()
+    juror.revoked_at = None
+    session.commit()
+    return juror

@@ -1,0 +1,154 @@
+"""The round state machine as use cases: each action checks scoring.stages, saves, logs, commits."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Mapping
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from meeting.errors import Conflict, UserError
+from meeting.models import Ballot, Decision, Juror, Meeting, Round, utcnow
+from meeting.services.events import append_event
+from scoring import stages
+from scoring.aggregate import QuorumNotMet, bands_from_json, tally
+from scoring.stages import DecisionError, TransitionRefused
+
+Handler = Callable[[so.Session, Meeting, Round, Mapping[str, Any], str], tuple[str, dict[str, Any]]]
+
+
+def current_round(session: so.Session, meeting_id: int) -> Round | None:
+    """The meeting's latest round, or None before the meeting starts."""
+    return session.scalar(sa.select(Round).where(Round.meeting_id == meeting_id)
+                          .order_by(Round.number.desc()).limit(1))
+
+
+def latest_ballots(session: so.Session, round_id: int) -> list[Ballot]:
+    """Each juror's newest ballot version for the round, by juror seat (revoked jurors excluded)."""
+    newest = (sa.select(Ballot.juror_id, sa.func.max(Ballot.version).label("v"))
+              .where(Ballot.round_id == round_id).group_by(Ballot.juror_id).subquery())
+    rows = session.scalars(
+        sa.select(Ballot).join(newest, sa.and_(Ballot.juror_id == newest.c.juror_id, Ballot.version == newest.c.v))
+        .join(Juror, Juror.id == Ballot.juror_id).where(Ballot.round_id == round_id, Juror.revoked_at.is_(None))
+        .order_by(Juror.seat, Juror.id))
+    return list(rows)
+
+
+def _move(session: so.Session, rnd: Round, action: str, **guards: Any) -> str:
+    try:
+        rnd.stage = stages.transition(rnd.kind, rnd.stage, action, **guards)
+    except QuorumNotMet as exc:
+        raise Conflict(f"quorum not met: {exc.args[0] if exc.args else exc}", code="quorum_not_met") from None
+    except TransitionRefused as exc:
+        raise Conflict(str(exc), code=f"transition_{exc.code}") from None
+    return rnd.stage
+
+
+def _start_report(session, meeting, rnd, params, actor):
+    _move(session, rnd, "start_report", has_subject=rnd.cadre_id is not None)
+    rnd.report_started_at = utcnow()
+    seconds = params.get("seconds")
+    if seconds is not None:
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or not 30 <= seconds <= 3600:
+            raise UserError("report time must be a whole number of seconds between 30 and 3600", code="bad_seconds")
+        rnd.report_seconds = seconds
+    return "report_started", {"round": rnd.number, "seconds": rnd.report_seconds}
+
+
+def _start_answer(session, meeting, rnd, params, actor):
+    _move(session, rnd, "start_answer", has_subject=bool(rnd.question))
+    rnd.report_started_at = utcnow()
+    return "answer_started", {"round": rnd.number}
+
+
+def _simple(action: str, event: str) -> Handler:
+    def handler(session, meeting, rnd, params, actor):
+        _move(session, rnd, action)
+        return event, {"round": rnd.number}
+    return handler
+
+
+def _close_scoring(session, meeting, rnd, params, actor):
+    ballots = latest_ballots(session, rnd.id)
+    _move(session, rnd, "close_scoring", ballots=len(ballots), quorum=meeting.quorum)
+    bands = bands_from_json(meeting.grade_bands) if meeting.grade_bands else None
+    kwargs = {"bands": bands} if bands else {}
+    result = tally([b.total for b in ballots], rule=meeting.aggregation, quorum=meeting.quorum, **kwargs)
+    summary = result.to_json()
+    jurors = {j.id: j for j in meeting.jurors}
+    summary["ballots"] = [
+        {"juror_id": b.juror_id, "seat": jurors[b.juror_id].seat, "name": jurors[b.juror_id].name,
+         "category": jurors[b.juror_id].category, "version": b.version, "total": b.total, "scores": b.scores,
+         "dropped": ("high" if i == result.result.dropped_high_index else
+                     "low" if i == result.result.dropped_low_index else None),
+         "outlier": i in result.outliers}
+        for i, b in enumerate(ballots)]
+    rnd.result = summary
+    return "scoring_closed", {"round": rnd.number, "ballots": len(ballots)}
+
+
+def _reopen_scoring(session, meeting, rnd, params, actor):
+    _move(session, rnd, "reopen_scoring")
+    rnd.result = None
+    return "scoring_reopened", {"round": rnd.number}
+
+
+def _reveal(session, meeting, rnd, params, actor):
+    _move(session, rnd, "reveal_result")
+    result = rnd.result or {}
+    return "result_revealed", {
+        "round": rnd.number, "final": result.get("final"), "band": result.get("band", {}).get("key"),
+        "rule": result.get("rule_applied"),
+        "ballots": [{"seat": b["seat"], "total": b["total"], "dropped": b["dropped"]} for b in result.get("ballots", [])]}
+
+
+def _record_decision(session, meeting, rnd, params, actor):
+    kind = params.get("kind")
+    detail = params.get("detail") or {}
+    if not isinstance(detail, dict):
+        raise UserError("decision detail must be an object", code="bad_decision")
+    try:
+        clean = stages.validate_decision(kind, detail, today=dt.date.today())
+    except DecisionError as exc:
+        raise UserError(str(exc), code="bad_decision") from None
+    except ValueError as exc:
+        raise UserError(str(exc), code="bad_decision") from None
+    _move(session, rnd, "record_decision")
+    session.add(Decision(round_id=rnd.id, kind=kind, detail=clean, actor=actor))
+    return "decision_recorded", {"round": rnd.number, "kind": kind, "detail": clean}
+
+
+def _next_round(session, meeting, rnd, params, actor):
+    _move(session, rnd, "next_round")
+    new = Round(meeting_id=meeting.id, number=rnd.number + 1, kind="cadre", stage=stages.initial_stage("cadre"))
+    session.add(new)
+    return "round_started", {"round": new.number}
+
+
+ROUND_ACTIONS: dict[str, Handler] = {
+    "start_report": _start_report,
+    "start_verification": _simple("start_verification", "verification_started"),
+    "start_answer": _start_answer,
+    "open_scoring": _simple("open_scoring", "scoring_opened"),
+    "close_scoring": _close_scoring,
+    "reopen_scoring": _reopen_scoring,
+    "reveal_result": _reveal,
+    "record_decision": _record_decision,
+    "next_round": _next_round,
+}
+
+
+def run_round_action(session: so.Session, meeting: Meeting, action: str, params: Mapping[str, Any],
+                     actor: str) -> dict[str, Any]:
+    """Apply one state-machine action to the current round, log it and commit.
+
+    The caller holds the meeting lock (see live.perform). Raises Conflict when the action is
+    not legal now, UserError for bad parameters; nothing is written then.
+    """
+    rnd = current_round(session, meeting.id)
+    if rnd is None:
+        raise Conflict("the meeting has not started", code="not_started")
+    event_type, payload = ROUND_ACTIONS[action](session, meeting, rnd, params, actor)
+    event = append_event(session, meeting.id, event_type, payload, actor)
+    session.commit()
+    return {"type": event.type, "seq": event.seq}

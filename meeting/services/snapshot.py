@@ -1,0 +1,143 @@
+"""One `state` snapshot per audience, built from the database alone.
+
+Any screen can be rebuilt from it after a reconnect, a restart or a missed message. What the
+public may see is decided here: masked households, no scores before the reveal.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from meeting.models import CallAttempt, Cadre, Decision, Juror, Meeting, Round
+from meeting.services.ballots import rubric_of
+from meeting.services.draw_bundle import draw_state
+from meeting.services.events import iso_at
+from meeting.services.rounds import current_round, latest_ballots
+from scoring import stages
+from scoring.aggregate import DEFAULT_BANDS, bands_from_json, bands_to_json
+from scoring.masking import mask_name, mask_phone
+from scoring.rubric import rubric_to_json
+
+
+def _cadre_card(cadre: Cadre | None) -> dict[str, Any] | None:
+    if cadre is None:
+        return None
+    return {"number": cadre.number, "name": cadre.name, "position": cadre.position, "unit": cadre.unit,
+            "rank": cadre.rank, "township": cadre.township.name if cadre.township else ""}
+
+
+def _calls(session: so.Session, rnd: Round, full: bool) -> list[dict[str, Any]]:
+    calls = session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id == rnd.id).order_by(CallAttempt.id))
+    out = []
+    for call in calls:
+        h = call.household
+        item = {"id": call.id, "state": call.state, "pick": call.pick, "answers": call.answers,
+                "household": {"code": h.code, "village": h.village.name, "name": mask_name(h.name),
+                              "phone": mask_phone(h.phone)}}
+        if full:
+            item["household"].update(full_name=h.name, full_phone=h.phone)
+            item["note"] = call.note
+            item["error"] = call.error
+        out.append(item)
+    return out
+
+
+def _decisions(session: so.Session, rnd: Round) -> list[dict[str, Any]]:
+    rows = session.scalars(sa.select(Decision).where(Decision.round_id == rnd.id).order_by(Decision.id))
+    return [{"kind": d.kind, "detail": d.detail} for d in rows]
+
+
+def _result(meeting: Meeting, rnd: Round, audience: str) -> dict[str, Any] | None:
+    if not rnd.result:
+        return None
+    if audience != "moderator" and not stages.result_is_public(rnd.stage):
+        return None
+    result = dict(rnd.result)
+    ballots = []
+    for b in result.get("ballots", []):
+        item = {"seat": b["seat"], "total": b["total"], "dropped": b["dropped"], "outlier": b["outlier"],
+                "label": b["name"] if (meeting.show_juror_names or audience == "moderator") else f"评委{b['seat']}"}
+        if audience == "moderator":
+            item["juror_id"] = b["juror_id"]
+            item["scores"] = b["scores"]
+        ballots.append(item)
+    result["ballots"] = ballots
+    return result
+
+
+def _round(session: so.Session, meeting: Meeting, rnd: Round | None, audience: str, juror_ids: list[int]) -> dict[str, Any] | None:
+    if rnd is None:
+        return None
+    submitted = {b.juror_id for b in latest_ballots(session, rnd.id)}
+    out: dict[str, Any] = {
+        "id": rnd.id, "number": rnd.number, "kind": rnd.kind, "stage": rnd.stage,
+        "stage_label": stages.STAGE_LABELS.get(rnd.stage, (rnd.stage, rnd.stage)),
+        "cadre": _cadre_card(rnd.cadre), "question": rnd.question,
+        "report": {"started_at": iso_at(rnd.report_started_at) if rnd.report_started_at else None,
+                   "seconds": rnd.report_seconds},
+        "calls": _calls(session, rnd, full=audience == "moderator"),
+        "discrepancy": rnd.discrepancy,
+        "progress": {"submitted": len(submitted & set(juror_ids)), "expected": len(juror_ids)},
+        "result": _result(meeting, rnd, audience),
+        "decisions": _decisions(session, rnd),
+    }
+    if audience == "moderator":
+        out["legal_actions"] = list(stages.legal_actions(rnd.kind, rnd.stage))
+        out["needs_confirmation"] = sorted(stages.NEEDS_CONFIRMATION)
+        out["submitted_jurors"] = sorted(submitted)
+    return out
+
+
+def leaderboard(session: so.Session, meeting_id: int) -> list[dict[str, Any]]:
+    """Revealed rounds, best score first (what the projector's leaderboard shows)."""
+    rows = session.scalars(sa.select(Round).where(Round.meeting_id == meeting_id,
+                                                  Round.stage.in_(("revealed", "decided"))))
+    board = []
+    for rnd in rows:
+        if not rnd.result:
+            continue
+        who = _cadre_card(rnd.cadre) if rnd.cadre else {"name": (rnd.question or {}).get("department_head", ""),
+                                                         "number": None, "unit": (rnd.question or {}).get("unit", "")}
+        board.append({"round": rnd.number, "kind": rnd.kind, "who": who, "final": rnd.result["final"],
+                      "band": rnd.result.get("band")})
+    board.sort(key=lambda r: (-Decimal(r["final"]), r["round"]))
+    return board
+
+
+def build_state(session: so.Session, meeting_id: int, audience: str, juror_id: int | None = None) -> dict[str, Any]:
+    """The complete screen state for one audience ("moderator", "juror", or a public one)."""
+    meeting = session.get(Meeting, meeting_id)
+    jurors = [j for j in meeting.jurors if j.revoked_at is None]
+    rnd = current_round(session, meeting_id)
+    bands = bands_from_json(meeting.grade_bands) if meeting.grade_bands else DEFAULT_BANDS
+    state: dict[str, Any] = {
+        "seq": meeting.seq, "audience": audience,
+        "server_time": iso_at(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)),
+        "meeting": {"id": meeting.id, "title": meeting.title, "venue": meeting.venue,
+                    "date": meeting.date.isoformat() if meeting.date else None, "status": meeting.status,
+                    "rounds_planned": meeting.rounds_planned, "commitment": meeting.commitment,
+                    "roster_hash": meeting.roster_hash, "protocol": meeting.protocol,
+                    "rehearsal": meeting.rehearsal, "branch_venues": meeting.branch_venues,
+                    "seed_revealed": meeting.seed_revealed_at is not None},
+        "scene": meeting.scene,
+        "entropy": meeting.live_entropy,
+        "rubric": rubric_to_json(rubric_of(meeting)),
+        "bands": bands_to_json(bands),
+        "round": _round(session, meeting, rnd, audience, [j.id for j in jurors]),
+        "leaderboard": leaderboard(session, meeting_id),
+    }
+    if audience == "moderator":
+        submitted = set(state["round"]["submitted_jurors"]) if state["round"] else set()
+        state["jurors"] = [{"id": j.id, "seat": j.seat, "name": j.name, "category": j.category,
+                            "submitted": j.id in submitted} for j in jurors]
+        state["quorum"] = meeting.quorum
+        state["draw"] = draw_state(session, meeting_id)
+    if audience == "juror" and juror_id is not None and rnd is not None:
+        mine = [b for b in latest_ballots(session, rnd.id) if b.juror_id == juror_id]
+        state["my_ballot"] = ({"version": mine[0].version, "scores": mine[0].scores, "total": mine[0].total}
+                              if mine else None)
+    return state

@@ -1,0 +1,35 @@
+"""Seeding a live meeting for real-server tests (the server runs in another process)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from meeting.commands.db import ensure_user
+from meeting.extensions import db
+from meeting.services.demo_meeting import create_demo_meeting
+from meeting.services.roster_generator import generate_roster
+from meeting.services.roster_loader import load_roster
+
+MODERATOR = ("moderator", "moderator-pass-1")
+
+
+@dataclass
+class SeededMeeting:
+    """What a test needs to drive the meeting from outside."""
+
+    meeting_id: int
+    tokens: list[str]
+    database_url: str
+
+
+def seed_meeting(app: Flask, jurors: int = 5, rounds: int = 3, quorum: int | None = None) -> SeededMeeting:
+    """Small roster, moderator account, and a demo meeting ready to start."""
+    with app.app_context():
+        load_roster(db.session, generate_roster(scale=0.003, seed=7))
+        ensure_user(*MODERATOR, role="moderator")
+        meeting = create_demo_meeting(db.session, jurors=jurors, rounds=rounds, quorum=quorum)
+        tokens = [j.token for j in meeting.jurors]
+        meeting_id = meeting.id
+        db.remove()
+    return SeededMeeting(meeting_id, tokens, app.config["DATABASE_URL"])

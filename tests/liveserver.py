@@ -1,0 +1,73 @@
+"""A real Minkao server in a subprocess, for real-time, restart and browser tests."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """An unused loopback TCP port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`python -m meeting serve` on a loopback port against the given database."""
+
+    def __init__(self, database_url: str, port: int | None = None, env: dict[str, str] | None = None,
+                 log_path: Path | None = None) -> None:
+        self.database_url = database_url
+        self.port = port or free_port()
+        self.extra_env = env or {}
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. http://127.0.0.1:54321"""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> "LiveServer":
+        """Start the process and wait until /healthz answers."""
+        env = {**os.environ, "DATABASE_URL": self.database_url, "SOCKETIO_ASYNC_MODE": "eventlet",
+               "SECRET_KEY": "live-test-secret", "PYTHONUNBUFFERED": "1", **self.extra_env}
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "meeting", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("server did not become healthy in time")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, like a pulled power cord."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        """Terminate politely, then kill."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.kill()
