@@ -1,19 +1,14 @@
 """Appending to a meeting's hash-chained event log, inside the caller's transaction."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from meeting.events_time import iso_at
 from meeting.models import Event, Meeting, utcnow
 from scoring.chain import event_hash
-
-
-def iso_at(at: dt.datetime) -> str:
-    """The timestamp text that goes into the hash: naive UTC, milliseconds, 'Z'."""
-    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
 def append_event(session: so.Session, meeting_id: int, type_: str, payload: dict[str, Any], actor: str = "") -> Event:

@@ -5,7 +5,6 @@ public may see is decided here: masked households, no scores before the reveal.
 """
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,7 @@ import sqlalchemy.orm as so
 from meeting.models import CallAttempt, Cadre, Decision, Juror, Meeting, Round
 from meeting.services.ballots import rubric_of
 from meeting.services.draw_bundle import draw_state
-from meeting.services.events import iso_at
+from meeting.events_time import iso_at, iso_now
 from meeting.services.rounds import current_round, latest_ballots
 from scoring import stages
 from scoring.aggregate import DEFAULT_BANDS, bands_from_json, bands_to_json
@@ -116,7 +115,7 @@ def build_state(session: so.Session, meeting_id: int, audience: str, juror_id: i
     bands = bands_from_json(meeting.grade_bands) if meeting.grade_bands else DEFAULT_BANDS
     state: dict[str, Any] = {
         "seq": meeting.seq, "audience": audience,
-        "server_time": iso_at(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)),
+        "server_time": iso_now(),
         "meeting": {"id": meeting.id, "title": meeting.title, "venue": meeting.venue,
                     "date": meeting.date.isoformat() if meeting.date else None, "status": meeting.status,
                     "rounds_planned": meeting.rounds_planned, "commitment": meeting.commitment,
