@@ -5,7 +5,8 @@ import importlib
 
 from flask import Flask
 
-BLUEPRINT_MODULES = ("public", "auth", "admin", "admin_import", "draw_public")
+BLUEPRINT_MODULES = ("public", "auth", "admin", "admin_import", "draw_public", "admin_meetings", "console",
+                     "juror", "screens")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,4 @@
+"""Placeholder until its module lands (see BLUEPRINT_MODULES)."""
+from flask import Blueprint
+
+bp = Blueprint("juror", __name__)
