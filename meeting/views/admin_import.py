@@ -1,4 +1,146 @@
-"""Placeholder until its module lands (see BLUEPRINT_MODULES)."""
-from flask import Blueprint
+"""Roster import page (role admin): upload one or more files, see per-file results, templates.
 
-bp = Blueprint("admin_import", __name__)
+Each file is imported on its own by meeting.services.roster_import; a refused file writes
+nothing (the service guarantees it), so the page reports per file what was written.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from meeting.errors import UserError
+from meeting.extensions import db
+from meeting.views.auth import login_required
+
+bp = Blueprint("admin_import", __name__, url_prefix="/admin/import")
+
+TEMPLATE_LANGS = ("zh", "en")
+# Order of the count rows on a success report (the service adds townships and work areas).
+COUNT_ORDER = ("townships", "work_areas", "villages", "cadres", "households", "demands")
+TEMPLATE_FORMATS = ("csv", "xlsx")
+
+
+def _service() -> Any:
+    # Imported on use so the app still starts while the import service is being replaced.
+    from meeting.services import roster_import
+    return roster_import
+
+
+@dataclass
+class FileReport:
+    """What happened to one uploaded file."""
+
+    filename: str
+    ok: bool
+    kinds: list[str] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    message: str = ""
+    errors: list[Any] = field(default_factory=list)
+    attempt: int = 1
+
+    @property
+    def counts(self) -> list[tuple[str, int, int]]:
+        """(kind, created, updated) rows in grid-to-demand order."""
+        keys = set(self.created) | set(self.updated)
+        ordered = [k for k in COUNT_ORDER if k in keys] + sorted(keys - set(COUNT_ORDER))
+        return [(k, self.created.get(k, 0), self.updated.get(k, 0)) for k in ordered]
+
+
+def import_each(files: list[tuple[str, bytes]]) -> list[FileReport]:
+    """Import the files one by one, in upload order; then retry the refused ones while that
+    helps, because a browser sends files in name order (cadres.csv before villages.csv) and a
+    file may only be refused for rows another file of the same upload brings. Retrying is safe:
+    a refused file wrote nothing. One report per file, in upload order, with the last outcome.
+    """
+    reports: dict[int, FileReport] = {}
+    pending = list(range(len(files)))
+    attempt = 0
+    while pending:
+        attempt += 1
+        refused = []
+        for i in pending:
+            reports[i] = import_one(*files[i])
+            reports[i].attempt = attempt
+            if not reports[i].ok:
+                refused.append(i)
+        if len(refused) == len(pending):
+            break  # no file got in this round: another round would refuse them again
+        pending = refused
+    return [reports[i] for i in range(len(files))]
+
+
+def import_one(filename: str, data: bytes) -> FileReport:
+    """Import one file; a refusal becomes a report (the service has written nothing)."""
+    service = _service()
+    try:
+        result = service.import_roster(db.session, filename, data)
+    except service.ImportRefused as exc:
+        db.session.rollback()
+        return FileReport(filename, False, message=exc.message, errors=list(exc.errors))
+    except UserError as exc:
+        db.session.rollback()
+        return FileReport(filename, False, message=exc.message)
+    return FileReport(filename, True, kinds=list(result.kinds), created=dict(result.created),
+                      updated=dict(result.updated))
+
+
+@bp.get("/")
+@login_required("admin")
+def form():
+    """The upload form and the template downloads."""
+    return render_template("admin/import.html", reports=[], kinds=_service().TEMPLATE_KINDS)
+
+
+@bp.post("/")
+@login_required("admin")
+def upload():
+    """Import every uploaded file in turn and show one report per file."""
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        return render_template("admin/import.html", reports=[], kinds=_service().TEMPLATE_KINDS,
+                               error=_("Choose at least one file to import.")), 400
+    reports = import_each([(f.filename or "", f.read()) for f in files])
+    status = 200 if all(r.ok for r in reports) else 422
+    return render_template("admin/import.html", reports=reports,
+                           kinds=_service().TEMPLATE_KINDS), status
+
+
+@bp.get("/template/<lang>/<kind>.<fmt>")
+@login_required("admin")
+def template(lang: str, kind: str, fmt: str):
+    """Download an empty template: the workbook with every sheet (kind 'all'), or one CSV."""
+    service = _service()
+    if lang not in TEMPLATE_LANGS or fmt not in TEMPLATE_FORMATS:
+        abort(404)
+    if kind == "all" and fmt == "xlsx":
+        chosen = None
+    elif kind in service.TEMPLATE_KINDS:
+        chosen = kind
+    else:
+        abort(404)
+    filename, data, mimetype = service.template_file(chosen, fmt, lang)
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=filename)
+
+
+@bp.errorhandler(403)
+def _forbidden(_exc: Exception):
+    return render_template("admin/error.html", status=403,
+                           message=_("Only an administrator may import the roster.")), 403
+
+
+@bp.errorhandler(404)
+def _not_found(_exc: Exception):
+    return render_template("admin/error.html", status=404,
+                           message=_("There is no such page or record.")), 404
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(_exc: CSRFError):
+    return render_template("auth/csrf_error.html"), 400
