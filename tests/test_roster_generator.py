@@ -166,7 +166,10 @@ def _table_counts(session) -> dict[str, int]:
     return {name: session.scalar(sa.select(sa.func.count()).select_from(m)) for name, m in models.items()}
 
 
-def test_load_roster_writes_the_counts_it_returns(session):
+def test_load_roster_writes_the_counts_it_returns(session, monkeypatch):
+    from meeting.services import roster_loader
+
+    monkeypatch.setattr(roster_loader, "CHUNK", 700)  # several chunks per table
     roster = generate_roster(0.01, seed=3)
     counts = load_roster(session, roster)
     assert counts == roster.counts() == _table_counts(session)

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from meeting.services.roster_generator import Roster
 
 ROSTER_MODELS = (Township, WorkArea, Village, Cadre, Household, Demand)
-# Rows per executemany call: bounds the memory of the parameter dicts.
+# Rows per executemany call or COPY: bounds the memory of the parameters and the length of
+# one statement (PostgreSQL's statement_timeout applies per statement).
 CHUNK = 20_000
 
 _Row = tuple
@@ -108,14 +109,18 @@ def _executemany(conn: sa.Connection, table: sa.Table, columns: Sequence[str], r
 
 
 def _copy(conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: Iterable[_Row]) -> None:
-    """COPY … FROM STDIN on the session's own connection, so it shares the transaction."""
+    """COPY … FROM STDIN on the session's own connection, so it shares the transaction.
+
+    One COPY per chunk keeps every statement well inside the configured statement_timeout.
+    """
     quote = conn.dialect.identifier_preparer.quote
     sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        with cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        for chunk in _chunks(rows, CHUNK):
+            with cursor.copy(sql) as copy:
+                for row in chunk:
+                    copy.write_row(row)
     finally:
         cursor.close()
 
