@@ -1,0 +1,259 @@
+"""Re-check every draw of a meeting from its public bundle: `python -m scoring.verify BUNDLE.json`.
+
+Standard library only; runs with a bare Python 3.11 and a copy of the scoring/ folder. Prints
+OK and a summary (exit 0), or the first mismatch (exit 1); an unreadable file exits 2.
+What each check means: docs/VERIFY.md §10.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from scoring import bundle as bundle_mod
+from scoring.chain import first_chain_error
+from scoring.draw import (DrawEngine, DrawError, canonical_entropy, commitment, master_key,
+                          normalise_entropy, pick_households, seed_bytes)
+from scoring.pool import (PROTOCOLS, REHEARSAL_PROTOCOL, WHOLE, PoolError, first_pool_error,
+                          households_digest, normalise_exclusions, normalise_plan, parse_roster,
+                          plan_hash, roster_hash)
+
+DRAW_EVENTS = ("pool_frozen", "seed_committed", "entropy_entered", "cadre_drawn", "cadre_skipped",
+               "households_picked", "seed_revealed")
+
+
+class Mismatch(Exception):
+    """The first thing in the bundle that does not check out."""
+
+
+def _same(what: str, claimed: Any, computed: Any) -> None:
+    if claimed != computed:
+        raise Mismatch(f"{what}: the bundle says {claimed!r}, recomputed {computed!r}")
+
+
+def _field(event: Mapping[str, Any], key: str) -> Any:
+    try:
+        return event["payload"][key]
+    except (KeyError, TypeError):
+        raise Mismatch(f"event seq {event['seq']} ({event['type']}): payload has no {key!r}") from None
+
+
+def _only(events: Sequence[Mapping[str, Any]], type_: str, required: bool = True) -> Mapping[str, Any] | None:
+    found = [e for e in events if e["type"] == type_]
+    if len(found) > 1:
+        raise Mismatch(f"event log: {type_} appears {len(found)} times")
+    if required and not found:
+        raise Mismatch(f"event log: no {type_} event")
+    return found[0] if found else None
+
+
+def _check_order(events: Sequence[Mapping[str, Any]]) -> None:
+    """Freeze, then commit, then entropy, then draws; nothing of the draw after the reveal."""
+    seqs = {t: [e["seq"] for e in events if e["type"] == t] for t in DRAW_EVENTS}
+    frozen, committed, revealed = seqs["pool_frozen"][0], seqs["seed_committed"][0], seqs["seed_revealed"][0]
+    if not frozen < committed:
+        raise Mismatch("event log: the seed was committed before the pool was frozen")
+    entropy = seqs["entropy_entered"][0] if seqs["entropy_entered"] else None
+    if entropy is not None and not committed < entropy < revealed:
+        raise Mismatch("event log: live entropy was not entered between the commitment and the reveal")
+    steps = seqs["cadre_drawn"] + seqs["cadre_skipped"] + seqs["households_picked"]
+    if steps and entropy is None:
+        raise Mismatch("event log: draws were made without live entropy")
+    for seq in steps:
+        if not entropy < seq < revealed:  # type: ignore[operator]
+            raise Mismatch(f"event seq {seq}: a draw step outside the entropy…reveal window")
+
+
+def check_setup(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Check protocol, roster, plan, exclusions, commitment and entropy; return derived values."""
+    frozen = _only(events, "pool_frozen")
+    committed = _only(events, "seed_committed")
+    revealed = _only(events, "seed_revealed")
+    entropy_ev = _only(events, "entropy_entered", required=False)
+    _check_order(events)
+
+    if b["protocol"] not in PROTOCOLS:
+        raise Mismatch(f"protocol {b['protocol']!r} is not one this verifier knows ({', '.join(PROTOCOLS)})")
+    _same("protocol (pool_frozen event)", _field(frozen, "protocol"), b["protocol"])
+    _same("rehearsal flag", b["rehearsal"], b["protocol"] == REHEARSAL_PROTOCOL)
+
+    text = bundle_mod.roster_text(b)
+    digest = roster_hash(text)
+    _same("roster.sha256 (SHA-256 of the roster lines)", b["roster"]["sha256"], digest)
+    _same("roster hash in the pool_frozen event", _field(frozen, "roster_hash"), digest)
+    _same("roster.count", b["roster"]["count"], len(b["roster"]["lines"]))
+    _same("pool size in the pool_frozen event", _field(frozen, "pool_size"), len(b["roster"]["lines"]))
+    try:
+        entries = parse_roster(text)
+        plan = normalise_plan(b["plan"])
+        exclusions = normalise_exclusions(b["exclusions"])
+    except PoolError as exc:
+        raise Mismatch(f"roster/plan/exclusions: {exc}") from None
+    _same("plan (canonical form)", b["plan"], plan)
+    _same("plan_sha256", b["plan_sha256"], plan_hash(plan))
+    _same("plan in the pool_frozen event", _field(frozen, "plan"), plan)
+    _same("plan hash in the pool_frozen event", _field(frozen, "plan_hash"), b["plan_sha256"])
+    _same("exclusions (canonical form)", b["exclusions"], exclusions)
+    _same("exclusions in the pool_frozen event", _field(frozen, "exclusions"), exclusions)
+    problem = first_pool_error(entries, plan, exclusions)
+    if problem:
+        raise Mismatch(f"roster vs plan: {problem}")
+
+    try:
+        seed_bytes(b["seed"])
+    except DrawError as exc:
+        raise Mismatch(f"seed: {exc}") from None
+    _same("commitment = SHA-256(seed)", b["commitment"], commitment(b["seed"]))
+    _same("commitment in the seed_committed event", _field(committed, "commitment"), b["commitment"])
+    _same("seed in the seed_revealed event", _field(revealed, "seed"), b["seed"])
+
+    sources = b["entropy"]["sources"]
+    if entropy_ev is None:
+        _same("entropy (none was entered)", b["entropy"], {"sources": [], "canonical": ""})
+        canonical = ""
+    else:
+        try:
+            canonical = canonical_entropy(sources)
+            _same("entropy sources (canonical form)", sources, normalise_entropy(sources))
+        except DrawError as exc:
+            raise Mismatch(f"entropy: {exc}") from None
+        _same("entropy.canonical", b["entropy"]["canonical"], canonical)
+        _same("entropy sources in the entropy_entered event", _field(entropy_ev, "sources"), sources)
+        _same("canonical entropy in the entropy_entered event", _field(entropy_ev, "canonical"), canonical)
+    master = master_key(b["seed"], b["protocol"], digest, b["plan_sha256"], canonical)
+    return {"entries": entries, "plan": plan, "master": master, "canonical": canonical}
+
+
+def replay(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]], setup: Mapping[str, Any],
+           bits: int | None = None) -> tuple[DrawEngine, dict[int, list[dict[str, Any]]]]:
+    """Re-derive every draw, skip and household pick in event order and compare with the events."""
+    entries = {e.number: e for e in setup["entries"]}
+    engine = DrawEngine(setup["entries"], setup["plan"], setup["master"], bits)
+    households = {h["cadre"]: h["households"] for h in b["household_picks"]}
+    picks: dict[int, list[dict[str, Any]]] = {}
+    for ev in events:
+        where = f"event seq {ev['seq']} ({ev['type']})"
+        if ev["type"] == "cadre_drawn":
+            try:
+                made = engine.draw()
+            except DrawError as exc:
+                raise Mismatch(f"{where}: {exc}") from None
+            for key, value in made.as_dict().items():
+                _same(f"{where}: draw {made.draw} {key}", _field(ev, key), value)
+            _same(f"{where}: draw {made.draw} name", _field(ev, "name"), entries[made.number].name)
+        elif ev["type"] == "cadre_skipped":
+            try:
+                engine.skip(_field(ev, "draw"), _field(ev, "reason"))
+            except DrawError as exc:
+                raise Mismatch(f"{where}: {exc}") from None
+            _same(f"{where}: skipped number", _field(ev, "number"), engine.draws[-1].number)
+        elif ev["type"] == "households_picked":
+            cadre = _field(ev, "cadre")
+            if cadre not in engine.drawn:
+                raise Mismatch(f"{where}: households picked for cadre {cadre}, who was not drawn")
+            if cadre not in households:
+                raise Mismatch(f"{where}: household_picks has no household list for cadre {cadre}")
+            codes = households[cadre]
+            entry = entries[cadre]
+            try:
+                digest = households_digest(codes)
+            except PoolError as exc:
+                raise Mismatch(f"{where}: {exc}") from None
+            _same(f"household list of cadre {cadre}: digest in the roster line", entry.household_digest, digest)
+            _same(f"household list of cadre {cadre}: count in the roster line", entry.household_count, len(codes))
+            done = picks.setdefault(cadre, [])
+            claimed = _field(ev, "picks")
+            made_h = pick_households(setup["master"], cadre, codes, [p["code"] for p in done],
+                                     len(done) + len(claimed), bits)
+            _same(f"{where}: number of household picks for cadre {cadre}", len(claimed), len(made_h))
+            for got, want in zip(claimed, made_h):
+                _same(f"{where}: household pick slot {want.slot} of cadre {cadre}", got, want.as_dict())
+            done.extend(h.as_dict() for h in made_h)
+    return engine, picks
+
+
+def check_lists(b: Mapping[str, Any], setup: Mapping[str, Any], engine: DrawEngine,
+                picks: Mapping[int, list[dict[str, Any]]]) -> None:
+    """The bundle's draws and household_picks lists must equal the replay."""
+    names = {e.number: e.name for e in setup["entries"]}
+    _same("number of draws", len(b["draws"]), len(engine.draws))
+    for got, made in zip(b["draws"], engine.draws):
+        want = {**made.as_dict(), "name": names[made.number], "skipped": made.draw in engine.skipped,
+                "skip_reason": engine.skipped.get(made.draw, "")}
+        for key, value in want.items():
+            _same(f"draws[{made.draw - 1}] (draw {made.draw}) {key}", got[key], value)
+    _same("cadres in household_picks", [h["cadre"] for h in b["household_picks"]], list(picks))
+    for h in b["household_picks"]:
+        _same(f"household picks of cadre {h['cadre']}", h["picks"], picks[h["cadre"]])
+
+
+def verify(b: Mapping[str, Any], expect: Mapping[str, str] | None = None, bits: int | None = None) -> list[str]:
+    """Check a shape-checked bundle; return summary lines or raise Mismatch."""
+    events = b["events"]
+    problem = first_chain_error(events)
+    if problem:
+        raise Mismatch(f"event chain: {problem}")
+    setup = check_setup(b, events)
+    engine, picks = replay(b, events, setup, bits)
+    check_lists(b, setup, engine, picks)
+    for key, value in (expect or {}).items():
+        _same(f"{key} (compared with the value you gave)", {"commitment": b["commitment"],
+              "roster_hash": b["roster"]["sha256"], "plan_hash": b["plan_sha256"]}[key], value.lower())
+    return summary(b, setup, engine, picks)
+
+
+def summary(b: Mapping[str, Any], setup: Mapping[str, Any], engine: DrawEngine,
+            picks: Mapping[int, list[dict[str, Any]]]) -> list[str]:
+    """Human-readable lines for the OK output."""
+    plan = setup["plan"]
+    strata = ", ".join(f"{'whole pool' if s['key'] == WHOLE else s['key']}×{s['draws']}" for s in plan["strata"])
+    lines = [f"OK  {b['protocol']}{'  (REHEARSAL)' if b['rehearsal'] else ''}  meeting {b['meeting']['id']}: "
+             f"{b['meeting']['title']}",
+             f"roster      {b['roster']['count']} cadres  sha256 {b['roster']['sha256']}",
+             f"plan        {plan['kind']}: {strata}" + (f"; ranks {', '.join(plan['ranks'])}" if plan["ranks"] else "")
+             + f"  sha256 {b['plan_sha256']}",
+             f"excluded    {len(b['exclusions'])} cadre(s) before the meeting",
+             f"commitment  {b['commitment']}  = SHA-256(seed), seed revealed and matching",
+             "entropy     " + (setup["canonical"].replace("\n", " | ") or "(none entered)"),
+             f"draws       {len(engine.draws)} ({len(engine.skipped)} skipped)"]
+    for d in engine.draws:
+        skip = f"  SKIPPED: {engine.skipped[d.draw]}" if d.draw in engine.skipped else ""
+        where = "" if d.stratum == WHOLE else f" [{d.stratum}]"
+        lines.append(f"  {d.draw:>3}. cadre {d.number}{where}  (index {d.index} of {d.pool_size}, "
+                     f"attempt {d.attempt}){skip}")
+    for cadre, got in picks.items():
+        lines.append(f"households  cadre {cadre}: " + ", ".join(p["code"] for p in got))
+    events = b["events"]
+    lines.append(f"event chain {len(events)} events intact, head {events[-1]['hash'] if events else '-'}")
+    lines.append("Compare the roster hash, plan hash and commitment with the pre-meeting notice.")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m scoring.verify",
+                                     description="Re-check every draw of a Minkao meeting from its bundle.")
+    parser.add_argument("bundle", help="the bundle.json downloaded from the public page")
+    parser.add_argument("--commitment", help="the commitment printed on the pre-meeting notice")
+    parser.add_argument("--roster-hash", help="the roster hash printed on the pre-meeting notice")
+    parser.add_argument("--plan-hash", help="the plan hash printed on the pre-meeting notice")
+    args = parser.parse_args(argv)
+    try:
+        b = bundle_mod.loads(Path(args.bundle).read_bytes())
+    except (OSError, bundle_mod.BundleError) as exc:
+        print(f"ERROR: cannot read {args.bundle}: {exc}", file=sys.stderr)
+        return 2
+    expect = {k: v for k, v in (("commitment", args.commitment), ("roster_hash", args.roster_hash),
+                                ("plan_hash", args.plan_hash)) if v}
+    try:
+        lines = verify(b, expect)
+    except Mismatch as exc:
+        print(f"MISMATCH: {exc}")
+        return 1
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
