@@ -25,6 +25,8 @@ class Config:
 
     DATABASE_URL: str = os.environ.get("DATABASE_URL", "sqlite:///minkao.db")
     SOCKETIO_MESSAGE_QUEUE: str | None = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Processes sharing a message queue talk on this channel; separate meetings/installs can differ.
+    SOCKETIO_CHANNEL: str = os.environ.get("SOCKETIO_CHANNEL", "minkao")
     # The entry point (python -m meeting) sets eventlet; create_app alone stays neutral.
     SOCKETIO_ASYNC_MODE: str = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
     # The stage must notice a dead tablet within seconds, not the default ~45 s.
