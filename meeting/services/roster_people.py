@@ -133,14 +133,15 @@ def make_households(rng: random.Random, t: Targets, townships: list[GenTownship]
     counts = household_counts(rng, len(cadres), t.households)
     people = names.people(t.households, male_percent=85)
     village_codes = [v.code for v in villages]
-    randrange, choice = rng.randrange, rng.choice
+    rand, own_share = rng.random, OWN_VILLAGE_PERCENT / 100  # random(): the hot loop
     out: list[GenHousehold] = []
     n = 0
     for cadre, (lt, lv), count in zip(cadres, links, counts):
         town_villages = by_town[lt]
+        size = len(town_villages)
         number = cadre.number
         for _ in range(count):
-            vi = lv if randrange(100) < OWN_VILLAGE_PERCENT else choice(town_villages)
+            vi = lv if rand() < own_share else town_villages[int(rand() * size)]
             out.append(GenHousehold(f"H{n + 1:07d}", people[n], village_codes[vi], phones[n], number))
             n += 1
     return out
@@ -156,7 +157,8 @@ def make_demands(rng: random.Random, t: Targets, households: list[GenHousehold],
     cum = list(accumulate(texts.CATEGORIES[c][0] for c in categories))
     levels: list[str | None] = [lvl for lvl, n in t.resolved.items() for _ in range(n)]
     levels += [None] * t.open
-    owners = [rng.randrange(len(households)) for _ in levels]
+    n_households, rand = len(households), rng.random
+    owners = [int(rand() * n_households) for _ in levels]
     chosen = rng.choices(categories, cum_weights=cum, k=len(levels))
     rows: list[tuple[int, GenDemand]] = []
     for level, owner, category in zip(levels, owners, chosen):
