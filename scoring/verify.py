@@ -76,6 +76,8 @@ def check_setup(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> di
     if b["protocol"] not in PROTOCOLS:
         raise Mismatch(f"protocol {b['protocol']!r} is not one this verifier knows ({', '.join(PROTOCOLS)})")
     _same("protocol (pool_frozen event)", _field(frozen, "protocol"), b["protocol"])
+    _same("meeting id and title (pool_frozen event)", _field(frozen, "meeting"),
+          {"id": b["meeting"]["id"], "title": b["meeting"]["title"]})
     _same("rehearsal flag", b["rehearsal"], b["protocol"] == REHEARSAL_PROTOCOL)
 
     text = bundle_mod.roster_text(b)
@@ -239,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--roster-hash", help="the roster hash printed on the pre-meeting notice")
     parser.add_argument("--plan-hash", help="the plan hash printed on the pre-meeting notice")
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # a console that cannot show Chinese still gets the verdict
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         b = bundle_mod.loads(Path(args.bundle).read_bytes())
     except (OSError, bundle_mod.BundleError) as exc:
@@ -250,6 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = verify(b, expect)
     except Mismatch as exc:
         print(f"MISMATCH: {exc}")
+        return 1
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # A hash-valid chain can still carry payloads of the wrong shape: that is a mismatch too.
+        print(f"MISMATCH: malformed bundle content ({type(exc).__name__}: {exc})")
         return 1
     print("\n".join(lines))
     return 0

@@ -195,3 +195,16 @@ def test_the_command_line_exits_1_naming_the_mismatch_and_2_on_a_malformed_file(
     assert "bundle.seed is missing" in capsys.readouterr().err
     bad.write_text("{not json", encoding="utf-8")
     assert main([str(bad)]) == 2
+
+
+def test_a_renamed_meeting_fails_against_the_frozen_event(bundle):
+    bundle["meeting"]["title"] = "另一次大会"
+    fails(bundle, "meeting id and title")
+
+
+def test_a_payload_of_the_wrong_shape_behind_a_valid_chain_is_a_mismatch_not_a_crash(bundle, tmp_path, capsys):
+    event_of(bundle, "households_picked")["payload"]["picks"] = 7
+    path = tmp_path / "odd.json"
+    path.write_text(bundle_mod.dumps(rehash(bundle)), encoding="utf-8")
+    assert main([str(path)]) == 1
+    assert capsys.readouterr().out.startswith("MISMATCH: malformed bundle content")

@@ -104,8 +104,9 @@ def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | 
     summary = PoolSummary(meeting.protocol, meeting.roster_hash, len(entries), canonical,
                           plan_hash(canonical), cleaned)
     append_event(session, meeting_id, "pool_frozen", {
-        "protocol": summary.protocol, "roster_hash": summary.roster_hash, "pool_size": summary.pool_size,
-        "plan": canonical, "plan_hash": summary.plan_hash, "exclusions": cleaned}, actor)
+        "meeting": {"id": meeting.id, "title": meeting.title}, "protocol": summary.protocol,
+        "roster_hash": summary.roster_hash, "pool_size": summary.pool_size, "plan": canonical,
+        "plan_hash": summary.plan_hash, "exclusions": cleaned}, actor)
     session.commit()
     return summary
 
