@@ -229,3 +229,39 @@ def test_the_bundle_holds_household_codes_but_no_names_or_phones(roster):
     phones = roster.scalars(sa.select(Household.phone)).all()
     assert "H0" in text
     assert not [n for n in names if n in text] and not [p for p in phones if p in text]
+
+
+def test_two_consoles_asking_for_the_same_draw_at_once_get_one_cadre_and_one_event(app, roster):
+    import threading
+
+    import sqlalchemy.orm as so
+
+    from meeting.extensions import db
+
+    mid = _ready(roster)
+    engine = db.engine
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def console(expected):
+        session = so.Session(bind=engine, expire_on_commit=False)
+        try:
+            barrier.wait()
+            results.append(draw_service.draw_next(session, mid, "console", expected_draw=expected))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=console, args=(e,)) for e in (1, 1, None, None)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    # Both "draw 1" requests see the same cadre, whoever made it; each untagged request made a
+    # new draw; the log holds each draw exactly once (2 or 3 draws, depending on who ran first).
+    assert len({(r.draw, r.cadre_number) for r in results if r.draw == 1}) == 1
+    assert len([r for r in results if r.new]) == len({r.draw for r in results})
+    drawn = [e.payload["draw"] for e in events_since(roster, mid) if e.type == "cadre_drawn"]
+    assert drawn == sorted({r.draw for r in results}) == list(range(1, len(drawn) + 1))
