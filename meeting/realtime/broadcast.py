@@ -1,9 +1,15 @@
 """The one place that knows Socket.IO rooms. Called only after a transaction has committed."""
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
+from flask import Flask, current_app
+
 from meeting.extensions import db, socketio
+
+log = logging.getLogger("minkao.realtime")
 
 
 def room(meeting_id: int, audience: str, juror_id: int | None = None) -> str:
@@ -22,19 +28,58 @@ def rooms_for(meeting_id: int, audience: str, juror_id: int | None = None) -> li
     return [room(meeting_id, "moderator")]
 
 
-def publish(meeting_id: int, cause: dict[str, Any] | None = None) -> None:
-    """Send every audience of the meeting its fresh snapshot.
+_lock = threading.Lock()  # green under eventlet (monkey-patched), a real lock otherwise
+_pending: dict[int, list[dict[str, Any]]] = {}
+_running: set[int] = set()
 
-    One snapshot is built per audience (not per client), from the database, so what a
-    screen shows is always what was committed. `cause` ({type, seq}) lets screens animate.
+
+def publish(meeting_id: int, cause: dict[str, Any] | None = None) -> None:
+    """Schedule every audience of the meeting to get its fresh snapshot; returns at once.
+
+    Bursts coalesce: while a meeting's snapshots are being built, further causes are queued and
+    served by one more build that includes all of them (30 jurors submitting at once cost a
+    few builds, not 30). Snapshots are built from the database after the caller's commit.
+    """
+    with _lock:
+        _pending.setdefault(meeting_id, []).append(cause or {})
+        if meeting_id in _running:
+            return
+        _running.add(meeting_id)
+    socketio.start_background_task(_publisher, current_app._get_current_object(), meeting_id)
+
+
+def _publisher(app: Flask, meeting_id: int) -> None:
+    with app.app_context():
+        while True:
+            with _lock:
+                causes = _pending.pop(meeting_id, None)
+                if not causes:
+                    _running.discard(meeting_id)
+                    return
+            try:
+                emit_states(meeting_id, causes)
+            except Exception:  # noqa: BLE001 — the next change or a client's sync will catch up
+                log.exception("broadcast for meeting %s failed", meeting_id)
+            finally:
+                db.remove()
+
+
+def emit_states(meeting_id: int, causes: list[dict[str, Any]]) -> None:
+    """Build each audience's snapshot once and send it to that audience's room, now.
+
+    `cause` is the newest change, `causes` all those this snapshot covers (screens animate on
+    e.g. cadre_drawn even when it was coalesced with a later change).
     """
     from meeting.services.snapshot import build_state
 
     session = db.session
-    session.expire_all()
-    for audience, target in (("moderator", "moderator"), ("juror", "jurors"), ("viewer", "public")):
-        state = build_state(session, meeting_id, audience)
-        state["cause"] = cause
+    public = build_state(session, meeting_id, "viewer")
+    moderator = build_state(session, meeting_id, "moderator")
+    # Jurors see exactly the public view (their own ballot comes in acks and connect snapshots).
+    jurors = {**public, "audience": "juror"}
+    for state, target in ((moderator, "moderator"), (jurors, "jurors"), (public, "public")):
+        state["cause"] = causes[-1]
+        state["causes"] = causes
         socketio.emit("state", state, to=room(meeting_id, target))
 
 

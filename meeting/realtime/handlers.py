@@ -108,5 +108,5 @@ def on_submit_ballot(principal: Principal, data: Any) -> dict[str, Any]:
     receipt = ballots.submit_ballot(db.session, principal.meeting_id, principal.juror_id, data.get("round_id"),
                                     data.get("scores"), data.get("client_msg_id"))
     if not receipt.duplicate:
-        broadcast.publish(principal.meeting_id, {"type": "ballot_received", "seq": None})
+        broadcast.publish(principal.meeting_id, {"type": "ballot_received", "seq": receipt.seq})
     return {"ok": True, "ballot": receipt.to_json()}

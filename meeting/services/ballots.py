@@ -30,6 +30,7 @@ class BallotReceipt:
     total: str
     client_msg_id: str
     duplicate: bool
+    seq: int | None = None  # the ballot_received event's seq (None on a duplicate)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe form for the acknowledgement."""
@@ -95,8 +96,9 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
                     total=total, client_msg_id=client_msg_id)
     session.add(ballot)
     # The event says who voted, never what: other jurors and the public must not see scores yet.
-    append_event(session, meeting_id, "ballot_received", {"round": rnd.number, "juror": juror.seat,
-                                                          "version": version}, f"juror:{juror_id}")
+    event = append_event(session, meeting_id, "ballot_received", {"round": rnd.number, "juror": juror.seat,
+                                                                  "version": version}, f"juror:{juror_id}")
     session.commit()
-    return _receipt(ballot, rnd, duplicate=False)
+    return BallotReceipt(ballot.round_id, rnd.number, ballot.version, ballot.total, ballot.client_msg_id,
+                         duplicate=False, seq=event.seq)
 
