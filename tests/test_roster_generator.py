@@ -183,6 +183,14 @@ def test_load_roster_writes_the_counts_it_returns(session, monkeypatch):
         demand.household_code, demand.level, demand.raised_on, demand.resolved_on)
 
 
+def test_the_insert_path_without_positional_rows_fills_the_defaults_left_out(session):
+    from meeting.services.roster_loader import _executemany
+
+    _executemany(session.connection(), Township.__table__, ("id", "code", "name"), [(1, "T01", "沂城街道")])
+    session.commit()
+    assert session.scalar(sa.select(Township.kind)) == "township"
+
+
 def test_rows_added_after_a_load_get_fresh_ids(session):
     counts = load_roster(session, generate_roster(0.01, seed=3))
     town = Township(code="TX", name="新建乡镇")

