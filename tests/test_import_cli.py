@@ -72,5 +72,5 @@ def test_the_cli_template_round_trips_through_the_cli_import(app, runner, tmp_pa
 
 def test_a_csv_template_needs_a_kind(runner, tmp_path):
     result = runner.invoke(args=["roster-template", "--format", "csv", "-o", str(tmp_path / "x.csv")])
-    assert result.exit_code != 0
+    assert result.exit_code == 2 and result.exception.__class__ is SystemExit  # a usage error
     assert not (tmp_path / "x.csv").exists()

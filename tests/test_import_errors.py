@@ -233,3 +233,23 @@ def test_references_into_a_list_with_a_broken_header_are_not_reported_twice(sess
     broken_cadres = [["干部编号", "名字"]] + [r[:2] for r in CADRES[1:]]
     errors = refused(session, "roster.xlsx", full_workbook(cadres=broken_cadres))
     assert places(errors) == [("cadres", 1, "名字"), ("cadres", 1, "姓名")]
+
+
+def test_a_column_given_twice_is_refused(session):
+    import_base(session)
+    rows = [CADRES[0] + ["手机"]] + [r + ["10400000009"] for r in CADRES[1:]]
+    errors = refused(session, "cadres.csv", csv_bytes(rows))
+    assert places(errors) == [("cadres", 1, "手机")]
+
+
+def test_text_longer_than_its_column_is_refused_not_cut(session):
+    import_base(session)
+    errors = refused(session, "households.csv", csv_bytes(replace_cell(HOUSEHOLDS, 3, "户主姓名", "长" * 33)))
+    assert places(errors) == [("households", 3, "户主姓名")]
+
+
+def test_a_csv_cell_beyond_the_csv_field_limit_is_a_file_error_not_a_crash(session):
+    import_base(session)
+    rows = replace_cell(DEMANDS, 2, "诉求内容", "长" * 200_000)
+    errors = refused(session, "demands.csv", csv_bytes(rows))
+    assert [(e.sheet, e.column) for e in errors] == [("", "")]

@@ -5,6 +5,7 @@ template a user downloads is by construction the format the importer reads.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,14 +19,17 @@ SHEET_NAMES_ZH = {"villages": "村庄", "cadres": "干部", "households": "联�
 IGNORED_SHEETS = ("说明", "填写说明", "instructions", "readme", "notes")
 
 
+_IGNORED_IN_NAMES = re.compile(r"[\s_\-*]+")
+
+
+@functools.lru_cache(maxsize=4096)  # vocabulary cells repeat a handful of spellings
 def norm(text: str) -> str:
     """Comparison key for headers, sheet names and vocabulary values.
 
     NFKC folds full-width letters, digits and parentheses to half-width; case, spaces,
     underscores and hyphens are ignored; a required-marker '*' is dropped.
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"[\s_\-*]+", "", text)
+    return _IGNORED_IN_NAMES.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 _PAREN_SUFFIX = re.compile(r"\([^()]*\)$")

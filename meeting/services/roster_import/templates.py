@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from meeting.errors import UserError
 from meeting.services.roster_import.formats import SPECS, TEMPLATE_KINDS, VOCABULARIES, vocab_spellings
+from meeting.services.roster_import.messages import ensure_locale
 from meeting.services.roster_import.writer import CSV_MIME, XLSX_MIME, column_note, csv_bytes, headers
 
 _NAMES_ZH = {None: "名册", "villages": "村庄", "cadres": "干部", "households": "联系户", "demands": "诉求"}
@@ -35,18 +36,23 @@ _TEXT_TYPES = ("text", "phone")
 
 def template_file(kind: str | None, fmt: str, lang: str = "zh") -> tuple[str, bytes, str]:
     """(download filename, bytes, mimetype). kind=None with fmt="xlsx" gives all four sheets."""
+    with ensure_locale():
+        _check(kind, fmt)
     lang = "zh" if lang.lower().startswith("zh") else "en"
+    if fmt == "csv":
+        return _filename(kind, fmt, lang), csv_bytes(kind, [], lang), CSV_MIME
+    kinds = list(TEMPLATE_KINDS) if kind is None else [kind]
+    return _filename(kind, fmt, lang), _workbook(kinds, lang), XLSX_MIME
+
+
+def _check(kind: str | None, fmt: str) -> None:
     if kind is not None and kind not in TEMPLATE_KINDS:
         raise UserError(_("Unknown list %(kind)s: use one of %(kinds)s.", kind=kind,
                           kinds=", ".join(TEMPLATE_KINDS)))
-    if fmt == "csv":
-        if kind is None:
-            raise UserError(_("A CSV template holds one list: choose which."))
-        return _filename(kind, fmt, lang), csv_bytes(kind, [], lang), CSV_MIME
-    if fmt == "xlsx":
-        kinds = list(TEMPLATE_KINDS) if kind is None else [kind]
-        return _filename(kind, fmt, lang), _workbook(kinds, lang), XLSX_MIME
-    raise UserError(_("Unknown format %(fmt)s: use xlsx or csv.", fmt=fmt))
+    if fmt not in ("csv", "xlsx"):
+        raise UserError(_("Unknown format %(fmt)s: use xlsx or csv.", fmt=fmt))
+    if fmt == "csv" and kind is None:
+        raise UserError(_("A CSV template holds one list: choose which."))
 
 
 def _filename(kind: str | None, fmt: str, lang: str) -> str:

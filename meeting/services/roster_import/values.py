@@ -21,6 +21,8 @@ _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 def parse_int(text: str) -> int:
     """A positive whole number; Excel's '12.0' is fine, '12.5', '-3' and 'abc' are not."""
+    if text.isascii() and text.isdigit() and 0 < len(text) < 10 and text[0] != "0":
+        return int(text)  # the common case, without the checks below
     folded = unicodedata.normalize("NFKC", text).strip()
     if not _INT.fullmatch(folded):
         raise ValueError(_("“%(value)s” is not a whole number.", value=text))
@@ -38,6 +40,8 @@ def parse_phone(text: str) -> str:
     Spaces, hyphens and parentheses are dropped, as is a +86 country code before a mobile.
     The digits alone are stored, ready to dial.
     """
+    if len(text) == 11 and text[0] == "1" and text.isascii() and text.isdigit():
+        return text  # the common case: a mobile number typed plainly
     digits = _PHONE_JUNK.sub("", unicodedata.normalize("NFKC", text))
     if digits.startswith("+86"):
         digits = digits[3:]
