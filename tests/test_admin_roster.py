@@ -117,13 +117,34 @@ def test_the_households_list_searches_by_name_village_and_cadre(staff, session):
     html = staff.get("/admin/households").get_data(as_text=True)
     assert household_codes_on(html) == [f"H000{i}" for i in range(1, 8)]
     assert "13912340001" in html  # full phone numbers: staff only
-    assert household_codes_on(staff.get("/admin/households?name=秀").get_data(as_text=True)) == ["H0007"]
+    assert household_codes_on(staff.get("/admin/households?name=王秀").get_data(as_text=True)) == ["H0007"]
+    assert household_codes_on(staff.get("/admin/households?name=王秀英").get_data(as_text=True)) == ["H0007"]
+    assert household_codes_on(staff.get("/admin/households?name=秀").get_data(as_text=True)) == []
     assert household_codes_on(staff.get("/admin/households?village=西关").get_data(as_text=True)) == \
         ["H0004", "H0005"]
     assert household_codes_on(staff.get("/admin/households?cadre=1003").get_data(as_text=True)) == \
         ["H0006", "H0007"]
     assert household_codes_on(staff.get("/admin/households?cadre=1003&name=郑").get_data(as_text=True)) == \
         ["H0006"]
+
+
+def test_a_household_name_prefix_matches_only_names_that_begin_with_it(session):
+    """The index-backed prefix range must not leak neighbours (王 vs 王一, 汪) nor wildcards."""
+    r = small_roster(session)
+    from tests.helpers_roster import make_household
+    cadre = r.cadres[1001]
+    for code, name in (("X1", "王"), ("X2", "王一"), ("X3", "汪秀"), ("X4", "王_x"), ("X5", "玊")):
+        make_household(session, cadre, code, name, "")
+    session.commit()
+
+    def codes(prefix: str) -> list[str]:
+        page = rq.search_households(session, rq.HouseholdFilter(name=prefix), 1, 50)
+        return [row.household.code for row in page.items]
+
+    assert codes("王") == ["H0007", "X1", "X2", "X4"]
+    assert codes("王一") == ["X2"]
+    assert codes("王_") == ["X4"]
+    assert codes("%") == []
 
 
 def test_the_households_list_pages(staff, session, app):

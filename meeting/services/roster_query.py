@@ -61,7 +61,8 @@ class CadreFilter:
 
 @dataclass(frozen=True)
 class HouseholdFilter:
-    """Household search: name and village match anywhere, cadre number is exact."""
+    """Household search: the name matches from its start (index-backed: 300,000 rows), the
+    village anywhere in its name (1,000 villages), the cadre number exactly."""
 
     name: str = ""
     village: str = ""
@@ -125,10 +126,23 @@ def _cadre_conditions(flt: CadreFilter) -> list[sa.ColumnElement[bool]]:
     return conds
 
 
-def _household_conditions(flt: HouseholdFilter) -> list[sa.ColumnElement[bool]]:
+def starts_with(column: sa.ColumnElement[str], text: str, dialect: str) -> sa.ColumnElement[bool]:
+    """`column` begins with `text`, in a form the backend can answer from an index.
+
+    SQLite uses an index for LIKE 'x%' only on NOCASE columns, but compares BINARY strings by
+    UTF-8 bytes, i.e. by code point: every string starting with `text` lies in
+    [text, text + U+10FFFF). PostgreSQL collations need not order by code point, so it gets
+    LIKE (a scan of ~300,000 short names there takes tens of milliseconds).
+    """
+    if dialect == "sqlite":
+        return sa.and_(column >= text, column < text + "\U0010ffff")
+    return column.startswith(text, autoescape=True)
+
+
+def _household_conditions(flt: HouseholdFilter, dialect: str) -> list[sa.ColumnElement[bool]]:
     conds: list[sa.ColumnElement[bool]] = []
     if flt.name:
-        conds.append(Household.name.contains(flt.name, autoescape=True))
+        conds.append(starts_with(Household.name, flt.name, dialect))
     if flt.village or flt.township_id is not None:
         villages = sa.select(Village.id)
         if flt.village:
@@ -175,7 +189,7 @@ def search_households(session: so.Session, flt: HouseholdFilter, page: int = 1,
                       per_page: int = 50) -> Page[HouseholdRow]:
     """One page of households in id (import) order, with cadre, village and demand counts."""
     per_page = min(max(1, per_page), MAX_PER_PAGE)
-    conds = _household_conditions(flt)
+    conds = _household_conditions(flt, session.get_bind().dialect.name)
     total = _count(session, Household, conds)
     page = clamp_page(page, per_page, total)
     ids = session.scalars(sa.select(Household.id).where(*conds).order_by(Household.id)

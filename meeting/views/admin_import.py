@@ -15,20 +15,15 @@ from flask_wtf.csrf import CSRFError
 
 from meeting.errors import UserError
 from meeting.extensions import db
+from meeting.services import roster_import as service
 from meeting.views.auth import login_required
 
 bp = Blueprint("admin_import", __name__, url_prefix="/admin/import")
 
 TEMPLATE_LANGS = ("zh", "en")
+TEMPLATE_FORMATS = ("csv", "xlsx")
 # Order of the count rows on a success report (the service adds townships and work areas).
 COUNT_ORDER = ("townships", "work_areas", "villages", "cadres", "households", "demands")
-TEMPLATE_FORMATS = ("csv", "xlsx")
-
-
-def _service() -> Any:
-    # Imported on use so the app still starts while the import service is being replaced.
-    from meeting.services import roster_import
-    return roster_import
 
 
 @dataclass
@@ -77,7 +72,6 @@ def import_each(files: list[tuple[str, bytes]]) -> list[FileReport]:
 
 def import_one(filename: str, data: bytes) -> FileReport:
     """Import one file; a refusal becomes a report (the service has written nothing)."""
-    service = _service()
     try:
         result = service.import_roster(db.session, filename, data)
     except service.ImportRefused as exc:
@@ -94,7 +88,7 @@ def import_one(filename: str, data: bytes) -> FileReport:
 @login_required("admin")
 def form():
     """The upload form and the template downloads."""
-    return render_template("admin/import.html", reports=[], kinds=_service().TEMPLATE_KINDS)
+    return render_template("admin/import.html", reports=[], kinds=service.TEMPLATE_KINDS)
 
 
 @bp.post("/")
@@ -103,19 +97,18 @@ def upload():
     """Import every uploaded file in turn and show one report per file."""
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
-        return render_template("admin/import.html", reports=[], kinds=_service().TEMPLATE_KINDS,
+        return render_template("admin/import.html", reports=[], kinds=service.TEMPLATE_KINDS,
                                error=_("Choose at least one file to import.")), 400
     reports = import_each([(f.filename or "", f.read()) for f in files])
     status = 200 if all(r.ok for r in reports) else 422
     return render_template("admin/import.html", reports=reports,
-                           kinds=_service().TEMPLATE_KINDS), status
+                           kinds=service.TEMPLATE_KINDS), status
 
 
 @bp.get("/template/<lang>/<kind>.<fmt>")
 @login_required("admin")
 def template(lang: str, kind: str, fmt: str):
     """Download an empty template: the workbook with every sheet (kind 'all'), or one CSV."""
-    service = _service()
     if lang not in TEMPLATE_LANGS or fmt not in TEMPLATE_FORMATS:
         abort(404)
     if kind == "all" and fmt == "xlsx":

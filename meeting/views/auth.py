@@ -5,7 +5,7 @@ import functools
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import get_locale, gettext as _, refresh
 from flask_wtf.csrf import CSRFError
@@ -83,7 +83,13 @@ def _choose_language_per_request() -> None:
 
 @bp.app_context_processor
 def _inject_user() -> dict[str, Any]:
-    return {"current_user": current_user, "lang_url": lang_url, "ui_locale": str(get_locale())}
+    return {"current_user": current_user, "lang_url": lang_url, "ui_locale": str(get_locale()),
+            "has_endpoint": has_endpoint}
+
+
+def has_endpoint(name: str) -> bool:
+    """True when a view with this endpoint is registered (nav links to optional areas)."""
+    return name in current_app.view_functions
 
 
 @bp.route("/login", methods=["GET", "POST"])
