@@ -61,13 +61,27 @@ def empty_roster(engine: sa.Engine) -> None:
                 conn.execute(sa.text(f"DELETE FROM {name}"))
 
 
-def time_load(url: str, roster: Roster) -> float:
+class Timer:
+    """Wall-clock and this process's CPU seconds of a block.
+
+    On SQLite the database runs inside this process, so CPU seconds are the figure that a busy
+    shared machine disturbs least; on PostgreSQL they cover the client side only.
+    """
+
+    def __enter__(self) -> "Timer":
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def time_load(url: str, roster: Roster) -> Timer:
     engine = make_engine(url)
     try:
-        with so.Session(engine) as session:
-            started = time.perf_counter()
+        with so.Session(engine) as session, Timer() as timer:
             load_roster(session, roster)
-            return time.perf_counter() - started
+        return timer
     finally:
         engine.dispose()
 
@@ -77,7 +91,7 @@ def prepared_rows(roster: Roster) -> list[tuple[str, tuple[str, ...], list[tuple
     return [(table.name, columns, list(rows)) for table, columns, rows, _ in _batches(roster)]
 
 
-def baseline_sqlite(path: str, batches: list) -> float:
+def baseline_sqlite(path: str, batches: list) -> Timer:
     """stdlib sqlite3 executemany, same pragmas as the app's engine, one transaction."""
     def plain(value):
         if isinstance(value, dt.date):
@@ -88,30 +102,29 @@ def baseline_sqlite(path: str, batches: list) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL"):
         conn.execute(f"PRAGMA {pragma}")
-    started = time.perf_counter()
-    conn.execute("BEGIN")
-    for name, cols, rows in batches:
-        conn.executemany(f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
-    conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
+    with Timer() as timer:
+        conn.execute("BEGIN")
+        for name, cols, rows in batches:
+            conn.executemany(f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                             rows)
+        conn.execute("COMMIT")
     conn.close()
-    return elapsed
+    return timer
 
 
-def baseline_postgres(url: str, batches: list) -> float:
+def baseline_postgres(url: str, batches: list) -> Timer:
     """psycopg COPY of the same rows, one transaction."""
     import psycopg
 
     dsn = normalise_url(url).replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(dsn) as conn:
-        started = time.perf_counter()
+    with psycopg.connect(dsn) as conn, Timer() as timer:
         with conn.cursor() as cur:
             for name, cols, rows in batches:
                 with cur.copy(f"COPY {name} ({', '.join(cols)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
         conn.commit()
-        return time.perf_counter() - started
+    return timer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,15 +136,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     load_before = os.getloadavg()
-    gen_times, load_times, base_times = [], [], []
+    gen_times: list[Timer] = []
+    load_times: list[Timer] = []
+    base_times: list[Timer] = []
     dialect = "postgresql" if args.database_url and args.database_url.startswith("postgres") else "sqlite"
     server = f"SQLite {sqlite3.sqlite_version}"
     with tempfile.TemporaryDirectory(prefix="bench_roster_") as tmp:
         roster = None
         for _ in range(args.repeat):
-            started = time.perf_counter()
-            roster = generate_roster(args.scale, args.seed)
-            gen_times.append(time.perf_counter() - started)
+            with Timer() as timer:
+                roster = generate_roster(args.scale, args.seed)
+            gen_times.append(timer)
         assert roster is not None
         counts = roster.counts()
         batches = prepared_rows(roster)
@@ -165,14 +180,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}, "
           f"SQLAlchemy {sa.__version__}, {server}")
     print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" (total {rows:,})")
-    print(f"{'step':<38}{'min s':>8}{'median s':>10}{'µs/row':>9}{'× baseline':>12}")
-    base = min(base_times)
+    cpu_note = "" if dialect == "sqlite" else " (client only)"
+    print(f"{'step':<36}{'wall min':>9}{'median':>8}{'µs/row':>8}{'×base':>7}"
+          f"{'CPU min' + cpu_note:>{9 + len(cpu_note)}}{'×base':>7}")
+    base_wall = min(t.wall for t in base_times)
+    base_cpu = min(t.cpu for t in base_times)
     for label, times in (("generate_roster", gen_times), ("load_roster", load_times), (base_label, base_times)):
-        ratio = "" if label == "generate_roster" else f"{min(times) / base:.2f}"
-        print(f"{label:<38}{min(times):>8.2f}{statistics.median(times):>10.2f}"
-              f"{min(times) / rows * 1e6:>9.1f}{ratio:>12}")
-    total = min(gen_times) + min(load_times)
-    print(f"{'generate + load':<38}{total:>8.2f}")
+        wall, cpu = min(t.wall for t in times), min(t.cpu for t in times)
+        is_db = label != "generate_roster"
+        wall_ratio = f"{wall / base_wall:.2f}" if is_db else ""
+        cpu_ratio = f"{cpu / base_cpu:.2f}" if is_db and dialect == "sqlite" else ""
+        print(f"{label:<36}{wall:>9.2f}{statistics.median(t.wall for t in times):>8.2f}"
+              f"{wall / rows * 1e6:>8.1f}{wall_ratio:>7}{cpu:>{9 + len(cpu_note)}.2f}{cpu_ratio:>7}")
+    print(f"{'generate + load':<36}{min(t.wall for t in gen_times) + min(t.wall for t in load_times):>9.2f}")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
           f"load average at start {load_before[0]:.2f}, at end {os.getloadavg()[0]:.2f}")
     return 0
