@@ -4,9 +4,12 @@ The green-thread library is patched here and nowhere else, before anything else 
 so another async mode (threading, gevent) stays a setting: SOCKETIO_ASYNC_MODE.
 """
 import os
+import warnings
 
 ASYNC_MODE = os.environ.setdefault("SOCKETIO_ASYNC_MODE", "eventlet")
 if ASYNC_MODE == "eventlet":
+    # Known and accepted (docs/DEPLOY notes): eventlet is in bugfix-only mode; don't alarm the hall.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
 
     eventlet.monkey_patch()
@@ -45,8 +48,8 @@ def serve(app, host: str, port: int) -> None:
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **kwargs)
 
 
-def prepare_demo(app, scale: float, seed: int) -> dict[str, str]:
-    """Migrate, load the generated roster if the database has none, and set demo accounts."""
+def prepare_demo(app, scale: float, seed: int) -> tuple[dict[str, str], dict]:
+    """Migrate, load the roster and a ready meeting if the database has none, set demo accounts."""
     from meeting.commands.db import ensure_user
     from meeting.migrate import upgrade
 
@@ -55,12 +58,34 @@ def prepare_demo(app, scale: float, seed: int) -> dict[str, str]:
     with app.app_context():
         from meeting.services.demo import prepare_demo_data
 
+        from meeting.extensions import db
+        from meeting.services.demo_meeting import ensure_demo_meeting
+
         prepare_demo_data(scale=scale, seed=seed)
+        meeting = ensure_demo_meeting(db.session)
         for username, role in (("admin", "admin"), ("moderator", "moderator")):
             password = os.environ.get(f"MINKAO_DEMO_{role.upper()}_PASSWORD") or secrets.token_urlsafe(9)
             ensure_user(username, password, role)
             credentials[username] = password
-    return credentials
+    return credentials, meeting
+
+
+def print_demo(base: str, credentials: dict[str, str], meeting: dict) -> None:
+    """Tell the person at the laptop where everything is."""
+    mid = meeting["meeting_id"]
+    print("Demo ready. Log in at " + base + "/login with:", flush=True)
+    for user, password in credentials.items():
+        print(f"  {user} / {password}")
+    print(f"Meeting set-up:      {base}/admin/meetings/{mid}")
+    print(f"Moderator console:   {base}/console/{mid}")
+    print(f"Projector (hall):    {base}/m/{mid}/projector")
+    print(f"Viewer (public):     {base}/m/{mid}/viewer")
+    print(f"Broadcast overlay:   {base}/m/{mid}/overlay")
+    print(f"Pre-meeting notice:  {base}/m/{mid}/notice")
+    print(f"Household simulator: {base}/sim/{mid}   (telephony is simulated in the demo)")
+    for seat, token in enumerate(meeting["tokens"], start=1):
+        print(f"Juror {seat} tablet:      {base}/j/{token}")
+    print("", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,15 +101,16 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--seed", type=int, default=2013)
             p.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     args = parser.parse_args(argv)
+    # Juror links and the viewer QR must point where this server listens, unless configured.
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{shown_host}:{args.port}")
 
     from meeting import create_app
 
     app = create_app()
     if args.command == "demo":
-        creds = prepare_demo(app, args.scale, args.seed)
-        print("Demo ready. Log in with:", flush=True)
-        for user, password in creds.items():
-            print(f"  {user} / {password}", flush=True)
+        creds, meeting = prepare_demo(app, args.scale, args.seed)
+        print_demo(app.config["PUBLIC_BASE_URL"].rstrip("/"), creds, meeting)
         if args.no_serve:
             return 0
     serve(app, args.host, args.port)
