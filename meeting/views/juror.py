@@ -1,4 +1,97 @@
-"""Placeholder until its module lands (see BLUEPRINT_MODULES)."""
-from flask import Blueprint
+"""The juror's tablet: `/j/<token>`, the private link printed on the juror's sheet.
+
+The page itself carries no meeting state: it connects as the juror (token, and PIN if one was
+set) and renders every `state` snapshot the server sends. Ballots are sent with an idempotency
+key and kept on the tablet until the server acknowledges them (static/juror/outbox.js).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, make_response, render_template
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+
+from meeting.extensions import db
+from meeting.models import Juror
 
 bp = Blueprint("juror", __name__)
+
+CATEGORY_NAMES = {
+    "party_rep": _l("Party representative"), "npc_deputy": _l("People's Congress deputy"),
+    "cppcc_member": _l("CPPCC member"), "citizen_rep": _l("Citizen representative"),
+    "veteran_cadre": _l("Veteran cadre"), "other": _l("Juror"),
+}
+
+
+def juror_texts() -> dict[str, str]:
+    """Every string the tablet's scripts show, translated for this request ({n}-style slots)."""
+    return {
+        "connecting": _("Connecting…"),
+        "offline": _("Network disconnected — your scores are kept on this tablet and sent automatically when it is back"),
+        "online": _("Connected"),
+        "last_update": _("Last update {n} s ago"),
+        "round": _("Round {n}"),
+        "no_round": _("The meeting will begin shortly"),
+        "waiting_draw": _("Waiting for the draw"),
+        "cadre_number": _("No. {n}"),
+        "question": _("Question to a department head"),
+        "prefill": _("You may enter scores now; submit them once scoring opens"),
+        "scoring_open": _("Scoring is open: score every item, then submit"),
+        "scoring_closed": _("Scoring has closed. Your scores are locked."),
+        "revealed": _("The result has been announced"),
+        "meeting_closed": _("The meeting has ended"),
+        "range": _("{min}–{max} points"),
+        "not_scored": _("Not scored"),
+        "total": _("Total"),
+        "remaining": _("{n} item(s) still to score"),
+        "submit": _("Submit scores"),
+        "resubmit": _("Submit revised scores"),
+        "unchanged": _("Change a score to revise it"),
+        "sending": _("Sending… waiting for confirmation"),
+        "acked": _("Submitted: version {version}, total {total}"),
+        "pending": _("Not confirmed — it will be resent automatically when the connection is back"),
+        "err_scoring_not_open": _("Not accepted: scoring is not open. This ballot was not counted."),
+        "err_not_current_round": _("Not accepted: that round is over. This ballot was not counted."),
+        "err_bad_score": _("Not accepted: a score is out of range. This ballot was not counted."),
+        "err_juror_revoked": _("Not accepted: this juror link has been withdrawn."),
+        "err_other": _("Not accepted: {message}"),
+        "progress": _("{submitted} of {expected} jurors have submitted"),
+        "final": _("Final score"),
+        "juror_totals": _("Jurors' totals"),
+        "dropped_high": _("highest, dropped"),
+        "dropped_low": _("lowest, dropped"),
+        "outlier": _("far from the others"),
+        "you": _("you"),
+        "pin_wrong": _("Wrong PIN — please try again"),
+        "refused": _("This juror link is not valid. Please ask the staff."),
+    }
+
+
+def _error_page(status: int, title: str, hint: str) -> Response:
+    resp = make_response(render_template("juror/error.html", title=title, hint=hint), status)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/j/<token>")
+def tablet(token: str) -> Any:
+    """The juror's scoring page; 404 for an unknown link, 403 for a withdrawn one."""
+    juror = db.session.scalar(sa.select(Juror).where(Juror.token == token)) if len(token) <= 64 else None
+    if juror is None:
+        return _error_page(404, _("This juror link is not valid"),
+                           _("Please check the link on your juror sheet, or ask the staff for help."))
+    if juror.revoked_at is not None:
+        return _error_page(403, _("This juror link has been withdrawn"),
+                           _("Please ask the staff for a new juror sheet."))
+    meeting = juror.meeting
+    lang = "en" if str(get_locale()).startswith("en") else "zh"
+    config = {"meeting": meeting.id, "token": token, "needs_pin": bool(juror.pin_hash), "lang": lang,
+              "juror": {"id": juror.id, "seat": juror.seat, "name": juror.name}}
+    resp = make_response(render_template(
+        "juror/tablet.html", meeting=meeting, juror=juror, config=config, i18n=juror_texts(),
+        category=CATEGORY_NAMES.get(juror.category, CATEGORY_NAMES["other"])))
+    # The URL is the juror's credential: keep it out of caches and of any Referer header.
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
