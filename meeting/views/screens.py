@@ -1,4 +1,138 @@
-"""Placeholder until its module lands (see BLUEPRINT_MODULES)."""
-from flask import Blueprint
+"""Public screens, no log-in: the hall projector, the viewer page, the broadcast overlay.
+
+Each page is a shell: it connects to the live socket as a public audience and renders the
+masked public snapshot (meeting.services.snapshot). Nothing else about the meeting is sent.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask_babel import get_locale, gettext as _
+
+from meeting.extensions import db
+from meeting.models import Cadre, Meeting
+from meeting.qr import qr_svg
+from scoring import stages
 
 bp = Blueprint("screens", __name__)
+
+
+def viewer_url(meeting_id: int, base_url: str | None = None) -> str:
+    """The absolute viewer address people type or scan: PUBLIC_BASE_URL + /m/<id>/viewer.
+
+    The configured base, not the request's host: the projector may be opened on the hall
+    laptop as http://127.0.0.1 while phones must reach the public name.
+    """
+    base = (base_url if base_url is not None else current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    return f"{base}/m/{meeting_id}/viewer"
+
+
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction; translated later, per request."""
+    return msgid
+
+
+# The UI strings the screen scripts use. `{n}`-style placeholders are filled in by the browser:
+# translations must keep them.
+_SCREEN_MSGIDS: tuple[str, ...] = (
+    # header, scenes, connection
+    N_("Live"), N_("Connecting…"), N_("Reconnecting…"), N_("Connection lost — reconnecting…"),
+    N_("Last update just now"), N_("Last update {n} s ago"), N_("Leaderboard"), N_("Results so far"),
+    N_("Round {n}"), N_("Round {n} of {m}"), N_("No. {n}"), N_("Question"), N_("Result"), N_("Decision"),
+    N_("The next round will start shortly"), N_("The meeting will start shortly"), N_("The meeting has ended"),
+    N_("Live public evaluation meeting"), N_("The people are the examiners, the cadres are the examinees"),
+    # welcome: the fairness proof
+    N_("Fair draw: committed before the meeting"), N_("Draw commitment (SHA-256)"), N_("Roster hash (SHA-256)"),
+    N_("Live entropy"), N_("Entered on stage before the first draw"), N_("Scan to follow the meeting live"),
+    N_("How do we know the draw is fair?"), N_("Pre-meeting draw notice"), N_("Download the verification bundle"),
+    N_("The server draws from the seed committed before the meeting; the animation only reveals its number"),
+    # draw, report, question
+    N_("Draw"), N_("Drawing…"), N_("Cadre drawn"), N_("Waiting for the draw"), N_("Report time"), N_("Time is up"),
+    N_("Waiting to start"), N_("Called to answer"),
+    # call-out verification
+    N_("Call-out verification"), N_("Calling the cadre's households live"), N_("Dialling the households…"),
+    N_("A household's answer contradicts the report"), N_("Added by the moderator"),
+    N_("Waiting"), N_("Dialling"), N_("Ringing"), N_("On the line"), N_("Answered"), N_("Busy"), N_("No answer"),
+    N_("Call failed"), N_("Cancelled"), N_("Visited"), N_("Yes"), N_("No"), N_("Demand"), N_("Resolved"),
+    N_("Partly"), N_("Not resolved"), N_("No demand"), N_("Satisfaction"),
+    # scoring and result
+    N_("The jury is scoring"), N_("Scoring closed — the result follows"), N_("ballots received"),
+    N_("Final score"), N_("Juror {n}"), N_("Highest, dropped"), N_("Lowest, dropped"),
+    N_("Highest and lowest dropped, the rest averaged"), N_("Average of all scores"), N_("Median of all scores"),
+    # decisions, leaderboard
+    N_("Deadline"), N_("Responsible"), N_("Reason"), N_("Team"), N_("Report by"), N_("Note"),
+    N_("Who"), N_("Unit"), N_("Score"), N_("Grade"), N_("No results yet"),
+)
+
+
+def screen_strings() -> dict[str, str]:
+    """The screen scripts' strings for this request's locale (English msgid -> text)."""
+    return {msgid: _(msgid) for msgid in _SCREEN_MSGIDS}
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _reel_digits() -> int:
+    """How many reels the draw animation shows: the digits of the largest cadre number, at least 3.
+
+    The same for every draw, so the number of reels tells nothing about the drawn number.
+    """
+    largest = db.session.scalar(sa.select(sa.func.max(Cadre.number))) or 0
+    return max(3, len(str(largest)))
+
+
+def _lang() -> str:
+    return "en" if str(get_locale()).startswith("en") else "zh"
+
+
+def _screen_config(meeting: Meeting, role: str) -> dict[str, Any]:
+    """What the page script needs besides the live state: ids, locale, local URLs, labels."""
+    idx = 1 if _lang() == "en" else 0
+    return {
+        "meeting": meeting.id, "role": role, "lang": _lang(), "reelDigits": _reel_digits(),
+        "qrUrl": url_for("screens.viewer_qr", meeting_id=meeting.id),
+        "viewerUrl": viewer_url(meeting.id),
+        "bundleUrl": url_for("draw_public.bundle", meeting_id=meeting.id),
+        "noticeUrl": url_for("draw_public.notice", meeting_id=meeting.id),
+        "decisions": {k: v[idx] for k, v in stages.DECISION_LABELS.items()},
+        "roles": {k: v[idx] for k, v in stages.ROLE_LABELS.items()},
+    }
+
+
+def _page(template: str, meeting_id: int, role: str):
+    meeting = _meeting_or_404(meeting_id)
+    return render_template(template, meeting=meeting, screen=_screen_config(meeting, role),
+                           i18n=screen_strings(), lang=_lang())
+
+
+@bp.get("/m/<int:meeting_id>/projector")
+def projector(meeting_id: int):
+    """The hall projector, 1920×1080, driven by the moderator's console."""
+    return _page("screens/projector.html", meeting_id, "projector")
+
+
+@bp.get("/m/<int:meeting_id>/viewer")
+def viewer(meeting_id: int):
+    """The read-only live view for branch venues and the public, phone-sized too."""
+    return _page("screens/viewer.html", meeting_id, "viewer")
+
+
+@bp.get("/m/<int:meeting_id>/overlay")
+def overlay(meeting_id: int):
+    """Transparent 1920×1080 broadcast graphics for OBS / vMix / CasparCG (docs/BROADCAST.md)."""
+    return _page("screens/overlay.html", meeting_id, "overlay")
+
+
+@bp.get("/m/<int:meeting_id>/viewer-qr.svg")
+def viewer_qr(meeting_id: int):
+    """A QR code of the absolute viewer URL, for the welcome screen and printed posters."""
+    meeting = _meeting_or_404(meeting_id)
+    svg = qr_svg(viewer_url(meeting.id))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=300"})
