@@ -115,7 +115,8 @@ def test_every_household_has_an_existing_cadre_and_a_village_in_the_cadres_grid(
         village = villages[h.village_code]
         if cadre.township_code:
             assert village.township_code == cadre.township_code
-        own_village[h.village_code == cadre.village_code] += 1 if cadre.village_code else 0
+        if cadre.village_code:
+            own_village[h.village_code == cadre.village_code] += 1
     assert own_village[True] > 3 * own_village[False]  # mostly the cadre's own village
 
 
