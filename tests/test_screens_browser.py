@@ -322,6 +322,8 @@ def test_the_overlay_follows_the_live_meeting_by_itself(live, browser):
     name = moderator.wait_for(lambda s: s["round"]["cadre"] is not None)["round"]["cadre"]["name"]
     page.wait_for_selector("#lt.in")
     assert page.inner_text("#lt-title") == name and str(cadre["number"]) in page.inner_text("#lt-badge")
+    _backdrop(page)
+    _shot(page, "overlay-live-lower-third")
     _ok(moderator.perform("set_scene", scene="blank"))
     page.wait_for_function("() => document.body.dataset.onAir === 'off'")
     assert not errors, errors

@@ -38,9 +38,9 @@ def N_(msgid: str) -> str:
 # translations must keep them.
 _SCREEN_MSGIDS: tuple[str, ...] = (
     # header, scenes, connection
-    N_("Live"), N_("Connecting…"), N_("Reconnecting…"), N_("Connection lost — reconnecting…"),
+    N_("Live broadcast"), N_("Connected"), N_("Connecting…"), N_("Reconnecting…"), N_("Connection lost — reconnecting…"),
     N_("Last update just now"), N_("Last update {n} s ago"), N_("Leaderboard"), N_("Results so far"),
-    N_("Round {n}"), N_("Round {n} of {m}"), N_("No. {n}"), N_("Question"), N_("Result"), N_("Decision"),
+    N_("Round {n}"), N_("Round {n} of {m}"), N_("No. {n}"), N_("Q&A"), N_("Result"), N_("Decision"),
     N_("The next round will start shortly"), N_("The meeting will start shortly"), N_("The meeting has ended"),
     N_("Live public evaluation meeting"), N_("The people are the examiners, the cadres are the examinees"),
     # welcome: the fairness proof
@@ -55,7 +55,7 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     N_("Call-out verification"), N_("Calling the cadre's households live"), N_("Dialling the households…"),
     N_("A household's answer contradicts the report"), N_("Added by the moderator"),
     N_("Waiting"), N_("Dialling"), N_("Ringing"), N_("On the line"), N_("Answered"), N_("Busy"), N_("No answer"),
-    N_("Call failed"), N_("Cancelled"), N_("Visited"), N_("Yes"), N_("No"), N_("Demand"), N_("Resolved"),
+    N_("Call failed"), N_("Cancelled"), N_("Visited?"), N_("Yes"), N_("No"), N_("Demand"), N_("Resolved"),
     N_("Partly"), N_("Not resolved"), N_("No demand"), N_("Satisfaction"),
     # scoring and result
     N_("The jury is scoring"), N_("Scoring closed — the result follows"), N_("ballots received"),

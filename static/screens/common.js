@@ -109,7 +109,7 @@
     var rows = [];
     ans = ans || {};
     if (ans.visited) {
-      rows.push([t("Visited"), ans.visited === "yes" ? t("Yes") : t("No"), ans.visited === "yes" ? "ok" : "bad"]);
+      rows.push([t("Visited?"), ans.visited === "yes" ? t("Yes") : t("No"), ans.visited === "yes" ? "ok" : "bad"]);
     }
     if (ans.resolved) {
       var v = { yes: t("Resolved"), partly: t("Partly"), no: t("Not resolved"), none: t("No demand") }[ans.resolved];

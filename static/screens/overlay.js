@@ -21,7 +21,9 @@
   // SPX / CasparCG field names f0…f7 in this order (docs/BROADCAST.md).
   var ALIASES = { f0: "title", f1: "subtitle", f2: "number", f3: "stage", f4: "score", f5: "grade", f6: "heading", f7: "badge" };
 
-  var socketState = null, fedState = null, overrides = {}, onAir = "off";
+  // The hall's draw animation takes ~3 s: the broadcast must not name the cadre before the hall sees it.
+  var DRAW_HOLD_MS = 3000;
+  var socketState = null, fedState = null, overrides = {}, onAir = "off", holdUntil = 0, holdTimer = null;
 
   /** What the graphics show, derived from a Minkao state. */
   function fromState(st) {
@@ -32,14 +34,14 @@
     if (!r || st.scene === "welcome") {
       d.title = m.title || "";
       d.subtitle = [m.venue, m.date].filter(Boolean).join(" · ");
-      d.badge = t("Live");
+      d.badge = t("Live broadcast");
       return d;
     }
     if (r.kind === "question") {
       var q = r.question || {};
       d.title = q.department_head || "";
       d.subtitle = q.unit || "";
-      d.badge = t("Question");
+      d.badge = t("Q&A");
     } else if (r.cadre) {
       d.title = r.cadre.name;
       d.subtitle = [r.cadre.position, r.cadre.unit].filter(Boolean).join(" · ");
@@ -125,6 +127,11 @@
   }
 
   function refresh() {
+    var wait = holdUntil - Date.now();
+    if (!operator && wait > 0) {
+      if (!holdTimer) { holdTimer = window.setTimeout(function () { holdTimer = null; refresh(); }, wait); }
+      return;
+    }
     fill();
     if (!operator) { show(autoGraphic(fedState || socketState)); }
   }
@@ -186,7 +193,12 @@
 
   S.fitStage(document.getElementById("canvas"), 1920, 1080);
   if (useSocket) {
-    S.connect({ onState: function (st) { socketState = st; fedState = null; refresh(); } });
+    S.connect({ onState: function (st, cause) {
+      socketState = st;
+      fedState = null;
+      if (cause && cause.type === "cadre_drawn") { holdUntil = Date.now() + DRAW_HOLD_MS; }
+      refresh();
+    } });
   }
   fill();
   show("off");

@@ -54,7 +54,7 @@
     var badge, name, sub;
     if (round.kind === "question") {
       var q = round.question || {};
-      badge = t("Question"); name = q.department_head; sub = q.unit;
+      badge = t("Q&A"); name = q.department_head; sub = q.unit;
     } else {
       var c = round.cadre || {};
       badge = S.cadreNo(c.number); name = c.name; sub = [c.position, c.unit].filter(Boolean).join(" · ");
@@ -179,7 +179,7 @@
   function onStatus(status) {
     var node = document.getElementById("ftr-conn");
     node.className = "conn conn-" + status;
-    node.textContent = status === "online" ? t("Live") : t("Connection lost — reconnecting…");
+    node.textContent = status === "online" ? t("Connected") : t("Connection lost — reconnecting…");
   }
 
   S.fitStage(stage, 1920, 1080);

@@ -119,7 +119,7 @@
     if (seconds === null) { beat.removeAttribute("data-seconds"); } else { beat.setAttribute("data-seconds", String(seconds)); }
     beat.className = "v-heartbeat " + h.cls;
     conn.className = "conn " + (live.connected ? "conn-online" : "conn-offline");
-    conn.textContent = live.connected ? t("Live") : t("Reconnecting…");
+    conn.textContent = live.connected ? t("Connected") : t("Reconnecting…");
   }
 
   live = S.connect({ onState: onState, onStatus: heartbeat, onHeartbeat: heartbeat });
