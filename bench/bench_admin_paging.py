@@ -124,7 +124,8 @@ def cases(session: so.Session, marker: str) -> list[Case]:
     cadres = session.scalar(sa.select(sa.func.count()).select_from(Cadre))
     last_h = -(-households // PER_PAGE)
     last_c = -(-cadres // PER_PAGE)
-    village = session.scalar(sa.select(Village.name).order_by(Village.id).offset(session.scalar(sa.select(sa.func.count()).select_from(Village)) // 2).limit(1))
+    villages = session.scalar(sa.select(sa.func.count()).select_from(Village))
+    village = session.scalar(sa.select(Village.name).order_by(Village.id).offset(villages // 2).limit(1))
     number = session.scalar(sa.select(Cadre.number).order_by(Cadre.id).offset(cadres // 2).limit(1))
     full = session.scalar(sa.select(Household.name).order_by(Household.id).offset(households // 3).limit(1))
     surname = full[0]

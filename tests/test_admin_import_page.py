@@ -46,8 +46,8 @@ def count(session, model) -> int:
 
 def report_for(html: str, filename: str) -> str:
     """The HTML of one file's report section."""
-    match = re.search(r'<section class="card report[^"]*">\s*<h2>' + re.escape(filename) + r"</h2>(.*?)</section>",
-                      html, re.S)
+    pattern = r'<section class="card report[^"]*">\s*<h2>' + re.escape(filename) + r"</h2>(.*?)</section>"
+    match = re.search(pattern, html, re.S)
     assert match, f"no report for {filename}"
     return match.group(1)
 
@@ -143,8 +143,10 @@ def test_the_csv_templates_have_chinese_or_english_headers(admin):
     assert "cadre_number" in en.data.decode("utf-8-sig").splitlines()[0]
 
 
-@pytest.mark.parametrize("path", ["/admin/import/template/fr/all.xlsx", "/admin/import/template/zh/all.csv",
-                                  "/admin/import/template/zh/people.csv", "/admin/import/template/zh/cadres.pdf"])
+@pytest.mark.parametrize("path", ["/admin/import/template/fr/all.xlsx",
+                                  "/admin/import/template/zh/all.csv",
+                                  "/admin/import/template/zh/people.csv",
+                                  "/admin/import/template/zh/cadres.pdf"])
 def test_an_unknown_template_is_404(admin, path):
     assert admin.get(path).status_code == 404
 

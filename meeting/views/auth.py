@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from meeting.extensions import db
 from meeting.models import User
-from meeting.services.auth import InvalidCredentials, RateLimited, authenticate
+from meeting.services.auth import WINDOW, InvalidCredentials, RateLimited, authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -53,6 +53,8 @@ def is_safe_next(target: str | None) -> bool:
     """True for a local path only ('/admin?x=1'), never another host or scheme."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
+    if any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in target):
+        return False  # browsers drop tabs and newlines: "/\t/x.example" acts as "//x.example"
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
 
@@ -107,8 +109,10 @@ def login():
         user = authenticate(db.session, username, request.form.get("password", ""),
                             request.remote_addr or "")
     except (InvalidCredentials, RateLimited) as exc:
-        return render_template("auth/login.html", next_url=next_url, username=username,
-                               error=exc.message), exc.status
+        page = render_template("auth/login.html", next_url=next_url, username=username,
+                               error=exc.message)
+        headers = {"Retry-After": str(int(WINDOW.total_seconds()))} if exc.status == 429 else {}
+        return page, exc.status, headers
     lang = session.get("lang")
     session.clear()  # a fresh session on log-in: no fixation of a pre-login cookie
     if lang:
