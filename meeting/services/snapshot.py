@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from meeting.models import CallAttempt, Cadre, Decision, Juror, Meeting, Round
+from meeting.models import CallAttempt, Cadre, Decision, Demand, DrawRecord, Household, Juror, Meeting, Round
 from meeting.services.ballots import rubric_of
 from meeting.services.draw_bundle import draw_state
 from meeting.events_time import iso_at, iso_now
@@ -43,6 +43,41 @@ def _calls(session: so.Session, rnd: Round, full: bool) -> list[dict[str, Any]]:
             item["error"] = call.error
         out.append(item)
     return out
+
+
+MAX_DEMANDS = 3
+
+
+def _household_card(h: Household) -> dict[str, Any]:
+    return {"code": h.code, "name": h.name, "phone": h.phone, "village": h.village.name if h.village else ""}
+
+
+def _cadre_households(session: so.Session, meeting_id: int, rnd: Round) -> dict[str, Any]:
+    """Moderator only: the drawn cadre's households, unmasked, for dialling before any call exists.
+
+    `picked_households` are the verifiable draw's picks in slot order (with a few of their
+    demands, so the moderator knows what to ask); `other_households` the rest, for a manual pick.
+    """
+    if rnd.cadre_id is None:
+        return {"picked_households": [], "other_households": []}
+    households = {h.id: h for h in session.scalars(
+        sa.select(Household).where(Household.cadre_id == rnd.cadre_id).options(so.joinedload(Household.village)))}
+    pick_rows = session.execute(sa.select(DrawRecord.slot, DrawRecord.household_id).where(
+        DrawRecord.meeting_id == meeting_id, DrawRecord.kind == "household", DrawRecord.cadre_id == rnd.cadre_id)
+        .order_by(DrawRecord.slot, DrawRecord.attempt)).all()
+    picked_ids: list[int] = []
+    for _slot, household_id in pick_rows:
+        if household_id in households and household_id not in picked_ids:
+            picked_ids.append(household_id)
+    demands: dict[int, list[dict[str, Any]]] = {i: [] for i in picked_ids}
+    if picked_ids:
+        for d in session.scalars(sa.select(Demand).where(Demand.household_id.in_(picked_ids)).order_by(Demand.id)):
+            if len(demands[d.household_id]) < MAX_DEMANDS:
+                demands[d.household_id].append({"text": d.text, "status": d.status, "level": d.level})
+    picked = [{**_household_card(households[i]), "slot": n, "demands": demands[i]} for n, i in enumerate(picked_ids)]
+    picked_set = set(picked_ids)
+    others = sorted((h for i, h in households.items() if i not in picked_set), key=lambda h: h.code)
+    return {"picked_households": picked, "other_households": [_household_card(h) for h in others]}
 
 
 def _decisions(session: so.Session, rnd: Round) -> list[dict[str, Any]]:
@@ -88,6 +123,7 @@ def _round(session: so.Session, meeting: Meeting, rnd: Round | None, audience: s
         out["legal_actions"] = list(stages.legal_actions(rnd.kind, rnd.stage))
         out["needs_confirmation"] = sorted(stages.NEEDS_CONFIRMATION)
         out["submitted_jurors"] = sorted(submitted)
+        out.update(_cadre_households(session, meeting.id, rnd))
     return out
 
 
