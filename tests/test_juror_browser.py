@@ -5,28 +5,20 @@ Screenshots go to test-artifacts/juror/ (portrait 800×1280, one landscape 1280�
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
+from tests.juror_browser_support import (LANDSCAPE, MINE, PORTRAIT, ballots_of, draw, open_tablet, others_submit,
+                                         outbox, perform, set_score, set_scores, shot, texts, to_scoring,
+                                         wait_receipt)
 from tests.liveserver import LiveServer
 from tests.live_support import MODERATOR, seed_meeting
 from tests.rtclient import Screen, staff_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts" / "juror"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
-PORTRAIT = {"width": 800, "height": 1280}
-LANDSCAPE = {"width": 1280, "height": 800}
-MINE = {"visits": 28, "demands": 25, "satisfaction": 27, "report": 8}          # total 88
-OTHERS = [{"visits": 22, "demands": 20, "satisfaction": 26, "report": 7},      # 75
-          {"visits": 30, "demands": 28, "satisfaction": 28, "report": 9},      # 95
-          {"visits": 15, "demands": 20, "satisfaction": 20, "report": 5},      # 60
-          {"visits": 25, "demands": 24, "satisfaction": 25, "report": 7}]      # 81
 
 
 @pytest.fixture(scope="module")
@@ -68,190 +60,110 @@ def tablet(browser):
     assert errors == [], errors
 
 
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
-
-
-def _perform(moderator: Screen, *actions: str) -> None:
-    for action in actions:
-        ack = moderator.perform(action)
-        assert ack["ok"], (action, ack)
-
-
-def _draw(moderator: Screen) -> None:
-    _perform(moderator, "start_meeting")
-    assert moderator.perform("enter_entropy", sources="3 5 1 6 2 4")["ok"]
-    assert moderator.perform("draw_cadre", expected_draw=1)["ok"]
-
-
-def _to_scoring(moderator: Screen) -> None:
-    _draw(moderator)
-    _perform(moderator, "start_report", "start_verification", "open_scoring")
-
-
-def _open(page, server: LiveServer, token: str, stage: str) -> None:
-    page.goto(f"{server.url}/j/{token}")
-    page.wait_for_function("s => { const l = window.__live; return !!(l && l.state && l.state.round"
-                           " && l.state.round.stage === s); }", arg=stage)
-
-
-def _set(page, key: str, value: int) -> None:
-    """Tap like a juror: a value button if there is one, else the nearest chip above and then −."""
-    row = page.locator(f'.crit[data-key="{key}"]')
-    buttons = row.locator("button.choice, button.chip")
-    texts = [int(t) for t in buttons.all_inner_texts()]
-    if value in texts:
-        buttons.nth(texts.index(value)).tap()
-    else:
-        above = min(t for t in texts if t > value)
-        buttons.nth(texts.index(above)).tap()
-        for _ in range(above - value):
-            row.locator("button.step-minus").tap()
-    assert row.get_attribute("class") and "is-set" in row.get_attribute("class")
-
-
-def _set_all(page, scores: dict[str, int]) -> None:
-    for key, value in scores.items():
-        _set(page, key, value)
-
-
-def _receipt(page, state: str, version: int | None = None, timeout: float = 15000) -> None:
-    selector = f'#receipt[data-state="{state}"]' + (f'[data-version="{version}"]' if version else "")
-    page.wait_for_selector(selector, timeout=timeout)
-
-
-def _texts(page) -> dict[str, str]:
-    return page.evaluate("window.I18N")
-
-
-def _outbox(page) -> list[dict]:
-    return page.evaluate("window.__outbox.items()")
-
-
-def _ballots_of(app, seeded, seat: int) -> list[tuple[int, str, str]]:
-    from meeting.extensions import db
-    from meeting.models import Ballot, Juror
-
-    with app.app_context():
-        rows = db.session.execute(sa.select(Ballot.version, Ballot.total, Ballot.client_msg_id).join(
-            Juror, Juror.id == Ballot.juror_id).where(Juror.meeting_id == seeded.meeting_id, Juror.seat == seat)
-            .order_by(Ballot.version)).all()
-        db.remove()
-    return [tuple(r) for r in rows]
-
-
-def _others_submit(seeded, screen, round_id: int) -> None:
-    for i, (token, scores) in enumerate(zip(seeded.tokens[1:], OTHERS)):
-        juror = screen("juror", token=token)
-        ack = juror.call("submit_ballot", {"round_id": round_id, "scores": scores, "client_msg_id": f"other-{i}"})
-        assert ack["ok"], ack
-
-
 def test_a_juror_scores_revises_and_sees_the_result_only_after_the_reveal(live, tablet, app):
     seeded, server, moderator, screen = live
     page = tablet
-    _draw(moderator)
-    _perform(moderator, "start_report")
-    _open(page, server, seeded.tokens[0], "report")
-    t = _texts(page)
+    draw(moderator)
+    perform(moderator, "start_report")
+    open_tablet(page, server, seeded.tokens[0], "report")
+    t = texts(page)
     cadre = moderator.state["round"]["cadre"]
     assert page.locator("#cadre-name").inner_text() == cadre["name"]
     assert page.locator("#meeting-title").inner_text() == moderator.state["meeting"]["title"]
-    _set(page, "report", 7)    # a juror may note scores during the report, but not submit yet
+    set_score(page, "report", 7)    # a juror may note scores during the report, but not submit yet
     assert page.locator("#submit").is_disabled()
-    _shot(page, "01-report-portrait")
+    shot(page, "01-report-portrait")
 
-    _perform(moderator, "start_verification", "open_scoring")
+    perform(moderator, "start_verification", "open_scoring")
     page.wait_for_selector('#app[data-stage="scoring_open"]')
     assert page.locator(".crit .crit-value").first.inner_text() == t["not_scored"]
     assert page.locator("#submit").is_disabled()   # every criterion must be set explicitly first
     assert page.locator("#submit-hint").inner_text() == t["remaining"].replace("{n}", "3")
-    _set_all(page, {k: v for k, v in MINE.items() if k != "report"})
+    set_scores(page, {k: v for k, v in MINE.items() if k != "report"})
     assert page.locator("#submit").is_enabled()    # the report score noted earlier counts
-    _set(page, "report", MINE["report"])
+    set_score(page, "report", MINE["report"])
     assert page.locator("#total").inner_text() == "88"
     assert page.locator("#submit").is_enabled()
-    _shot(page, "02-scores-set-portrait")
+    shot(page, "02-scores-set-portrait")
 
-    page.locator("#submit").tap()
-    _receipt(page, "acked", 1)
+    page.locator("#submit").dblclick()   # an impatient double tap still makes one ballot
+    wait_receipt(page, "acked", 1)
     assert page.locator("#receipt-main").inner_text() == t["acked"].replace("{version}", "1").replace("{total}", "88")
     assert page.locator("#submit").is_disabled()     # unchanged scores: nothing new to submit
-    _shot(page, "03-submitted-v1-portrait")
+    shot(page, "03-submitted-v1-portrait")
 
-    _set(page, "report", 9)
+    set_score(page, "report", 9)
     assert page.locator("#total").inner_text() == "89"
     page.locator("#submit").tap()
-    _receipt(page, "acked", 2)
+    wait_receipt(page, "acked", 2)
     assert page.locator("#receipt").get_attribute("data-total") == "89"
-    assert [(v, total) for v, total, _ in _ballots_of(app, seeded, 1)] == [(1, "88"), (2, "89")]
+    assert [(v, total) for v, total, _ in ballots_of(app, seeded, 1)] == [(1, "88"), (2, "89")]
     assert moderator.wait_for(lambda s: s["round"]["progress"]["submitted"] == 1)
 
     page.set_viewport_size(LANDSCAPE)
-    _shot(page, "04-submitted-v2-landscape")
+    shot(page, "04-submitted-v2-landscape")
     page.set_viewport_size(PORTRAIT)
 
     round_id = moderator.state["round"]["id"]
-    _others_submit(seeded, screen, round_id)
+    others_submit(seeded, screen, round_id)
     page.wait_for_function("window.__live.state.round.progress.submitted === 5")
     assert page.locator("#result").is_hidden()
-    _perform(moderator, "close_scoring")
+    perform(moderator, "close_scoring")
     page.wait_for_selector('#app[data-stage="scoring_closed"]')
     assert page.locator("#result").is_hidden()          # no scores of anybody before the reveal
     assert page.evaluate("window.__live.state.round.result") is None
     assert page.locator('.crit[data-key="visits"] button.step-minus').is_disabled()
     assert page.locator("#submit").is_disabled()
-    _shot(page, "05-scoring-closed-portrait")
+    shot(page, "05-scoring-closed-portrait")
 
-    _perform(moderator, "reveal_result")
+    perform(moderator, "reveal_result")
     page.wait_for_selector("#result:not([hidden])")
     final = moderator.state["round"]["result"]["final"]
     assert page.locator("#result-final").inner_text() == final
     assert page.locator(".rb-mine .rb-total").inner_text() == "89"
     assert page.locator(".rb").count() == 5
-    _shot(page, "06-revealed-portrait")
+    shot(page, "06-revealed-portrait")
 
 
 def test_a_ballot_made_offline_is_kept_shown_as_pending_and_counted_once_after_reconnect(live, tablet, app):
     seeded, server, moderator, screen = live
     page = tablet
-    _to_scoring(moderator)
-    _open(page, server, seeded.tokens[0], "scoring_open")
-    t = _texts(page)
+    to_scoring(moderator)
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
+    t = texts(page)
 
     page.evaluate("window.__live.socket.disconnect()")
     page.wait_for_selector('#banner[data-kind="offline"]:not([hidden])')
-    assert page.locator("#banner").inner_text() == t["offline"]
-    _set_all(page, MINE)
+    assert page.locator("#banner .banner-head").inner_text() == t["offline"].split("—")[0].strip()
+    set_scores(page, MINE)
     page.locator("#submit").tap()
-    _receipt(page, "pending")
+    wait_receipt(page, "pending")
     assert page.locator("#receipt-main").inner_text() == t["pending"]
-    kept = _outbox(page)
+    kept = outbox(page)
     assert len(kept) == 1 and kept[0]["scores"] == {k: str(v) for k, v in MINE.items()}
-    _shot(page, "07-offline-pending-portrait")
+    shot(page, "07-offline-pending-portrait")
     assert moderator.call("sync", {})["ok"]
     assert moderator.wait_for(lambda s: True)["round"]["progress"]["submitted"] == 0
 
     page.evaluate("window.__live.socket.connect()")
-    _receipt(page, "acked", 1)
+    wait_receipt(page, "acked", 1)
     assert page.locator("#banner").get_attribute("data-kind") == "online"
-    assert _outbox(page) == []
+    assert outbox(page) == []
     assert moderator.wait_for(lambda s: s["round"]["progress"]["submitted"] == 1)["round"]["progress"] == {
         "submitted": 1, "expected": 5}
-    _shot(page, "08-back-online-portrait")
+    shot(page, "08-back-online-portrait")
 
     # The acknowledgement got lost (simulated: the same message back in the outbox) and the page reloads:
     # the resend carries the same client_msg_id, so the server answers with the first receipt.
     page.evaluate("item => { const k = window.__outbox.key;"
                   " localStorage.setItem(k, JSON.stringify([item])); }", kept[0])
     page.reload()
-    _receipt(page, "acked", 1)
+    wait_receipt(page, "acked", 1)
     page.wait_for_function("window.__outbox.items().length === 0")
-    assert _ballots_of(app, seeded, 1) == [(1, "88", kept[0]["client_msg_id"])]
+    assert ballots_of(app, seeded, 1) == [(1, "88", kept[0]["client_msg_id"])]
 
-    _others_submit(seeded, screen, moderator.state["round"]["id"])
-    _perform(moderator, "close_scoring")
+    others_submit(seeded, screen, moderator.state["round"]["id"])
+    perform(moderator, "close_scoring")
     result = moderator.wait_for(lambda s: s["round"]["stage"] == "scoring_closed")["round"]["result"]
     mine = [b for b in result["ballots"] if b["seat"] == 1]
     assert len(mine) == 1 and mine[0]["total"] == "88"
@@ -261,20 +173,20 @@ def test_a_ballot_made_offline_is_kept_shown_as_pending_and_counted_once_after_r
 def test_a_pending_ballot_survives_a_reload_and_is_sent_once_when_connected(live, tablet, app):
     seeded, server, moderator, screen = live
     page = tablet
-    _to_scoring(moderator)
-    _open(page, server, seeded.tokens[0], "scoring_open")
+    to_scoring(moderator)
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
     page.evaluate("window.__live.socket.disconnect()")
     page.wait_for_selector('#banner[data-kind="offline"]')
-    _set_all(page, MINE)
+    set_scores(page, MINE)
     page.locator("#submit").tap()
-    _receipt(page, "pending")
-    msg_id = _outbox(page)[0]["client_msg_id"]
+    wait_receipt(page, "pending")
+    msg_id = outbox(page)[0]["client_msg_id"]
 
     page.reload()   # the page comes back (the network too): the kept ballot goes out by itself
-    _receipt(page, "acked", 1)
-    assert _outbox(page) == []
+    wait_receipt(page, "acked", 1)
+    assert outbox(page) == []
     assert page.locator("#total").inner_text() == "88"
-    assert _ballots_of(app, seeded, 1) == [(1, "88", msg_id)]
+    assert ballots_of(app, seeded, 1) == [(1, "88", msg_id)]
     assert moderator.wait_for(lambda s: s["round"]["progress"]["submitted"] == 1)
     assert moderator.state["round"]["submitted_jurors"] == [moderator.state["jurors"][0]["id"]]
 
@@ -282,14 +194,14 @@ def test_a_pending_ballot_survives_a_reload_and_is_sent_once_when_connected(live
 def test_after_a_reload_the_tablet_shows_the_stored_ballot_from_the_snapshot(live, tablet, app):
     seeded, server, moderator, screen = live
     page = tablet
-    _to_scoring(moderator)
-    _open(page, server, seeded.tokens[0], "scoring_open")
-    _set_all(page, MINE)
+    to_scoring(moderator)
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
+    set_scores(page, MINE)
     page.locator("#submit").tap()
-    _receipt(page, "acked", 1)
+    wait_receipt(page, "acked", 1)
     page.evaluate("localStorage.clear()")   # nothing local left: only the server knows the ballot
     page.reload()
-    _receipt(page, "acked", 1)
+    wait_receipt(page, "acked", 1)
     assert page.evaluate("window.__live.state.my_ballot.version") == 1
     assert page.locator("#total").inner_text() == "88"
     assert page.locator("#submit").is_disabled()
@@ -298,20 +210,20 @@ def test_after_a_reload_the_tablet_shows_the_stored_ballot_from_the_snapshot(liv
 def test_a_ballot_refused_by_the_server_leaves_the_outbox_and_says_why(live, tablet, app):
     seeded, server, moderator, screen = live
     page = tablet
-    _to_scoring(moderator)
-    _open(page, server, seeded.tokens[0], "scoring_open")
+    to_scoring(moderator)
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
     page.evaluate("window.__live.socket.disconnect()")
-    _set_all(page, MINE)
+    set_scores(page, MINE)
     page.locator("#submit").tap()
-    _receipt(page, "pending")
-    _others_submit(seeded, screen, moderator.state["round"]["id"])
-    _perform(moderator, "close_scoring")      # scoring closes while the tablet is offline
+    wait_receipt(page, "pending")
+    others_submit(seeded, screen, moderator.state["round"]["id"])
+    perform(moderator, "close_scoring")      # scoring closes while the tablet is offline
     page.evaluate("window.__live.socket.connect()")
-    _receipt(page, "error")
-    assert page.locator("#receipt-main").inner_text() == _texts(page)["err_scoring_not_open"]
-    assert _outbox(page) == []
-    assert _ballots_of(app, seeded, 1) == []
-    _shot(page, "09-refused-after-close-portrait")
+    wait_receipt(page, "error")
+    assert page.locator("#receipt-main").inner_text() == texts(page)["err_scoring_not_open"]
+    assert outbox(page) == []
+    assert ballots_of(app, seeded, 1) == []
+    shot(page, "09-refused-after-close-portrait")
 
 
 def test_a_juror_with_a_pin_is_refused_with_a_wrong_pin_and_let_in_with_the_right_one(live, tablet, app):
@@ -325,13 +237,13 @@ def test_a_juror_with_a_pin_is_refused_with_a_wrong_pin_and_let_in_with_the_righ
     page = tablet
     page.goto(f"{server.url}/j/{token}")
     page.wait_for_selector("#pin:not([hidden])")
-    _shot(page, "10-pin-portrait")
+    shot(page, "10-pin-portrait")
     for key in "1357":
         page.locator(f'.key[data-key="{key}"]').tap()
     page.locator("#pin-go").tap()
     page.wait_for_selector("#pin:not([hidden])")
     page.wait_for_function("document.getElementById('pin-error').textContent === window.I18N.pin_wrong")
-    _shot(page, "11-pin-wrong-portrait")
+    shot(page, "11-pin-wrong-portrait")
     for key in "2468":
         page.locator(f'.key[data-key="{key}"]').tap()
     page.locator("#pin-go").tap()
@@ -346,52 +258,92 @@ def test_a_juror_with_a_pin_is_refused_with_a_wrong_pin_and_let_in_with_the_righ
 def test_the_english_tablet_uses_the_english_rubric_labels(live, tablet, app):
     seeded, server, moderator, screen = live
     page = tablet
-    _to_scoring(moderator)
+    to_scoring(moderator)
     page.goto(f"{server.url}/j/{seeded.tokens[0]}?lang=en")
     page.wait_for_function("!!(window.__live && window.__live.state && window.__live.state.round)")
     labels = page.locator(".crit-label").all_inner_texts()
     assert labels == [c["label_en"] for c in moderator.state["rubric"]]
     assert page.evaluate("window.JUROR.lang") == "en"
-    _shot(page, "12-english-portrait")
+    shot(page, "12-english-portrait")
 
 
 def test_a_question_round_shows_the_department_head_and_the_question(live, tablet, app):
     seeded, server, moderator, screen = live
     page = tablet
-    _perform(moderator, "start_meeting")
+    perform(moderator, "start_meeting")
     ack = moderator.perform("start_question", department_head="王局长", unit="县住建局",
                             demand="东村自来水管网改造何时完工？")
     assert ack["ok"], ack
-    _perform(moderator, "start_answer", "open_scoring")
-    _open(page, server, seeded.tokens[0], "scoring_open")
+    perform(moderator, "start_answer", "open_scoring")
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
     assert page.locator("#subject-question").is_visible() and page.locator("#subject-cadre").is_hidden()
     assert page.locator("#question-head").inner_text() == "王局长"
     assert page.locator("#question-demand").inner_text() == "东村自来水管网改造何时完工？"
-    _set_all(page, MINE)
+    set_scores(page, MINE)
     page.locator("#submit").tap()
-    _receipt(page, "acked", 1)
-    _shot(page, "13-question-round-portrait")
+    wait_receipt(page, "acked", 1)
+    shot(page, "13-question-round-portrait")
 
 
 def test_a_ballot_made_while_the_server_is_down_is_sent_when_it_is_back(live, tablet, app, tmp_path):
     seeded, server, moderator, screen = live
     page = tablet
-    _to_scoring(moderator)
-    _open(page, server, seeded.tokens[0], "scoring_open")
+    to_scoring(moderator)
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
     server.kill()   # the pulled power cord: the page notices on its own, nobody tells it
     page.wait_for_selector('#banner[data-kind="offline"]:not([hidden])', timeout=20000)
-    _set_all(page, MINE)
+    set_scores(page, MINE)
     page.locator("#submit").tap()
-    _receipt(page, "pending")
+    wait_receipt(page, "pending")
     back = LiveServer(seeded.database_url, port=server.port, log_path=tmp_path / "server2.log").start()
     try:
-        _receipt(page, "acked", 1, timeout=20000)   # Socket.IO reconnects by itself; the outbox resends
-        assert _outbox(page) == []
+        wait_receipt(page, "acked", 1, timeout=20000)   # Socket.IO reconnects by itself; the outbox resends
+        assert outbox(page) == []
         console = Screen(back.url, seeded.meeting_id, "moderator", cookie=staff_cookie(back.url, *MODERATOR)).connect()
         try:
             assert console.wait_for(lambda s: s["round"]["progress"]["submitted"] == 1)
         finally:
             console.close()
-        assert [(v, total) for v, total, _ in _ballots_of(app, seeded, 1)] == [(1, "88")]
+        assert [(v, total) for v, total, _ in ballots_of(app, seeded, 1)] == [(1, "88")]
     finally:
         back.stop()
+
+
+def test_a_link_revoked_during_the_meeting_is_refused_at_the_next_connect(live, tablet, app):
+    seeded, server, moderator, screen = live
+    from meeting.extensions import db
+    from meeting.models import Juror
+    from meeting.services.meetings import revoke_juror
+
+    page = tablet
+    to_scoring(moderator)
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
+    with app.app_context():
+        juror_id = db.session.scalar(sa.select(Juror.id).where(Juror.token == seeded.tokens[0]))
+        revoke_juror(db.session, juror_id)
+        db.remove()
+    page.evaluate("window.__live.socket.disconnect(); window.__live.socket.connect()")
+    page.wait_for_selector("#fatal:not([hidden])")
+    assert page.locator("#fatal-text").inner_text() == texts(page)["refused"]
+
+
+def test_the_tablet_adds_decimal_scores_exactly(live, tablet, app):
+    seeded, server, moderator, screen = live
+    page = tablet
+    to_scoring(moderator)
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
+    got = page.evaluate("""() => {
+      const r = new JurorRubric.Rubric([
+        {key: "a", label_zh: "甲", min: "0", max: "10", step: "0.5", weight: "2"},
+        {key: "b", label_zh: "乙", min: "0.1", max: "79.9", step: "0.1", weight: "1"},
+        {key: "c", label_zh: "丙", min: "0", max: "0.3", step: "0.1", weight: "0.5"}], "zh");
+      const picks = r.picksFrom({a: "7.5", b: "0.2", c: "0.1"});
+      return {picks, total: r.total(picks), full: r.fullMark(), scores: r.scores(picks),
+              choices: r.criteria.map(c => c.choices), bad: r.picksFrom({a: "7.25", b: "80", c: "x"})};
+    }""")
+    assert got["picks"] == {"a": 15, "b": 1, "c": 1}
+    assert got["total"] == "15.25"            # 2*7.5 + 0.2 + 0.5*0.1, with no float dust
+    assert got["full"] == "100.05"
+    assert got["scores"] == {"a": "7.5", "b": "0.2", "c": "0.1"}
+    assert got["choices"] == [21, 799, 4]
+    assert got["bad"] == {"a": None, "b": None, "c": None}

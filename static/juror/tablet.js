@@ -72,7 +72,12 @@
     var b = $("banner");
     clearTimeout(app.bannerTimer);
     b.setAttribute("data-kind", kind);
-    b.textContent = t[kind] || "";
+    b.textContent = "";
+    // "Network disconnected — your scores are kept…": the headline big, the reassurance below it.
+    var parts = String(t[kind] || "").split(/\s*—+\s*/), box = R.el("span", "banner-text");
+    box.appendChild(R.el("strong", "banner-head", parts[0]));
+    if (parts.length > 1) { box.appendChild(R.el("span", "banner-more", parts.slice(1).join(" — "))); }
+    b.appendChild(box);
     b.hidden = false;
     document.body.classList.toggle("is-offline", kind === "offline");
     if (kind === "online") {

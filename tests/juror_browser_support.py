@@ -1,0 +1,110 @@
+"""Helpers for the juror tablet's browser tests: drive the meeting, tap like a juror, read the outcome."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.liveserver import LiveServer
+from tests.rtclient import Screen
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "juror"
+PORTRAIT = {"width": 800, "height": 1280}
+LANDSCAPE = {"width": 1280, "height": 800}
+MINE = {"visits": 28, "demands": 25, "satisfaction": 27, "report": 8}          # total 88
+OTHERS = [{"visits": 22, "demands": 20, "satisfaction": 26, "report": 7},      # 75
+          {"visits": 30, "demands": 28, "satisfaction": 28, "report": 9},      # 95
+          {"visits": 15, "demands": 20, "satisfaction": 20, "report": 5},      # 60
+          {"visits": 25, "demands": 24, "satisfaction": 25, "report": 7}]      # 81
+
+
+def shot(page, name: str) -> None:
+    """Save a screenshot of the viewport to test-artifacts/juror/<name>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def perform(moderator: Screen, *actions: str) -> None:
+    """Moderator actions without parameters, each of which must succeed."""
+    for action in actions:
+        ack = moderator.perform(action)
+        assert ack["ok"], (action, ack)
+
+
+def draw(moderator: Screen) -> None:
+    """Start the meeting, enter the live entropy and draw the first cadre."""
+    perform(moderator, "start_meeting")
+    assert moderator.perform("enter_entropy", sources="3 5 1 6 2 4")["ok"]
+    assert moderator.perform("draw_cadre", expected_draw=1)["ok"]
+
+
+def to_scoring(moderator: Screen) -> None:
+    """From a fresh meeting to stage scoring_open in round 1."""
+    draw(moderator)
+    perform(moderator, "start_report", "start_verification", "open_scoring")
+
+
+def open_tablet(page, server: LiveServer, token: str, stage: str) -> None:
+    """Load the juror link and wait until the page shows the round in `stage`."""
+    page.goto(f"{server.url}/j/{token}")
+    page.wait_for_function("s => { const l = window.__live; return !!(l && l.state && l.state.round"
+                           " && l.state.round.stage === s); }", arg=stage)
+
+
+def set_score(page, key: str, value: int) -> None:
+    """Tap like a juror: a value button if there is one, else the nearest chip above and then −."""
+    row = page.locator(f'.crit[data-key="{key}"]')
+    buttons = row.locator("button.choice, button.chip")
+    texts = [int(t) for t in buttons.all_inner_texts()]
+    if value in texts:
+        buttons.nth(texts.index(value)).tap()
+    else:
+        above = min(t for t in texts if t > value)
+        buttons.nth(texts.index(above)).tap()
+        for _ in range(above - value):
+            row.locator("button.step-minus").tap()
+    assert row.get_attribute("class") and "is-set" in row.get_attribute("class")
+
+
+def set_scores(page, scores: dict[str, int]) -> None:
+    """Set every criterion given, in order, by tapping."""
+    for key, value in scores.items():
+        set_score(page, key, value)
+
+
+def wait_receipt(page, state: str, version: int | None = None, timeout: float = 15000) -> None:
+    """Wait until the receipt line is in `state` (acked/sending/pending/error), with that version."""
+    selector = f'#receipt[data-state="{state}"]' + (f'[data-version="{version}"]' if version else "")
+    page.wait_for_selector(selector, timeout=timeout)
+
+
+def texts(page) -> dict[str, str]:
+    """The translated strings the page's scripts use."""
+    return page.evaluate("window.I18N")
+
+
+def outbox(page) -> list[dict]:
+    """Ballots kept on the device, waiting for an acknowledgement."""
+    return page.evaluate("window.__outbox.items()")
+
+
+def ballots_of(app, seeded, seat: int) -> list[tuple[int, str, str]]:
+    """(version, total, client_msg_id) of every stored ballot of the juror in `seat`, oldest first."""
+    from meeting.extensions import db
+    from meeting.models import Ballot, Juror
+
+    with app.app_context():
+        rows = db.session.execute(sa.select(Ballot.version, Ballot.total, Ballot.client_msg_id).join(
+            Juror, Juror.id == Ballot.juror_id).where(Juror.meeting_id == seeded.meeting_id, Juror.seat == seat)
+            .order_by(Ballot.version)).all()
+        db.remove()
+    return [tuple(r) for r in rows]
+
+
+def others_submit(seeded, screen, round_id: int) -> None:
+    """Jurors 2–5 submit OTHERS over python Socket.IO clients."""
+    for i, (token, scores) in enumerate(zip(seeded.tokens[1:], OTHERS)):
+        juror = screen("juror", token=token)
+        ack = juror.call("submit_ballot", {"round_id": round_id, "scores": scores, "client_msg_id": f"other-{i}"})
+        assert ack["ok"], ack
