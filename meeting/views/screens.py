@@ -38,7 +38,7 @@ def N_(msgid: str) -> str:
 # translations must keep them.
 _SCREEN_MSGIDS: tuple[str, ...] = (
     # header, scenes, connection
-    N_("Live broadcast"), N_("Connected"), N_("Connecting…"), N_("Reconnecting…"), N_("Connection lost — reconnecting…"),
+    N_("LIVE"), N_("Connected"), N_("Connecting…"), N_("Reconnecting…"), N_("Connection lost — reconnecting…"),
     N_("Last update just now"), N_("Last update {n} s ago"), N_("Leaderboard"), N_("Results so far"),
     N_("Round {n}"), N_("Round {n} of {m}"), N_("No. {n}"), N_("Q&A"), N_("Result"), N_("Decision"),
     N_("The next round will start shortly"), N_("The meeting will start shortly"), N_("The meeting has ended"),

@@ -34,7 +34,7 @@
     if (!r || st.scene === "welcome") {
       d.title = m.title || "";
       d.subtitle = [m.venue, m.date].filter(Boolean).join(" · ");
-      d.badge = t("Live broadcast");
+      d.badge = t("LIVE");
       return d;
     }
     if (r.kind === "question") {

@@ -119,7 +119,8 @@
     if (seconds === null) { beat.removeAttribute("data-seconds"); } else { beat.setAttribute("data-seconds", String(seconds)); }
     beat.className = "v-heartbeat " + h.cls;
     conn.className = "conn " + (live.connected ? "conn-online" : "conn-offline");
-    conn.textContent = live.connected ? t("Connected") : t("Reconnecting…");
+    conn.title = live.connected ? t("Connected") : t("Reconnecting…");
+    conn.firstChild.textContent = conn.title;
   }
 
   live = S.connect({ onState: onState, onStatus: heartbeat, onHeartbeat: heartbeat });
