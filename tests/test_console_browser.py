@@ -12,6 +12,7 @@ import pytest
 
 from meeting.extensions import db
 from meeting.services import draw as draw_service
+from meeting.services import live
 from tests.live_support import MODERATOR, seed_meeting
 from tests.liveserver import ROOT, LiveServer
 from tests.rtclient import Screen
@@ -125,7 +126,7 @@ def test_a_moderator_runs_a_whole_round_from_the_console(stage, app):
     assert rows.count() == 3
     assert [rows.nth(i).get_attribute("data-code") for i in range(3)] == [p.code for p in picks]
     shot(page, "07_verification")
-    rows.nth(0).locator(".btn-call").click()
+    rows.nth(0).locator("[data-call-action=record_call]").click()
     page.wait_for_selector("#form-dialog[open]")
     page.check("#form-dialog input[name=outcome][value=answered]")
     page.check("#form-dialog input[name=visited][value=yes]")
@@ -303,4 +304,44 @@ def test_the_console_shows_a_lost_connection_and_recovers_the_same_screen(stage,
         assert page.evaluate("MC.state.meeting.status") == "live" and page.evaluate("MC.state.entropy") is None
     finally:
         again.stop()
+    assert errors == []
+
+
+@pytest.mark.skipif("propose_calls" not in live.ACTIONS, reason="the server has no telephony actions")
+def test_households_are_picked_dialled_hung_up_and_answered_through_the_provider(stage, app):
+    seeded, server, page, screens, errors = stage
+    open_console(page, server, seeded.meeting_id)
+    start_and_draw(page, app, seeded)
+    page.keyboard.press("Space")
+    wait_stage(page, "report")
+    page.click("[data-call-action=propose_calls]")
+    page.wait_for_selector(".prep-list li >> nth=1")
+    assert page.locator("[data-call-action=propose_calls]").count() == 0   # asking again never re-rolls
+    shot(page, "25_report_households_picked")
+
+    page.keyboard.press("Space")
+    wait_stage(page, "verification")
+    first, second = page.evaluate("MC.state.round.call_plan.households.map(h => h.code)")[:2]
+    page.click("[data-call-action=dial_next]")
+    row = page.locator(f".hh[data-code='{first}']")
+    row.locator("[data-call-action=hangup]").wait_for()
+    shot(page, "26_calling")
+    row.locator("[data-call-action=hangup]").click()
+    row.locator("[data-call-action=dial]").wait_for()
+    assert page.evaluate(f"MC.state.round.calls.filter(c => c.household.code === '{first}')[0].state") == "canceled"
+
+    other = page.locator(f".hh[data-code='{second}']")
+    other.locator("[data-call-action=dial]").click()
+    other.locator("[data-call-action=answers]").wait_for()
+    other.locator("[data-call-action=answers]").click()
+    page.wait_for_selector("#form-dialog[open]")
+    page.check("#form-dialog input[name=outcome][value=answered]")
+    page.check("#form-dialog input[name=visited][value=no]")
+    page.check("#form-dialog input[name=resolved][value=no]")
+    page.check("#form-dialog input[name=satisfaction][value='1']")
+    page.click("#form-dialog button[type=submit]")
+    page.wait_for_selector("#discrepancy:not([hidden])")
+    call = page.evaluate(f"MC.state.round.calls.filter(c => c.household.code === '{second}')[0]")
+    assert call["state"] == "ended" and call["answers"] == {"visited": "no", "resolved": "no", "satisfaction": 1}
+    shot(page, "27_discrepancy")
     assert errors == []

@@ -45,7 +45,7 @@
       el("div", { class: "timer-label", text: t.timer_left }),
       el("div", { class: "timer-value", text: "—" }),
       el("div", { class: "timer-total muted", text: MC.fmt(t.minutes, { n: Math.round(state.round.report.seconds / 6) / 10 }) })
-    ])];
+    ]), state.round.stage === "report" ? MC.callsPrepCard(state) : null];
   }
 
   /** Update the big countdown, if it is on the page. */
@@ -74,6 +74,12 @@
     return (state.round.calls || []).filter(function (c) { return c.household.code === code; });
   }
 
+  function rowButtons(state, h) {
+    if (MC.hasTelephony(state)) { return MC.householdButtons(state, h); }
+    return [el("button", { type: "button", class: "btn btn-call", "data-call-action": "record_call",
+                           onclick: function () { MC.openCallForm(h); } }, [MC.actionLabel("record_call")])];
+  }
+
   function householdRow(state, h, picked) {
     var calls = callsFor(state, h.code);
     var last = calls.length ? calls[calls.length - 1] : null;
@@ -87,13 +93,14 @@
         h.demands && h.demands.length ? el("ul", { class: "hh-demands" }, h.demands.map(function (d) {
           return el("li", {}, [el("span", { class: "tag tag-" + d.status, text: t.demand_status[d.status] || d.status }), d.text]);
         })) : null,
-        last ? el("div", { class: "hh-call" }, [
-          el("span", { class: "tag tag-call-" + last.state, text: t.outcome[last.state] || last.state }),
-          answersText(last)
+        last || (picked && MC.hasTelephony(state)) ? el("div", { class: "hh-call" }, [
+          picked && MC.hasTelephony(state) ? MC.planTag(state, h.code) : null,
+          last ? el("span", { class: "tag tag-call-" + last.state, text: t.outcome[last.state] || last.state }) : null,
+          last ? answersText(last) : null,
+          last && last.error ? el("span", { class: "call-error", text: " " + last.error }) : null
         ]) : null
       ]),
-      el("button", { type: "button", class: "btn btn-call", onclick: function () { MC.openCallForm(h); } },
-         [MC.actionLabel("record_call")])
+      el("div", { class: "hh-buttons" }, rowButtons(state, h))
     ]);
   }
 
@@ -101,10 +108,11 @@
     var rnd = state.round;
     var picked = rnd.picked_households || [];
     var others = rnd.other_households || [];
-    var out = [card(t.verify.picked, [
+    var tel = MC.hasTelephony(state);
+    var out = [card(t.verify.picked, (tel ? MC.callsHeader(state) : []).concat([
       picked.length ? el("ol", { class: "hh-list" }, picked.map(function (h) { return householdRow(state, h, true); }))
-        : el("p", { class: "warn", text: t.verify.none_picked })
-    ])];
+        : el("p", { class: "warn", text: tel ? t.calls.none_yet : t.verify.none_picked })
+    ]))];
     var manualCalls = (rnd.calls || []).filter(function (c) {
       return !picked.some(function (h) { return h.code === c.household.code; });
     });
