@@ -93,12 +93,13 @@
   MC.callsPrepCard = function (state) {
     if (!MC.hasTelephony(state)) { return null; }
     var picked = state.round.picked_households || [];
+    var pick = pickButton(state);
     return el("section", { class: "pcard" }, [
       el("h3", { text: t.verify.picked }),
       picked.length ? el("ol", { class: "prep-list" }, picked.map(function (h) {
         return el("li", {}, [el("b", { text: h.name }), " ", el("span", { class: "muted", text: h.village + " · " + MC.phone(h.phone) })]);
       })) : el("p", { class: "muted", text: t.calls.none_yet }),
-      el("div", { class: "tel-buttons" }, [pickButton(state)])
+      pick ? el("div", { class: "tel-buttons" }, [pick]) : null
     ]);
   };
 
