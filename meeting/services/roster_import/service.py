@@ -11,12 +11,12 @@ from meeting.errors import Conflict
 from meeting.services.roster_import.apply import apply_plan
 from meeting.services.roster_import.formats import (SHEET_NAMES_ZH, TEMPLATE_KINDS, guess_kind,
                                                     is_ignored_sheet, kind_of_sheet_name)
+from meeting.services.roster_import.messages import ensure_locale, kind_label
 from meeting.services.roster_import.plan_grid import plan_villages
 from meeting.services.roster_import.plan_people import plan_cadres, plan_demands, plan_households
 from meeting.services.roster_import.readers import RawSheet, read_file
-from meeting.services.roster_import.snapshot import load_snapshot
+from meeting.services.roster_import.snapshot import Snapshot, load_snapshot
 from meeting.services.roster_import.types import FileProblem, ImportRefused, ImportResult
-from meeting.services.roster_import.messages import ensure_locale, kind_label
 from meeting.services.roster_import.validate import BoundSheet, Errors, Plan, bind_sheet
 
 
@@ -100,7 +100,7 @@ def _where(raw: RawSheet) -> str:
     return raw.source if raw.is_csv else f"{raw.source} [{raw.title}]"
 
 
-def _validate(bound: dict[str, BoundSheet], snap, plan: Plan, errors: Errors) -> None:
+def _validate(bound: dict[str, BoundSheet], snap: Snapshot, plan: Plan, errors: Errors) -> None:
     """Check every usable table in dependency order."""
     trusted = {k: (k not in bound or bound[k].usable) for k in TEMPLATE_KINDS}
     steps = {"villages": lambda s: plan_villages(s, snap, plan, errors),
