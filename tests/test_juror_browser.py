@@ -123,6 +123,8 @@ def test_a_juror_scores_revises_and_sees_the_result_only_after_the_reveal(live, 
     assert page.locator(".rb-mine .rb-total").inner_text() == "89"
     assert page.locator(".rb").count() == 5
     shot(page, "06-revealed-portrait")
+    page.set_viewport_size(LANDSCAPE)
+    shot(page, "06b-revealed-landscape")
 
 
 def test_a_ballot_made_offline_is_kept_shown_as_pending_and_counted_once_after_reconnect(live, tablet, app):

@@ -39,7 +39,6 @@ def juror_texts() -> dict[str, str]:
         "prefill": _("You may enter scores now; submit them once scoring opens"),
         "scoring_open": _("Scoring is open: score every item, then submit"),
         "scoring_closed": _("Scoring has closed. Your scores are locked."),
-        "revealed": _("The result has been announced"),
         "meeting_closed": _("The meeting has ended"),
         "range": _("{min}–{max} points"),
         "not_scored": _("Not scored"),

@@ -69,7 +69,6 @@
     if (state.meeting && state.meeting.status === "closed") { note = t.meeting_closed; }
     else if (stage === "scoring_open") { note = t.scoring_open; }
     else if (stage === "scoring_closed") { note = t.scoring_closed; }
-    else if (stage === "revealed" || stage === "decided") { note = t.revealed; }
     else if (PRE_SCORING[stage] && (rnd.cadre || rnd.question)) { note = t.prefill; }
     setText("stage-note", note);
     var p = rnd && rnd.progress;
@@ -119,6 +118,7 @@
   function receipt(vm, t) {
     var box = $("receipt");
     box.setAttribute("data-state", vm.kind);
+    $("app").setAttribute("data-receipt", vm.kind);
     if (vm.receipt) {
       box.setAttribute("data-version", String(vm.receipt.version));
       box.setAttribute("data-total", vm.receipt.total);
