@@ -104,6 +104,7 @@ def test_a_juror_scores_revises_and_sees_the_result_only_after_the_reveal(live, 
     shot(page, "04-submitted-v2-landscape")
     page.set_viewport_size(PORTRAIT)
 
+    set_score(page, "report", 3)      # changed but never submitted: once scoring closes it must not show
     round_id = moderator.state["round"]["id"]
     others_submit(seeded, screen, round_id)
     page.wait_for_function("window.__live.state.round.progress.submitted === 5")
@@ -113,6 +114,7 @@ def test_a_juror_scores_revises_and_sees_the_result_only_after_the_reveal(live, 
     assert page.locator("#result").is_hidden()          # no scores of anybody before the reveal
     assert page.evaluate("window.__live.state.round.result") is None
     assert page.locator('.crit[data-key="visits"] button.step-minus').is_disabled()
+    assert page.locator('.crit[data-key="report"] .crit-value').inner_text() == "9"   # the counted version 2
     assert page.locator("#submit").is_disabled()
     shot(page, "05-scoring-closed-portrait")
 

@@ -223,11 +223,14 @@
     if (!s || !rubric) { return null; }
     var rnd = s.round, stage = rnd ? rnd.stage : "none";
     var isOpen = stage === "scoring_open" && s.meeting.status === "live";
-    var missing = rubric.missing(app.picks);
     var waiting = rnd ? app.outbox.forRound(rnd.id) : [];
     var receipt = app.receipt && rnd && app.receipt.round_id === rnd.id ? app.receipt : null;
     var last = waiting.length ? waiting[waiting.length - 1].scores : (receipt ? receipt.scores : null);
-    var same = missing === 0 && sameScores(rubric.scores(app.picks), last);
+    // Once scoring is over, show what was counted (the stored ballot), not an unsent later change.
+    var locked = !editable();
+    var picks = locked && !waiting.length && receipt ? rubric.picksFrom(receipt.scores) : app.picks;
+    var missing = rubric.missing(picks);
+    var same = missing === 0 && sameScores(rubric.scores(picks), last);
     var kind = "none";
     if (waiting.length) { kind = app.outbox.sending && app.live.connected ? "sending" : "pending"; }
     else if (app.error) { kind = "error"; }
@@ -236,8 +239,8 @@
     if (isOpen && missing > 0) { hint = fmt(t.remaining, { n: missing }); }
     else if (isOpen && same) { hint = t.unchanged; }
     return {
-      kind: kind, receipt: receipt, error: app.error, missing: missing,
-      total: missing === rubric.criteria.length ? null : rubric.total(app.picks),
+      kind: kind, receipt: receipt, error: app.error, missing: missing, picks: picks, locked: locked,
+      total: missing === rubric.criteria.length ? null : rubric.total(picks),
       fullMark: rubric.fullMark(), canSubmit: isOpen && missing === 0 && !same,
       revising: (!!receipt || waiting.length > 0) && !same, hint: hint
     };
@@ -253,10 +256,9 @@
     var vm = viewModel();
     V.show("scoring", hasSubject && !!vm);
     if (!vm) { return; }
-    var locked = !editable();
-    app.update(app.picks, locked);
-    // After scoring, the submit button is noise: keep only the receipt and the total.
-    $("app").classList.toggle("is-final", locked && !!s.round && !EDITABLE[s.round.stage]);
+    app.update(vm.picks, vm.locked);
+    // After scoring, the submit button is noise: keep only the receipt.
+    $("app").classList.toggle("is-final", vm.locked && !!s.round && !EDITABLE[s.round.stage]);
     V.receipt(vm, t);
     V.submitBar(vm, t);
   }
