@@ -12,10 +12,9 @@ import sqlalchemy.orm as so
 
 from meeting.errors import UserError
 from meeting.models import CallAttempt, CallEvent, Cadre, DrawRecord, Household, Round
+from scoring.calls import RESOLVED, VISITED, contradicts_claim
 
 OUTCOMES = ("answered", "busy", "no_answer", "failed")
-VISITED = ("yes", "no")
-RESOLVED = ("yes", "partly", "no", "none")
 
 
 def clean_answers(raw: Any) -> dict[str, Any]:
@@ -42,12 +41,6 @@ def clean_answers(raw: Any) -> dict[str, Any]:
             raise UserError("satisfaction is a whole number from 1 to 5", code="bad_answers")
         out["satisfaction"] = sat
     return out
-
-
-def contradicts_claim(answers: Mapping[str, Any]) -> bool:
-    """The drawn cadre reports every contact household visited and its demands handled; a
-    household saying it was not visited, or that its demand was not resolved, contradicts that."""
-    return answers.get("visited") == "no" or answers.get("resolved") == "no"
 
 
 def record_manual_call(session: so.Session, rnd: Round, params: Mapping[str, Any], actor: str) -> dict[str, Any]:
