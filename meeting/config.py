@@ -41,7 +41,21 @@ class Config:
     DB_CONNECT_TIMEOUT: int = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
     DB_STATEMENT_TIMEOUT_MS: int = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "30000"))
     ROSTER_PAGE_SIZE: int = 50
+    # A Yishui-scale roster (305,000 households) is ~20 MB as CSV or xlsx; refuse anything far larger.
+    MAX_CONTENT_LENGTH: int = int(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024
     PUBLIC_BASE_URL: str = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Telephony (docs/TELEPHONY.md): twilio | simulated | manual; empty = Twilio when its three
+    # credentials are set, else simulated. Webhooks are validated against PUBLIC_BASE_URL.
+    TELEPHONY_PROVIDER: str = os.environ.get("TELEPHONY_PROVIDER", "")
+    TWILIO_ACCOUNT_SID: str = os.environ.get("TWILIO_ACCOUNT_SID", "")
+    TWILIO_AUTH_TOKEN: str = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    TWILIO_CALLER_NUMBER: str = os.environ.get("TWILIO_CALLER_NUMBER", "")
+    HALL_LINE: str = os.environ.get("HALL_LINE", "")  # +86…, sip:…@…, or client:…
+    TELEPHONY_CALLS_PER_ROUND: int = int(os.environ.get("TELEPHONY_CALLS_PER_ROUND", "2"))
+    TELEPHONY_RECORD: str = os.environ.get("TELEPHONY_RECORD", "")  # "1": record after consent
+    TELEPHONY_RING_SECONDS: int = int(os.environ.get("TELEPHONY_RING_SECONDS", "30"))
+    TELEPHONY_VOICE: str = os.environ.get("TELEPHONY_VOICE", "Polly.Zhiyu")
+    TELEPHONY_PROMPTS_URL: str = os.environ.get("TELEPHONY_PROMPTS_URL", "")
 
 
 class TestConfig(Config):
@@ -50,6 +64,9 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
+    # Never real calls from a test, whatever the developer's environment holds.
+    TELEPHONY_PROVIDER = "simulated"
+    TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_CALLER_NUMBER = HALL_LINE = ""
 
 
 def load_secret_key(app_config: dict, instance_path: str) -> None:

@@ -1,0 +1,93 @@
+"""Twilio behind the telephony port: the REST API through twilio.rest.Client.
+
+The HTTP client is injectable (`http_client`), so tests run the real `twilio` library against
+a recorder that answers in the shape of Twilio's API, and nothing leaves the machine.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http import HttpClient
+from twilio.rest import Client
+
+from meeting.telephony.text import _
+from meeting.telephony.port import CallRequest, HallRequest, ProviderError
+from meeting.telephony.settings import TelephonySettings
+
+log = logging.getLogger("minkao.telephony")
+
+STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
+
+
+def explain(exc: TwilioRestException) -> ProviderError:
+    """A Twilio API error as a message the moderator can act on (the Twilio code stays visible)."""
+    code = exc.code
+    if code == 21217:
+        text = _("The household's phone number is not a valid number (Twilio error 21217).")
+    elif code == 21215:
+        text = _("This Twilio account may not call that country or region (geo permissions, Twilio error "
+                 "21215). Mainland China numbers need a domestic carrier or SIP gateway: see docs/TELEPHONY.md.")
+    elif code == 21214:
+        text = _("The household's phone number cannot be reached (Twilio error 21214).")
+    elif code in (20003, 20005):
+        text = _("Twilio refused the account credentials (Twilio error %(code)s). Check TWILIO_ACCOUNT_SID "
+                 "and TWILIO_AUTH_TOKEN.", code=code)
+    elif code == 21210 or code == 21212:
+        text = _("The caller number is not usable for outbound calls (Twilio error %(code)s). Check "
+                 "TWILIO_CALLER_NUMBER.", code=code)
+    else:
+        text = _("Twilio refused the request: %(message)s (Twilio error %(code)s).",
+                 message=exc.msg or "", code=code if code is not None else exc.status)
+    return ProviderError(text, code=f"twilio_{code or exc.status}")
+
+
+class TwilioProvider:
+    """Outbound calls with status callbacks; the hall line joins each call's conference."""
+
+    name = "twilio"
+    simulated = False
+    dials = True
+
+    def __init__(self, settings: TelephonySettings, http_client: HttpClient | None = None) -> None:
+        self.settings = settings
+        self.client = Client(settings.account_sid, settings.auth_token, http_client=http_client)
+
+    def _guard(self, what: str, fn: Any) -> Any:
+        try:
+            return fn()
+        except TwilioRestException as exc:
+            log.warning("Twilio refused %s: %s %s", what, exc.code, exc.msg)
+            raise explain(exc) from None
+        except (TwilioException, OSError, ValueError) as exc:  # requests' errors are OSErrors
+            log.warning("Twilio unreachable for %s: %s", what, exc)
+            raise ProviderError(_("Could not reach Twilio: %(error)s", error=str(exc)[:200]),
+                                code="twilio_unreachable") from None
+
+    def place_call(self, request: CallRequest) -> str:
+        """POST /Calls: the household's leg, with TwiML at `voice_url` and every status callback."""
+        call = self._guard("a call", lambda: self.client.calls.create(
+            to=request.to, from_=self.settings.caller, url=request.voice_url, method="POST",
+            status_callback=request.status_url, status_callback_event=STATUS_EVENTS,
+            status_callback_method="POST", timeout=request.ring_seconds))
+        return call.sid
+
+    def hangup(self, provider_ref: str) -> None:
+        """POST /Calls/{sid} Status=completed (Twilio cancels a call that is still ringing)."""
+        self._guard("a hang-up", lambda: self.client.calls(provider_ref).update(status="completed"))
+
+    def connect_hall(self, request: HallRequest) -> str | None:
+        """Dial the hall line into the call's conference (created by friendly name if needed).
+
+        Early media on: the hall hears its line's progress (ringing, carrier messages) rather
+        than silence. The hall leaving does not end the household's call.
+        """
+        if not self.settings.hall_line:
+            return None
+        participant = self._guard("the hall line", lambda: self.client.conferences(request.conference).participants.create(
+            from_=self.settings.caller, to=self.settings.hall_line, label="hall", early_media=True, beep="false",
+            start_conference_on_enter=True, end_conference_on_exit=False, timeout=self.settings.ring_seconds,
+            status_callback=request.status_url, status_callback_method="POST",
+            status_callback_event=STATUS_EVENTS))
+        return participant.call_sid
