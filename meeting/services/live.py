@@ -13,6 +13,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, UserError
 from meeting.models import Meeting, Round
+from meeting.services import calls as call_service
 from meeting.services import draw as draw_service
 from meeting.services.calls_manual import record_manual_call
 from meeting.services.draw_common import lock_meeting, require_committed, transactional
@@ -133,6 +134,28 @@ def _record_call(session, meeting, params, actor):
     return _event(session, meeting, "call_recorded", {"round": rnd.number, **payload}, actor)
 
 
+def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
+    """propose_calls / place_call / hangup_call: services.calls, with this app's provider. They
+    release the meeting lock first: the provider is never called inside a transaction."""
+
+    def handler(session, meeting, params, actor):
+        from meeting import telephony
+
+        session.commit()
+        try:
+            return getattr(call_service, name)(session, meeting.id, params, actor, telephony.context())
+        except call_service.CallFailed as exc:
+            # The failed attempt is committed: broadcast it (the handler publishes a returned
+            # cause), and still answer the console with the provider's message.
+            return {**exc.cause, "ok": False, "error": {"code": exc.code, "message": exc.message}}
+    return handler
+
+
+def _record_answers(session, meeting, params, actor):
+    session.commit()
+    return call_service.record_answers(session, meeting.id, params, actor)
+
+
 def _close_meeting(session, meeting, params, actor):
     if meeting.status != "live":
         raise Conflict("only a live meeting can be closed", code="not_live")
@@ -152,6 +175,10 @@ MEETING_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "set_scene": _set_scene,
     "clear_all": _clear_all,
     "record_call": _record_call,
+    "propose_calls": _telephony_action("propose_calls"),
+    "place_call": _telephony_action("place_call"),
+    "hangup_call": _telephony_action("hangup_call"),
+    "record_answers": _record_answers,
     "close_meeting": _close_meeting,
 }
 ACTIONS = tuple(MEETING_ACTIONS) + tuple(ROUND_ACTIONS)

@@ -12,12 +12,15 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.models import CallAttempt, Cadre, Decision, Demand, DrawRecord, Household, Juror, Meeting, Round
+from meeting import telephony
 from meeting.services.ballots import rubric_of
+from meeting.services.calls import round_calls_view
 from meeting.services.draw_bundle import draw_state
 from meeting.events_time import iso_at, iso_now
 from meeting.services.rounds import current_round, latest_ballots
 from scoring import stages
 from scoring.aggregate import DEFAULT_BANDS, bands_from_json, bands_to_json
+from scoring.calls import survey_answers
 from scoring.masking import mask_name, mask_phone
 from scoring.rubric import rubric_to_json
 
@@ -34,13 +37,15 @@ def _calls(session: so.Session, rnd: Round, full: bool) -> list[dict[str, Any]]:
     out = []
     for call in calls:
         h = call.household
-        item = {"id": call.id, "state": call.state, "pick": call.pick, "answers": call.answers,
+        item = {"id": call.id, "state": call.state, "pick": call.pick, "answers": survey_answers(call.answers or {}),
                 "household": {"code": h.code, "village": h.village.name, "name": mask_name(h.name),
                               "phone": mask_phone(h.phone)}}
         if full:
             item["household"].update(full_name=h.name, full_phone=h.phone)
             item["note"] = call.note
             item["error"] = call.error
+            item["provider"] = call.provider
+            item["consent"] = (call.answers or {}).get("consent")
         out.append(item)
     return out
 
@@ -124,6 +129,7 @@ def _round(session: so.Session, meeting: Meeting, rnd: Round | None, audience: s
         out["needs_confirmation"] = sorted(stages.NEEDS_CONFIRMATION)
         out["submitted_jurors"] = sorted(submitted)
         out.update(_cadre_households(session, meeting.id, rnd))
+        out.update(round_calls_view(session, meeting.id, rnd, telephony.settings().calls_per_round))
     return out
 
 
@@ -171,6 +177,7 @@ def build_state(session: so.Session, meeting_id: int, audience: str, juror_id: i
                             "submitted": j.id in submitted} for j in jurors]
         state["quorum"] = meeting.quorum
         state["draw"] = draw_state(session, meeting_id)
+        state["telephony"] = telephony.status(meeting_id)
     if audience == "juror" and juror_id is not None and rnd is not None:
         mine = [b for b in latest_ballots(session, rnd.id) if b.juror_id == juror_id]
         state["my_ballot"] = ({"version": mine[0].version, "scores": mine[0].scores, "total": mine[0].total}
