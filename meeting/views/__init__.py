@@ -6,7 +6,7 @@ import importlib
 from flask import Flask
 
 BLUEPRINT_MODULES = ("public", "auth", "admin", "admin_import", "draw_public", "admin_meetings", "console",
-                     "juror", "screens", "api")
+                     "juror", "screens", "api", "telephony", "simulator")
 
 
 def register_blueprints(app: Flask) -> None:

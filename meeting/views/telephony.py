@@ -1,0 +1,126 @@
+"""Twilio webhooks: the household's TwiML, its key presses, status callbacks, the hall's TwiML.
+
+Every request must carry a valid X-Twilio-Signature, checked with twilio's RequestValidator
+against the URL rebuilt from PUBLIC_BASE_URL (the address Twilio was given and signed), not
+request.url, which is wrong behind a proxy or TLS terminator. A missing or wrong signature
+gets 403 and changes nothing. The simulated provider's simulator signs its requests the same
+way and sends them through these same routes.
+"""
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, request
+from twilio.request_validator import RequestValidator
+
+from meeting import telephony
+from meeting.errors import NotFound, UserError
+from meeting.extensions import csrf, db
+from meeting.models import CallAttempt
+from meeting.realtime import broadcast
+from meeting.services import calls_webhooks
+from meeting.services.calls_webhooks import WebhookResult
+from meeting.telephony import ProviderError, twiml
+from meeting.telephony.settings import WEBHOOK_PREFIX
+
+log = logging.getLogger("minkao.telephony")
+
+bp = Blueprint("telephony", __name__, url_prefix=WEBHOOK_PREFIX)
+csrf.exempt(bp)  # Twilio cannot send our CSRF token; the signature stands in for it
+
+SIGNATURE_HEADER = "X-Twilio-Signature"
+
+
+def signed_url() -> str:
+    """The URL Twilio requested, as it signed it: public base + this path + the raw query."""
+    path = quote(request.path, safe="/:@!$&'()*+,;=-._~%")
+    query = request.query_string.decode("latin-1")
+    return telephony.settings().base_url + path + (f"?{query}" if query else "")
+
+
+def _require_signature() -> None:
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    validator = RequestValidator(telephony.settings().auth_token)
+    if not signature or not validator.validate(signed_url(), request.form, signature):
+        log.warning("refused a telephony webhook with a bad signature: %s", request.path)
+        abort(403)
+
+
+def _call_id() -> int:
+    call_id = request.args.get("call", type=int)
+    if call_id is None:
+        abort(404)
+    return call_id
+
+
+def _xml(body: str) -> Response:
+    return Response(body, mimetype="text/xml")
+
+
+def _publish(result: WebhookResult) -> None:
+    if result.cause:
+        broadcast.publish(result.meeting_id, result.cause)
+
+
+def _run(fn, *args):  # type: ignore[no-untyped-def]
+    try:
+        return fn(db.session, *args)
+    except NotFound:
+        abort(404)
+    except UserError:
+        abort(400)
+
+
+def _answer(result: WebhookResult) -> Response:
+    tel = telephony.context()
+    return _xml(twiml.for_step(result.step, result.call_id, tel.settings, tel.urls, retry=result.retry,
+                               title=result.title))
+
+
+@bp.post("/voice")
+def voice() -> Response:
+    """TwiML for the household's leg when it answers: the consent question first."""
+    _require_signature()
+    result = _run(calls_webhooks.receive_voice, _call_id(), request.form)
+    _publish(result)
+    return _answer(result)
+
+
+@bp.post("/gather/<step>")
+def gather(step: str) -> Response:
+    """The household's key press for one step; answers with the next step's TwiML. After the
+    consent (1) the provider dials the hall line into the call's conference."""
+    _require_signature()
+    retry = request.args.get("retry", default=0, type=int) or 0
+    tel = telephony.context()
+    result = _run(calls_webhooks.receive_gather, _call_id(), step, request.form, retry, tel)
+    _publish(result)
+    if result.hall is not None:
+        try:
+            tel.provider.connect_hall(result.hall)
+        except ProviderError as exc:
+            _publish(_run(calls_webhooks.record_hall_error, result.call_id, exc.message, exc.code))
+    return _answer(result)
+
+
+@bp.post("/status")
+def status() -> Response:
+    """Status callbacks of the household's leg, or (leg=hall|conference|recording) the others."""
+    _require_signature()
+    leg = request.args.get("leg") or None
+    result = _run(calls_webhooks.receive_status, _call_id(), request.form, leg)
+    _publish(result)
+    return _xml(twiml.empty())
+
+
+@bp.post("/hall")
+def hall() -> Response:
+    """TwiML joining the hall side of a call's conference (for a hall line that dials in, or a
+    gateway that fetches TwiML for the hall leg)."""
+    _require_signature()
+    call_id = _call_id()
+    tel = telephony.context()
+    if db.session.get(CallAttempt, call_id) is None:
+        abort(404)
+    return _xml(twiml.hall(call_id, tel.settings, tel.urls))

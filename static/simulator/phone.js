@@ -1,0 +1,83 @@
+/* Household simulator: one phone card built from one call of calls.json (render only).
+ *
+ * Every text goes in through textContent. The buttons call `act(callId, action, body)`.
+ */
+(function () {
+  "use strict";
+
+  var t = window.I18N || {};
+
+  function el(tag, cls, text, kids) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    (kids || []).forEach(function (k) { if (k) { node.appendChild(k); } });
+    return node;
+  }
+
+  function button(label, cls, onclick, attrs) {
+    var b = el("button", "btn " + cls, label);
+    b.type = "button";
+    b.addEventListener("click", onclick);
+    Object.keys(attrs || {}).forEach(function (k) { b.setAttribute(k, attrs[k]); });
+    return b;
+  }
+
+  var KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
+
+  function keypad(call, act) {
+    return el("div", "keypad", null, KEYS.map(function (k) {
+      return button(k, "key", function () { act(call.id, "digits", { digits: k, step: call.step }); },
+                    { "data-key": k, "aria-label": t.press + " " + k });
+    }));
+  }
+
+  function answersLine(call) {
+    var a = call.answers || {}, parts = [];
+    ["visited", "resolved", "satisfaction"].forEach(function (k) {
+      if (a[k] === undefined || a[k] === null) { return; }
+      parts.push((t["q_" + k] || k) + " " + (k === "satisfaction" ? a[k] + "/5" : (t["v_" + a[k]] || a[k])));
+    });
+    return parts.length ? el("p", "answers", t.answers + "：" + parts.join(" · ")) : null;
+  }
+
+  /** A phone for one call; `act(callId, action, body)` sends a button. */
+  function phone(call, act) {
+    var h = call.household || {};
+    var live = ["queued", "dialling", "ringing", "answered"].indexOf(call.state) >= 0;
+    var kids = [
+      el("div", "sim-phone-top", null, [
+        el("span", "sim-phone-state state-" + call.state, t[call.state] || call.state),
+        el("span", "sim-phone-id", "#" + call.id)
+      ]),
+      el("div", "sim-phone-who", null, [el("b", null, h.name), el("span", "muted", " " + h.village + " · " + h.code)]),
+      el("div", "sim-phone-number", h.phone)
+    ];
+    if (call.state === "ringing" || call.state === "dialling" || call.state === "queued") {
+      kids.push(el("div", "ring", t.incoming));
+      kids.push(el("div", "sim-phone-actions", null, [
+        button(t.answer, "btn-answer", function () { act(call.id, "answer"); }, { "data-action": "answer" }),
+        button(t.decline_busy, "btn-busy", function () { act(call.id, "busy"); }, { "data-action": "busy" }),
+        button(t.no_answer_btn, "btn-quiet", function () { act(call.id, "no_answer"); }, { "data-action": "no_answer" })
+      ]));
+    }
+    if (call.state === "answered" && call.prompt) {
+      kids.push(el("div", "prompt", null, [el("div", "prompt-label", t.you_hear)].concat(
+        call.prompt.say.map(function (s) { return el("p", "prompt-text", s); }))));
+      if (call.prompt.gather) { kids.push(keypad(call, act)); }
+    }
+    kids.push(answersLine(call));
+    if (call.state === "answered") {
+      kids.push(el("div", "sim-phone-actions", null, [
+        button(t.hangup, "btn-hangup", function () { act(call.id, "hangup"); }, { "data-action": "hangup" })
+      ]));
+    }
+    var card = el("article", "sim-phone" + (live ? " is-live" : " is-ended"), null, kids);
+    card.setAttribute("data-call", String(call.id));
+    card.setAttribute("data-state", call.state);
+    if (call.step) { card.setAttribute("data-step", call.step); }
+    return card;
+  }
+
+  window.SimPhone = { phone: phone, el: el };
+})();
