@@ -1,0 +1,68 @@
+"""Shared Playwright helpers for browser tests: Debian's chromium, staff log-in, screenshots.
+
+Use the fixture by importing it into a test module (`from tests.browser_support import chromium`).
+It is module-scoped, not session-scoped: the other browser test modules start their own
+`sync_playwright()`, and Playwright's sync API refuses to start while another one is running
+("using Playwright Sync API inside the asyncio loop"), so one kept open for the whole session
+would break every browser module collected after the first user of this one.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Debian's chromium through Playwright's sync API (skips when either is missing)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(browser: Any, width: int, height: int, errors: list[str] | None = None, *, touch: bool = False,
+             timeout_ms: int = 20000, locale: str = "zh-CN") -> Any:
+    """A page in a fresh context (own cookies and storage) of the given viewport; uncaught page
+    errors are appended to `errors` when given."""
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
+                                  has_touch=touch, locale=locale)
+    context.set_default_timeout(timeout_ms)
+    page = context.new_page()
+    if errors is not None:
+        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    return page
+
+
+def log_in(page: Any, base_url: str, username: str, password: str, next_path: str) -> None:
+    """Open `next_path` as a staff member: follow the redirect to the real /login form, fill it in,
+    submit, and wait until the browser is back on `next_path`."""
+    page.goto(base_url + next_path)
+    if "/login" not in page.url:
+        return   # this context is already logged in
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{next_path}")
+
+
+def screenshot(page: Any, folder: str, name: str, *, full_page: bool = False) -> Path:
+    """Save the page's viewport to test-artifacts/<folder>/<name>.png and return the path."""
+    out = ARTIFACTS / folder
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
