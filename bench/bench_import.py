@@ -231,9 +231,11 @@ def main(argv: list[str] | None = None) -> int:
             assert result.created["households"] == counts["households"], result
             record("import xlsx (read+validate+write)", elapsed)
         if args.memory:
-            memory = {"csv": traced_peak(target.fresh(), lambda s: import_files(s, csv_list))}
+            url = target.fresh()
+            memory = {"csv import": traced_peak(url, lambda s: import_files(s, csv_list)),
+                      "csv re-import": traced_peak(url, lambda s: import_files(s, csv_list))}
             if workbook is not None:
-                memory["xlsx"] = traced_peak(target.fresh(), lambda s: import_roster(s, "roster.xlsx", workbook))
+                memory["xlsx import"] = traced_peak(target.fresh(), lambda s: import_roster(s, "roster.xlsx", workbook))
 
     measured = {name: wall for name, wall, _cpu in results}
     cpu_seconds = {name: c for name, _wall, c in results}
@@ -255,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{step} / ({read[10:]} + plain bulk insert), {label}: {table[name] / floor:.2f}")
     if args.memory:
         for kind, peak in memory.items():
-            print(f"peak Python allocations during the {kind} import (tracemalloc): {peak / 2**20:,.0f} MiB")
+            print(f"peak Python allocations, {kind} (tracemalloc): {peak / 2**20:,.0f} MiB")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {peak:,.0f} MB (the roster, its files and the baselines' rows too)")
     print("CPU s = this process only: on PostgreSQL the server's work shows in wall time alone;"
