@@ -149,6 +149,22 @@ def leaderboard(session: so.Session, meeting_id: int) -> list[dict[str, Any]]:
     return board
 
 
+_draw_cache: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+
+
+def cached_draw_state(session: so.Session, meeting: Meeting) -> dict[str, Any]:
+    """draw_state (which re-derives the draw engine) only when a draw-related fact changed."""
+    count, newest = session.execute(sa.select(sa.func.count(DrawRecord.id), sa.func.max(DrawRecord.id))
+                                    .where(DrawRecord.meeting_id == meeting.id)).one()
+    key = (count, newest, meeting.roster_hash, meeting.commitment, repr(meeting.live_entropy),
+           meeting.seed_revealed_at)
+    hit = _draw_cache.get(meeting.id)
+    if hit is None or hit[0] != key:
+        hit = (key, draw_state(session, meeting.id))
+        _draw_cache[meeting.id] = hit
+    return hit[1]
+
+
 def build_state(session: so.Session, meeting_id: int, audience: str, juror_id: int | None = None) -> dict[str, Any]:
     """The complete screen state for one audience ("moderator", "juror", or a public one)."""
     meeting = session.get(Meeting, meeting_id)
@@ -176,7 +192,7 @@ def build_state(session: so.Session, meeting_id: int, audience: str, juror_id: i
         state["jurors"] = [{"id": j.id, "seat": j.seat, "name": j.name, "category": j.category,
                             "submitted": j.id in submitted} for j in jurors]
         state["quorum"] = meeting.quorum
-        state["draw"] = draw_state(session, meeting_id)
+        state["draw"] = cached_draw_state(session, meeting)
         state["telephony"] = telephony.status(meeting_id)
     if audience == "juror" and juror_id is not None and rnd is not None:
         mine = [b for b in latest_ballots(session, rnd.id) if b.juror_id == juror_id]
