@@ -34,7 +34,7 @@ RECENT_ENDED = 4
 # Which buttons each state allows (the state machine would ignore the rest anyway).
 ALLOWED = {"ring": ("queued", "dialling"), "answer": ("queued", "dialling", "ringing"),
            "busy": ("queued", "dialling", "ringing"), "no_answer": ("queued", "dialling", "ringing"),
-           "digits": ("answered",), "hangup": core.ACTIVE}
+           "digits": ("answered",), "hangup": ("answered",)}
 STATUS_OF = {"ring": "ringing", "answer": "in-progress", "busy": "busy", "no_answer": "no-answer",
              "hangup": "completed"}
 
@@ -55,7 +55,7 @@ def _i18n() -> dict[str, str]:
         "press": _("Press a key"), "no_calls": _("No simulated call right now. Place a call from the console."),
         "incoming": _("Incoming call"), "error": _("The action was refused: {why}"),
         "recent": _("Ended calls"), "answers": _("Answers"),
-        "q_visited": _("Visited"), "q_resolved": _("Demand resolved"), "q_satisfaction": _("Satisfaction"),
+        "q_visited": _("Visited"), "q_resolved": _("Demand"), "q_satisfaction": _("Satisfaction"),
         "v_yes": _("Yes"), "v_no": _("No"), "v_partly": _("Partly"), "v_none": _("No demand"),
     }
 
