@@ -64,6 +64,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
+    BROADCAST_INLINE = True
     # Never real calls from a test, whatever the developer's environment holds.
     TELEPHONY_PROVIDER = "simulated"
     TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_CALLER_NUMBER = HALL_LINE = ""

@@ -150,7 +150,7 @@ def test_the_moderator_snapshot_says_plainly_that_telephony_is_simulated(app):
     v, _ = _sim(app)
     tel = _state(app, v.meeting_id)["telephony"]
     assert tel["provider"] == "simulated" and tel["simulated"] is True
-    assert "no phone rings" in tel["message"] and tel["simulator_url"] == f"/sim/{v.meeting_id}"
+    assert "不会" in tel["message"] and "模拟" in tel["message"] and tel["simulator_url"] == f"/sim/{v.meeting_id}"
     assert "telephony" not in _state(app, v.meeting_id, "viewer")
 
 
@@ -174,4 +174,4 @@ def test_twilio_asked_for_without_credentials_says_calls_are_simulated(app):
         from meeting import telephony
 
         assert tel_settings().provider == "simulated"
-        assert "SIMULATED" in telephony.status()["message"]
+        assert "模拟" in telephony.status()["message"]

@@ -40,6 +40,11 @@ def publish(meeting_id: int, cause: dict[str, Any] | None = None) -> None:
     served by one more build that includes all of them (30 jurors submitting at once cost a
     few builds, not 30). Snapshots are built from the database after the caller's commit.
     """
+    if current_app.config.get("BROADCAST_INLINE"):
+        # Tests without a server: emit now, in this thread, so no publisher thread outlives the
+        # test and races the table clean-up.
+        emit_states(meeting_id, [cause or {}])
+        return
     with _lock:
         _pending.setdefault(meeting_id, []).append(cause or {})
         if meeting_id in _running:

@@ -92,7 +92,7 @@
 
   /** Display class, icon and label of a call state. */
   var CALL_STATES = {
-    queued: ["wait", "…", "Waiting"], dialing: ["active", "☎", "Dialling"], initiated: ["active", "☎", "Dialling"],
+    queued: ["wait", "…", "Waiting"], dialing: ["active", "☎", "Dialling"], dialling: ["active", "☎", "Dialling"], initiated: ["active", "☎", "Dialling"],
     ringing: ["active", "☎", "Ringing"], in_progress: ["live", "☏", "On the line"],
     answered: ["live", "☏", "On the line"], ended: ["ok", "✓", "Answered"], completed: ["ok", "✓", "Answered"],
     busy: ["bad", "✕", "Busy"], no_answer: ["bad", "✕", "No answer"], failed: ["bad", "✕", "Call failed"],
