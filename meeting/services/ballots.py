@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, Forbidden, UserError
 from meeting.models import Ballot, Juror, Meeting, Round
-from meeting.services.draw_common import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from meeting.services.rounds import current_round
 from scoring import stages

@@ -17,7 +17,7 @@ from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import CallAttempt, CallEvent, DrawRecord, Household, Meeting, Round
 from meeting.services import draw as draw_service
 from meeting.services.calls_manual import clean_answers
-from meeting.services.draw_common import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from meeting.services.rounds import current_round
 from meeting.telephony import CallRequest, ProviderError, Telephony

@@ -16,7 +16,7 @@ import sqlalchemy.orm as so
 from meeting.errors import NotFound
 from meeting.models import CallAttempt, CallEvent, Meeting, Round
 from meeting.services.calls import move_call, update_discrepancy
-from meeting.services.draw_common import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from meeting.telephony import HallRequest, Telephony
 from meeting.telephony.text import _

@@ -1,43 +1,21 @@
-"""Shared pieces of the draw services: result types, locking, state checks, the frozen pool."""
+"""Shared pieces of the draw services: result types, state checks, the frozen pool.
+
+The meeting lock and the transaction wrapper live in meeting.services.tx (re-exported here)."""
 from __future__ import annotations
 
-import functools
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any
 
-import flask_babel
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import has_request_context
 
-from meeting.errors import Conflict, NotFound
+from meeting.errors import Conflict
 from meeting.models import DrawRecord, Meeting
+from meeting.services.tx import _, get_meeting, lock_meeting, transactional  # noqa: F401 (re-exported)
 from scoring.draw import CadreDraw, DrawEngine, master_key
 from scoring.pool import RosterEntry, parse_roster, plan_hash
 
 _ROSTER_CACHE: dict[str, list[RosterEntry]] = {}
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _(msgid: str, **values: Any) -> str:
-    """gettext while serving a request or socket event; the English msgid in the CLI and tests."""
-    if has_request_context():
-        return flask_babel.gettext(msgid, **values)
-    return msgid % values if values else msgid
-
-
-def transactional(func: F) -> F:
-    """Roll the session back if the use case fails, so no lock or half-change outlives it."""
-
-    @functools.wraps(func)
-    def wrapper(session: so.Session, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(session, *args, **kwargs)
-        except BaseException:
-            session.rollback()
-            raise
-
-    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -95,27 +73,6 @@ class HouseholdPick:
         out = asdict(self)
         out.pop("household_id")
         return out
-
-
-def lock_meeting(session: so.Session, meeting_id: int) -> Meeting:
-    """Take the meeting's row/write lock, then load it fresh; NotFound if it does not exist.
-
-    The no-op UPDATE serialises concurrent draw calls on PostgreSQL (row lock) and SQLite
-    (write lock) before anything is read, so two consoles can never derive the same step.
-    """
-    result = session.execute(sa.update(Meeting).where(Meeting.id == meeting_id).values(seq=Meeting.seq),
-                             execution_options={"synchronize_session": False})
-    if result.rowcount == 0:
-        raise NotFound(_("Meeting %(id)s does not exist.", id=meeting_id))
-    return session.get(Meeting, meeting_id, populate_existing=True)
-
-
-def get_meeting(session: so.Session, meeting_id: int) -> Meeting:
-    """Load without locking (read-only pages); NotFound if missing."""
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(_("Meeting %(id)s does not exist.", id=meeting_id))
-    return meeting
 
 
 def is_frozen(meeting: Meeting) -> bool:

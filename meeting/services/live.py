@@ -16,7 +16,8 @@ from meeting.models import Meeting, Round
 from meeting.services import calls as call_service
 from meeting.services import draw as draw_service
 from meeting.services.calls_manual import record_manual_call
-from meeting.services.draw_common import lock_meeting, require_committed, transactional
+from meeting.services.draw_common import require_committed
+from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from meeting.services.rounds import ROUND_ACTIONS, current_round, run_round_action
 from scoring import stages

@@ -16,7 +16,8 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, UserError
 from meeting.models import RANKS, Cadre, Juror, Meeting, Township
 from meeting.services import draw as draw_service
-from meeting.services.draw_common import _, get_meeting, is_frozen, lock_meeting, transactional
+from meeting.services.draw_common import is_frozen
+from meeting.services.tx import _, get_meeting, lock_meeting, transactional
 from scoring.pool import WHOLE, PoolError, normalise_plan
 
 

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Juror, Meeting, utcnow
-from meeting.services.draw_common import transactional
+from meeting.services.tx import transactional
 from scoring.aggregate import DEFAULT_BANDS, RULES, BandError, bands_from_json, bands_to_json
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, rubric_from_json, rubric_to_json
 

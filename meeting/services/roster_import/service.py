@@ -11,7 +11,7 @@ from meeting.errors import Conflict
 from meeting.services.roster_import.apply import apply_plan
 from meeting.services.roster_import.formats import (SHEET_NAMES_ZH, TEMPLATE_KINDS, guess_kind,
                                                     is_ignored_sheet, kind_of_sheet_name)
-from meeting.services.roster_import.messages import ensure_locale, kind_label
+from meeting.services.roster_import.messages import kind_label
 from meeting.services.roster_import.plan_grid import plan_villages
 from meeting.services.roster_import.plan_people import plan_cadres, plan_demands, plan_households
 from meeting.services.roster_import.readers import RawSheet, read_file
@@ -30,39 +30,38 @@ def import_roster(session: so.Session, filename: str, data: bytes) -> ImportResu
 
 def import_files(session: so.Session, files: Sequence[tuple[str, bytes]]) -> ImportResult:
     """Import several files (e.g. one CSV per kind) as one: all are valid, or nothing is written."""
-    with ensure_locale():
-        errors = Errors()
-        tables: dict[str, RawSheet] = {}
-        for filename, data in files:
-            try:
-                _classify(read_file(filename, data), tables, errors)
-            except FileProblem as problem:
-                errors.add(problem.sheet, problem.row, "", problem.reason)
-        kinds = [k for k in TEMPLATE_KINDS if k in tables]
-        bound = {k: bind_sheet(k, tables[k], errors) for k in kinds}
-        snap = load_snapshot(session, set(kinds))
-        plan = Plan(kinds=kinds, present={k: b.present for k, b in bound.items()})
+    errors = Errors()
+    tables: dict[str, RawSheet] = {}
+    for filename, data in files:
         try:
-            _validate(bound, snap, plan, errors)
+            _classify(read_file(filename, data), tables, errors)
         except FileProblem as problem:
             errors.add(problem.sheet, problem.row, "", problem.reason)
-        if not errors and plan.rows == 0:
-            errors.add("", 1, "", _("There are no rows to import: the file holds no data "
-                                    "below its header row."))
-        if errors:
-            session.rollback()
-            raise ImportRefused(errors.items)
-        try:
-            result = apply_plan(session.connection(), plan, snap)
-            session.commit()
-        except sa.exc.IntegrityError as exc:
-            session.rollback()
-            raise Conflict(_("The roster changed in the database while importing; nothing was "
-                             "written. Please import the file again.")) from exc
-        except BaseException:
-            session.rollback()
-            raise
-        return result
+    kinds = [k for k in TEMPLATE_KINDS if k in tables]
+    bound = {k: bind_sheet(k, tables[k], errors) for k in kinds}
+    snap = load_snapshot(session, set(kinds))
+    plan = Plan(kinds=kinds, present={k: b.present for k, b in bound.items()})
+    try:
+        _validate(bound, snap, plan, errors)
+    except FileProblem as problem:
+        errors.add(problem.sheet, problem.row, "", problem.reason)
+    if not errors and plan.rows == 0:
+        errors.add("", 1, "", _("There are no rows to import: the file holds no data "
+                                "below its header row."))
+    if errors:
+        session.rollback()
+        raise ImportRefused(errors.items)
+    try:
+        result = apply_plan(session.connection(), plan, snap)
+        session.commit()
+    except sa.exc.IntegrityError as exc:
+        session.rollback()
+        raise Conflict(_("The roster changed in the database while importing; nothing was "
+                         "written. Please import the file again.")) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    return result
 
 
 def _classify(sheets: list[RawSheet], tables: dict[str, RawSheet], errors: Errors) -> None:

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 
 from meeting.errors import UserError
 from meeting.services.roster_import.formats import SPECS, TEMPLATE_KINDS, VOCABULARIES, vocab_spellings
-from meeting.services.roster_import.messages import ensure_locale
 from meeting.services.roster_import.writer import CSV_MIME, XLSX_MIME, column_note, csv_bytes, headers
 
 _NAMES_ZH = {None: "名册", "villages": "村庄", "cadres": "干部", "households": "联系户", "demands": "诉求"}
@@ -36,8 +35,7 @@ _TEXT_TYPES = ("text", "phone")
 
 def template_file(kind: str | None, fmt: str, lang: str = "zh") -> tuple[str, bytes, str]:
     """(download filename, bytes, mimetype). kind=None with fmt="xlsx" gives all four sheets."""
-    with ensure_locale():
-        _check(kind, fmt)
+    _check(kind, fmt)
     lang = "zh" if lang.lower().startswith("zh") else "en"
     if fmt == "csv":
         return _filename(kind, fmt, lang), csv_bytes(kind, [], lang), CSV_MIME
