@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, UserError
@@ -82,7 +81,7 @@ def _draw_cadre(session, meeting, params, actor):
 
 
 def _skip_cadre(session, meeting, params, actor):
-    rnd = _round_awaiting_draw(session, meeting)
+    _round_awaiting_draw(session, meeting)  # the guard: only at the start of a round
     draw = params.get("draw")
     if not isinstance(draw, int) or isinstance(draw, bool):
         raise UserError("draw must be a whole number", code="bad_param")

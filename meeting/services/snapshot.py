@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from meeting.models import CallAttempt, Cadre, Decision, Demand, DrawRecord, Household, Juror, Meeting, Round
+from meeting.models import CallAttempt, Cadre, Decision, Demand, DrawRecord, Household, Meeting, Round
 from meeting import telephony
 from meeting.services.ballots import rubric_of
 from meeting.services.calls import round_calls_view
