@@ -8,7 +8,7 @@ in a temporary directory, or into --database-url, which must be a SCRATCH databa
 empty roster (its roster tables are emptied at the end).
 
 For each case, in the same run:
-- service: the call to meeting.services.roster_query (COUNT, the page's ids, the page's rows
+- service: the call to meeting.services.roster.query (COUNT, the page's ids, the page's rows
   with cadre/village/township, per-row counts), ORM objects and all;
 - baseline: exactly the SQL statements the service sent (captured once), replayed on the bare
   DB-API connection (sqlite3 / psycopg) and fetched: service / baseline is the cost of the ORM
@@ -41,9 +41,9 @@ import sqlalchemy.orm as so  # noqa: E402
 from meeting.database import make_engine  # noqa: E402
 from meeting.migrate import upgrade  # noqa: E402
 from meeting.models import Cadre, Household, Township, User, Village  # noqa: E402
-from meeting.services import roster_query as rq  # noqa: E402
-from meeting.services.roster_generator import generate_roster  # noqa: E402
-from meeting.services.roster_loader import ROSTER_MODELS, load_roster, roster_is_empty  # noqa: E402
+from meeting.services.roster import query as rq  # noqa: E402
+from meeting.demo.generator import generate_roster  # noqa: E402
+from meeting.demo.load import ROSTER_MODELS, load_roster, roster_is_empty  # noqa: E402
 
 PER_PAGE = 50
 

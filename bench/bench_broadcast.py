@@ -45,9 +45,9 @@ def seed(database_url: str, jurors: int, rounds: int) -> tuple[int, list[str]]:
     from meeting.commands.db import ensure_user
     from meeting.extensions import db
     from meeting.migrate import upgrade
-    from meeting.services.demo_meeting import create_demo_meeting
-    from meeting.services.roster_generator import generate_roster
-    from meeting.services.roster_loader import load_roster
+    from meeting.demo.sample_meeting import create_demo_meeting
+    from meeting.demo.generator import generate_roster
+    from meeting.demo.load import load_roster
 
     upgrade(database_url)
     app = create_app({"DATABASE_URL": database_url})

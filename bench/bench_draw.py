@@ -101,7 +101,10 @@ def service_rows(url: str, draws: int = 20) -> list[tuple[str, float]]:
     from meeting import create_app
     from meeting.extensions import db
     from meeting.models import Meeting
-    from meeting.services import draw as ds
+    from meeting.services.draw import bundle as draw_bundle
+    from meeting.services.draw import pool as draw_pool
+    from meeting.services.draw import seed as draw_seed
+    from meeting.services.draw import steps as draw_steps
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     rows: list[tuple[str, float]] = []
@@ -119,21 +122,21 @@ def service_rows(url: str, draws: int = 20) -> list[tuple[str, float]]:
         session.commit()
         mid = meeting.id
         summary = timed("service: freeze_pool (cadres + households → roster, hash, event)",
-                        lambda: ds.freeze_pool(session, mid, {"draws": draws}))
-        ds.commit_seed(session, mid)
-        ds.enter_entropy(session, mid, "3 5 1 6 2")
+                        lambda: draw_pool.freeze_pool(session, mid, {"draws": draws}))
+        draw_seed.commit_seed(session, mid)
+        draw_seed.enter_entropy(session, mid, "3 5 1 6 2")
         times = []
         for n in range(1, draws + 1):
             start = time.perf_counter()
-            result = ds.draw_next(session, mid, expected_draw=n)
+            result = draw_steps.draw_next(session, mid, expected_draw=n)
             times.append(time.perf_counter() - start)
             if n == 1:
-                timed("service: pick_households(count=3), first call", lambda: ds.pick_households(
+                timed("service: pick_households(count=3), first call", lambda: draw_steps.pick_households(
                     session, mid, count=3, cadre_number=result.cadre_number))
         rows.append((f"service: draw_next over {summary.pool_size:,} cadres (median of {draws})",
                      statistics.median(times)))
-        ds.reveal_seed(session, mid)
-        data = timed("service: build_bundle", lambda: ds.build_bundle(session, mid))
+        draw_seed.reveal_seed(session, mid)
+        data = timed("service: build_bundle", lambda: draw_bundle.build_bundle(session, mid))
         text = bundle_mod.dumps(data)
         timed(f"verify that bundle ({len(text) // 1024:,} KiB)", lambda: verify(bundle_mod.loads(text)))
     return rows

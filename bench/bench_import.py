@@ -42,9 +42,10 @@ import sqlalchemy.orm as so  # noqa: E402
 from meeting.database import make_engine  # noqa: E402
 from meeting.migrate import upgrade  # noqa: E402
 from meeting.models import Cadre, Demand, Household, Township, Village, WorkArea  # noqa: E402
-from meeting.services.roster_generator import Roster, generate_roster  # noqa: E402
-from meeting.services.roster_import import import_files, import_roster  # noqa: E402
-from meeting.services.roster_import.export import excel_like, roster_to_csv, roster_to_xlsx  # noqa: E402
+from meeting.demo.model import Roster  # noqa: E402
+from meeting.demo.generator import generate_roster  # noqa: E402
+from meeting.services.roster.importing.service import import_files, import_roster  # noqa: E402
+from meeting.services.roster.importing.export import excel_like, roster_to_csv, roster_to_xlsx  # noqa: E402
 
 TABLES = [Township, WorkArea, Village, Cadre, Household, Demand]
 CHUNK = 5000

@@ -35,8 +35,10 @@ import sqlalchemy.orm as so  # noqa: E402
 
 from meeting.database import make_engine, normalise_url  # noqa: E402
 from meeting.migrate import upgrade  # noqa: E402
-from meeting.services.roster_generator import Roster, generate_roster, load_roster, roster_is_empty  # noqa: E402
-from meeting.services.roster_loader import ROSTER_MODELS, _batches  # noqa: E402
+from meeting.demo.model import Roster  # noqa: E402
+from meeting.demo.generator import generate_roster  # noqa: E402
+from meeting.demo.load import load_roster, roster_is_empty  # noqa: E402
+from meeting.demo.load import ROSTER_MODELS, _batches  # noqa: E402
 
 
 def fresh_sqlite(directory: str, name: str) -> str:

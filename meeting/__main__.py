@@ -56,10 +56,10 @@ def prepare_demo(app, scale: float, seed: int) -> tuple[dict[str, str], dict]:
     upgrade(app.config["DATABASE_URL"])
     credentials: dict[str, str] = {}
     with app.app_context():
-        from meeting.services.demo import prepare_demo_data
+        from meeting.demo.prepare import prepare_demo_data
 
         from meeting.extensions import db
-        from meeting.services.demo_meeting import ensure_demo_meeting
+        from meeting.demo.sample_meeting import ensure_demo_meeting
 
         prepare_demo_data(scale=scale, seed=seed)
         meeting = ensure_demo_meeting(db.session)

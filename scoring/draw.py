@@ -1,7 +1,7 @@
 """The verifiable draw: commit–reveal seed, live entropy, HMAC-derived unbiased picks.
 
 Pure and deterministic (except new_seed); docs/VERIFY.md specifies every byte. The service
-(meeting.services.draw) and the verifier (scoring.verify) both replay draws with DrawEngine.
+(meeting.services.draw.pool) and the verifier (scoring.verify) both replay draws with DrawEngine.
 
 Command line (no app needed):
     python -m scoring.draw rfc3797 --pool 25 --count 10 --source "9319" --source "2 5 12 8 10" ...

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from meeting.models import Juror, Meeting, User
-from meeting.services.meetings import create_meeting
+from meeting.services.setup.meetings import create_meeting
 from scoring.aggregate import DEFAULT_BANDS, bands_to_json
 from scoring.rubric import DEFAULT_RUBRIC, rubric_to_json
 from tests.helpers_roster import login

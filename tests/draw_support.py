@@ -5,7 +5,9 @@ from typing import Any
 
 from meeting.errors import Conflict
 from meeting.models import Cadre, Household, Meeting, Township, Village, WorkArea
-from meeting.services import draw as draw_service
+from meeting.services.draw import pool as draw_pool
+from meeting.services.draw import seed as draw_seed
+from meeting.services.draw import steps as draw_steps
 
 SEED = "5eed" * 16
 TOWNSHIPS = (("T01", "沂城街道"), ("T02", "泉庄镇"), ("T03", "许家湖镇"))
@@ -52,21 +54,21 @@ def run_demo_meeting(session, plan: dict | None = None, draws: int = 5, skip: tu
                      exclusions: tuple = ({"number": 103, "reason": "病假"},), reveal: bool = True) -> int:
     """A whole meeting: freeze, commit, entropy, draws (with skips), household picks, reveal."""
     mid = new_meeting(session)
-    draw_service.freeze_pool(session, mid, plan or {"kind": "whole", "draws": draws}, list(exclusions), "organiser")
-    draw_service.commit_seed(session, mid, "organiser", seed_factory=lambda: SEED)
-    draw_service.enter_entropy(session, mid, list(entropy) if not isinstance(entropy, str) else entropy, "moderator")
+    draw_pool.freeze_pool(session, mid, plan or {"kind": "whole", "draws": draws}, list(exclusions), "organiser")
+    draw_seed.commit_seed(session, mid, "organiser", seed_factory=lambda: SEED)
+    draw_seed.enter_entropy(session, mid, list(entropy) if not isinstance(entropy, str) else entropy, "moderator")
     number = 1
     while True:
         try:
-            result = draw_service.draw_next(session, mid, "moderator", expected_draw=number)
+            result = draw_steps.draw_next(session, mid, "moderator", expected_draw=number)
         except Conflict:
             break
         if number in skip:
-            draw_service.skip_drawn(session, mid, number, "缺席(出差)", "moderator")
+            draw_steps.skip_drawn(session, mid, number, "缺席(出差)", "moderator")
         elif households:
-            draw_service.pick_households(session, mid, count=households, actor="moderator",
+            draw_steps.pick_households(session, mid, count=households, actor="moderator",
                                          cadre_number=result.cadre_number)
         number += 1
     if reveal:
-        draw_service.reveal_seed(session, mid, "organiser")
+        draw_seed.reveal_seed(session, mid, "organiser")
     return mid

@@ -94,7 +94,7 @@ def table_counts(session) -> dict[str, int]:
 
 def import_base(session) -> None:
     """Import the whole small roster (as an xlsx workbook)."""
-    from meeting.services.roster_import import import_roster
+    from meeting.services.roster.importing.service import import_roster
 
     import_roster(session, "roster.xlsx", full_workbook())
 

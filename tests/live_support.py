@@ -7,9 +7,9 @@ from flask import Flask
 
 from meeting.commands.db import ensure_user
 from meeting.extensions import db
-from meeting.services.demo_meeting import create_demo_meeting
-from meeting.services.roster_generator import generate_roster
-from meeting.services.roster_loader import load_roster
+from meeting.demo.sample_meeting import create_demo_meeting
+from meeting.demo.generator import generate_roster
+from meeting.demo.load import load_roster
 
 MODERATOR = ("moderator", "moderator-pass-1")
 

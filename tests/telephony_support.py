@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from meeting import telephony
 from meeting.extensions import db
-from meeting.services import live
+from meeting.services.live import actions as live
 from meeting.telephony.settings import TelephonySettings
 from tests.live_support import seed_meeting
 

@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from meeting.models import Cadre, Event
-from meeting.services import draw as draw_service
-from meeting.services.roster_generator import generate_roster
-from meeting.services.roster_loader import load_roster
+from meeting.services.draw import pool as draw_pool
+from meeting.demo.generator import generate_roster
+from meeting.demo.load import load_roster
 from tests.admin_meetings_support import meeting_row, new_meeting, staff_client
 from tests.helpers_roster import small_roster
 
@@ -51,7 +51,7 @@ def test_exclusions_are_added_with_a_reason_and_can_be_removed(admin, session):
 ])
 def test_a_bad_exclusion_is_refused_and_the_list_stays(admin, session, data, message):
     mid = new_meeting(session)
-    draw_service.set_exclusions(session, mid, [{"number": 1001, "reason": "病假"}])
+    draw_pool.set_exclusions(session, mid, [{"number": 1001, "reason": "病假"}])
     response = admin.post(draw_url(mid, "exclusions"), data=data)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert meeting_row(session, mid).exclusions == [{"number": 1001, "reason": "病假"}]

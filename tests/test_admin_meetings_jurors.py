@@ -7,7 +7,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from meeting.realtime.principal import AuthError, resolve
-from meeting.services.meetings import add_juror, revoke_juror
+from meeting.services.setup.meetings import add_juror, revoke_juror
 from tests.admin_meetings_support import jurors_of, new_meeting, staff_client
 
 BASE = "http://192.168.1.20:5000"

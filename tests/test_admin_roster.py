@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from meeting.services import roster_query as rq
+from meeting.services.roster import query as rq
 from tests.helpers_roster import login, make_user, many_cadres, small_roster
 
 

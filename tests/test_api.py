@@ -5,10 +5,10 @@ import re
 
 from meeting.extensions import db
 from meeting.models import Meeting
-from meeting.services import live
-from meeting.services.demo_meeting import create_demo_meeting
-from meeting.services.roster_generator import generate_roster
-from meeting.services.roster_loader import load_roster
+from meeting.services.live import actions as live
+from meeting.demo.sample_meeting import create_demo_meeting
+from meeting.demo.generator import generate_roster
+from meeting.demo.load import load_roster
 from scoring.chain import first_chain_error
 
 

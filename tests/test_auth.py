@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from meeting.models import LoginAttempt, utcnow
-from meeting.services import auth as auth_service
+from meeting.services.accounts import auth as auth_service
 from tests.helpers_roster import login, make_user
 
 ADMIN_PAGES = ["/admin/", "/admin/cadres", "/admin/cadres?page=2", "/admin/households",

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from meeting.errors import UserError
 from meeting.extensions import db
 from meeting.models import CallAttempt, Event, Household, Round
-from meeting.services import calls_webhooks
-from meeting.services.snapshot import build_state
+from meeting.services.calls import webhooks as calls_webhooks
+from meeting.services.live.snapshot import build_state
 from meeting.telephony import settings as tel_settings
 from meeting.telephony.manual import ManualProvider
 from meeting.telephony.settings import derived_token, from_config

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from meeting.extensions import db
-from meeting.services import draw as draw_service
-from meeting.services import live
+from meeting.services.draw import steps as draw_steps
+from meeting.services.live import actions as live
 from tests.live_support import MODERATOR, seed_meeting
 from tests.liveserver import ROOT, LiveServer
 from tests.rtclient import Screen
@@ -109,7 +109,7 @@ def test_a_moderator_runs_a_whole_round_from_the_console(stage, app):
     # The console has no "pick households" step yet (see the report): the organiser's draw tool
     # does it; here the service is called directly, as that tool would.
     with app.app_context():
-        picks = draw_service.pick_households(db.session, seeded.meeting_id, count=3, cadre_number=number)
+        picks = draw_steps.pick_households(db.session, seeded.meeting_id, count=3, cadre_number=number)
         db.remove()
     shot(page, "05_drawn")
 

@@ -7,12 +7,12 @@ import re
 import pytest
 
 from meeting.commands.db import ensure_user
-from meeting.services import draw as draw_service
-from meeting.services import live
-from meeting.services.demo_meeting import create_demo_meeting
-from meeting.services.roster_generator import generate_roster
-from meeting.services.roster_loader import load_roster
-from meeting.services.snapshot import build_state
+from meeting.services.draw import steps as draw_steps
+from meeting.services.live import actions as live
+from meeting.demo.sample_meeting import create_demo_meeting
+from meeting.demo.generator import generate_roster
+from meeting.demo.load import load_roster
+from meeting.services.live.snapshot import build_state
 from tests.helpers_roster import login, make_user
 
 
@@ -109,7 +109,7 @@ def test_only_the_moderator_snapshot_names_the_households_the_draw_picked(sessio
     everyone = state["round"]["other_households"]
     assert everyone and all(h["name"] and "*" not in h["name"] for h in everyone)
 
-    picks = draw_service.pick_households(session, meeting_id, count=2, cadre_number=number)
+    picks = draw_steps.pick_households(session, meeting_id, count=2, cadre_number=number)
     state = build_state(session, meeting_id, "moderator")
     picked = state["round"]["picked_households"]
     assert [h["code"] for h in picked] == [p.code for p in picks]

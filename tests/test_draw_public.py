@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from meeting.services import draw as draw_service
+from meeting.services.draw import pool as draw_pool
+from meeting.services.draw import seed as draw_seed
 from scoring.verify import verify
 from tests.draw_support import SEED, build_roster, new_meeting, run_demo_meeting
 
@@ -21,8 +22,8 @@ def test_the_notice_and_bundle_are_refused_with_a_clear_message_before_their_tim
     assert response.status_code == 409 and "committed" in response.get_data(as_text=True)
     assert client.get(f"/m/{mid}/roster.txt").status_code == 409
     with app.app_context():
-        draw_service.freeze_pool(db.session, mid, {"draws": 2}, [{"number": 103, "reason": "病假"}])
-        draw_service.commit_seed(db.session, mid, seed_factory=lambda: SEED)
+        draw_pool.freeze_pool(db.session, mid, {"draws": 2}, [{"number": 103, "reason": "病假"}])
+        draw_seed.commit_seed(db.session, mid, seed_factory=lambda: SEED)
     response = client.get(f"/m/{mid}/bundle.json")
     assert response.status_code == 409
     assert response.get_json()["error"] == "seed_not_revealed"
@@ -34,9 +35,9 @@ def test_the_notice_shows_hashes_commitment_plan_and_exclusions_but_not_the_seed
     with app.app_context():
         build_roster(db.session)
         mid = new_meeting(db.session)
-        summary = draw_service.freeze_pool(db.session, mid, {"kind": "strata", "strata": ["T02", "T01"]},
+        summary = draw_pool.freeze_pool(db.session, mid, {"kind": "strata", "strata": ["T02", "T01"]},
                                            [{"number": 103, "reason": "病假"}])
-        commitment = draw_service.commit_seed(db.session, mid, seed_factory=lambda: SEED)
+        commitment = draw_seed.commit_seed(db.session, mid, seed_factory=lambda: SEED)
     page = client.get(f"/m/{mid}/notice").get_data(as_text=True)
     for text in (summary.roster_hash, summary.plan_hash, commitment, "minkao-draw/1", "泉庄镇", "病假", "103"):
         assert text in page

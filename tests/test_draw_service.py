@@ -8,7 +8,10 @@ import sqlalchemy as sa
 
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import DrawRecord, Household, Meeting, Round
-from meeting.services import draw as draw_service
+from meeting.services.draw import bundle as draw_bundle
+from meeting.services.draw import pool as draw_pool
+from meeting.services.draw import seed as draw_seed
+from meeting.services.draw import steps as draw_steps
 from meeting.services.events import event_as_dict, events_since
 from scoring.verify import verify
 from tests.draw_support import SEED, build_roster, household_name, household_phone, new_meeting, run_demo_meeting
@@ -22,9 +25,9 @@ def roster(session):
 
 def _ready(session, plan=None, exclusions=()):
     mid = new_meeting(session)
-    draw_service.freeze_pool(session, mid, plan or {"draws": 4}, list(exclusions), "organiser")
-    draw_service.commit_seed(session, mid, "organiser", seed_factory=lambda: SEED)
-    draw_service.enter_entropy(session, mid, "3 5 1 6 2", "moderator")
+    draw_pool.freeze_pool(session, mid, plan or {"draws": 4}, list(exclusions), "organiser")
+    draw_seed.commit_seed(session, mid, "organiser", seed_factory=lambda: SEED)
+    draw_seed.enter_entropy(session, mid, "3 5 1 6 2", "moderator")
     return mid
 
 
@@ -34,7 +37,7 @@ def test_freezing_stores_the_canonical_roster_without_excluded_or_inactive_cadre
     roster.execute(sa.update(Cadre).where(Cadre.number == 110).values(active=False))
     roster.commit()
     mid = new_meeting(roster)
-    summary = draw_service.freeze_pool(roster, mid, {"draws": 3}, [{"number": 103, "reason": "病假"}], "organiser")
+    summary = draw_pool.freeze_pool(roster, mid, {"draws": 3}, [{"number": 103, "reason": "病假"}], "organiser")
     meeting = roster.get(Meeting, mid)
     numbers = [int(line.split("\t")[0]) for line in meeting.pool_text.splitlines()]
     assert summary.pool_size == 43 and len(numbers) == 43 and numbers == sorted(numbers)
@@ -45,12 +48,12 @@ def test_freezing_stores_the_canonical_roster_without_excluded_or_inactive_cadre
 
 def test_a_rehearsal_meeting_gets_the_rehearsal_protocol_label(roster):
     mid = new_meeting(roster, rehearsal=True)
-    assert draw_service.freeze_pool(roster, mid, {"draws": 1}).protocol == "minkao-draw/1-rehearsal"
+    assert draw_pool.freeze_pool(roster, mid, {"draws": 1}).protocol == "minkao-draw/1-rehearsal"
 
 
 def test_a_leaders_only_plan_freezes_only_leaders(roster):
     mid = new_meeting(roster)
-    draw_service.freeze_pool(roster, mid, {"kind": "filter", "ranks": ["county_leader", "township_leader"], "draws": 2})
+    draw_pool.freeze_pool(roster, mid, {"kind": "filter", "ranks": ["county_leader", "township_leader"], "draws": 2})
     ranks = {line.split("\t")[2] for line in roster.get(Meeting, mid).pool_text.splitlines()}
     assert ranks == {"county_leader", "township_leader"}
 
@@ -66,80 +69,80 @@ def test_a_leaders_only_plan_freezes_only_leaders(roster):
 def test_bad_plans_and_exclusions_are_refused_with_a_clear_message(roster, plan, exclusions, fragment):
     mid = new_meeting(roster)
     with pytest.raises(UserError, match=fragment):
-        draw_service.freeze_pool(roster, mid, plan, exclusions)
+        draw_pool.freeze_pool(roster, mid, plan, exclusions)
     assert roster.get(Meeting, mid).roster_hash == "" and events_since(roster, mid) == []
 
 
 def test_the_moderator_cannot_do_things_out_of_order(roster):
     mid = new_meeting(roster)
     with pytest.raises(Conflict, match="Freeze"):
-        draw_service.commit_seed(roster, mid)
-    draw_service.set_exclusions(roster, mid, [{"number": 104, "reason": "出国"}])
-    draw_service.freeze_pool(roster, mid, {"draws": 3})
+        draw_seed.commit_seed(roster, mid)
+    draw_pool.set_exclusions(roster, mid, [{"number": 104, "reason": "出国"}])
+    draw_pool.freeze_pool(roster, mid, {"draws": 3})
     assert roster.get(Meeting, mid).exclusions == [{"number": 104, "reason": "出国"}]
     with pytest.raises(Conflict, match="already frozen"):
-        draw_service.freeze_pool(roster, mid, {"draws": 3})
+        draw_pool.freeze_pool(roster, mid, {"draws": 3})
     with pytest.raises(Conflict, match="exclusions"):
-        draw_service.set_exclusions(roster, mid, [{"number": 105, "reason": "病假"}])
+        draw_pool.set_exclusions(roster, mid, [{"number": 105, "reason": "病假"}])
     with pytest.raises(Conflict, match="not been committed"):
-        draw_service.enter_entropy(roster, mid, "1 2 3")
-    draw_service.commit_seed(roster, mid, seed_factory=lambda: SEED)
+        draw_seed.enter_entropy(roster, mid, "1 2 3")
+    draw_seed.commit_seed(roster, mid, seed_factory=lambda: SEED)
     with pytest.raises(Conflict, match="already committed"):
-        draw_service.commit_seed(roster, mid)
+        draw_seed.commit_seed(roster, mid)
     with pytest.raises(Conflict, match="entropy"):
-        draw_service.draw_next(roster, mid)
+        draw_steps.draw_next(roster, mid)
     with pytest.raises(UserError, match="empty"):
-        draw_service.enter_entropy(roster, mid, "   ")
-    draw_service.enter_entropy(roster, mid, "1 2 3")
+        draw_seed.enter_entropy(roster, mid, "   ")
+    draw_seed.enter_entropy(roster, mid, "1 2 3")
     with pytest.raises(Conflict, match="already been entered"):
-        draw_service.enter_entropy(roster, mid, "4 5 6")
-    draw_service.draw_next(roster, mid)
-    draw_service.reveal_seed(roster, mid)
+        draw_seed.enter_entropy(roster, mid, "4 5 6")
+    draw_steps.draw_next(roster, mid)
+    draw_seed.reveal_seed(roster, mid)
     with pytest.raises(Conflict, match="revealed"):
-        draw_service.draw_next(roster, mid)
+        draw_steps.draw_next(roster, mid)
     with pytest.raises(Conflict, match="revealed"):
-        draw_service.reveal_seed(roster, mid)
+        draw_seed.reveal_seed(roster, mid)
 
 
 def test_an_unknown_meeting_is_not_found(roster):
     with pytest.raises(NotFound):
-        draw_service.freeze_pool(roster, 424242, {"draws": 1})
+        draw_pool.freeze_pool(roster, 424242, {"draws": 1})
     with pytest.raises(NotFound):
-        draw_service.build_bundle(roster, 424242)
+        draw_bundle.build_bundle(roster, 424242)
 
 
 def test_asking_for_the_same_draw_again_returns_the_same_cadre_without_a_new_event(roster):
     mid = _ready(roster)
-    first = draw_service.draw_next(roster, mid, "moderator", expected_draw=1)
-    again = draw_service.draw_next(roster, mid, "moderator", expected_draw=1)
+    first = draw_steps.draw_next(roster, mid, "moderator", expected_draw=1)
+    again = draw_steps.draw_next(roster, mid, "moderator", expected_draw=1)
     assert first.new and not again.new
     assert (again.cadre_number, again.index, again.slot) == (first.cadre_number, first.index, first.slot)
     assert [e.type for e in events_since(roster, mid)].count("cadre_drawn") == 1
     with pytest.raises(Conflict, match="not the next"):
-        draw_service.draw_next(roster, mid, expected_draw=3)
+        draw_steps.draw_next(roster, mid, expected_draw=3)
 
 
 def test_draws_are_deterministic_given_seed_roster_plan_and_entropy(roster):
     a, b = _ready(roster), _ready(roster)
-    numbers = [[draw_service.draw_next(roster, m).cadre_number for _ in range(4)] for m in (a, b)]
+    numbers = [[draw_steps.draw_next(roster, m).cadre_number for _ in range(4)] for m in (a, b)]
     assert numbers[0] == numbers[1] and len(set(numbers[0])) == 4
 
 
 def test_a_skip_is_logged_and_the_next_slot_is_drawn(roster):
     mid = _ready(roster, plan={"draws": 2})
-    first = draw_service.draw_next(roster, mid)
+    first = draw_steps.draw_next(roster, mid)
     with pytest.raises(UserError, match="reason"):
-        draw_service.skip_drawn(roster, mid, 1, "  ")
-    skipped = draw_service.skip_drawn(roster, mid, 1, "缺席 (住院)")
+        draw_steps.skip_drawn(roster, mid, 1, "  ")
+    skipped = draw_steps.skip_drawn(roster, mid, 1, "缺席 (住院)")
     assert skipped.skipped and skipped.skip_reason == "缺席 (住院)"
-    assert not draw_service.skip_drawn(roster, mid, 1, "again").new
-    second = draw_service.draw_next(roster, mid)
+    assert not draw_steps.skip_drawn(roster, mid, 1, "again").new
+    second = draw_steps.draw_next(roster, mid)
     assert second.slot == 1 and second.cadre_number != first.cadre_number
-    draw_service.draw_next(roster, mid)
+    draw_steps.draw_next(roster, mid)
     with pytest.raises(Conflict, match="latest"):
-        draw_service.skip_drawn(roster, mid, 2, "late")
+        draw_steps.skip_drawn(roster, mid, 2, "late")
     with pytest.raises(Conflict, match="every draw"):
-        draw_service.draw_next(roster, mid)
+        draw_steps.draw_next(roster, mid)
     types = [e.type for e in events_since(roster, mid)]
     assert types[-4:] == ["cadre_drawn", "cadre_skipped", "cadre_drawn", "cadre_drawn"]
 
@@ -149,20 +152,20 @@ def test_a_draw_linked_to_a_round_sets_the_rounds_cadre_and_a_skip_clears_it(ros
     rnd = Round(meeting_id=mid, number=1)
     roster.add(rnd)
     roster.commit()
-    result = draw_service.draw_next(roster, mid, round_id=rnd.id)
+    result = draw_steps.draw_next(roster, mid, round_id=rnd.id)
     assert roster.get(Round, rnd.id).cadre_id == result.cadre_id and result.round_id == rnd.id
-    picks = draw_service.pick_households(roster, mid, count=1, round_id=rnd.id)
+    picks = draw_steps.pick_households(roster, mid, count=1, round_id=rnd.id)
     assert picks[0].cadre_number == result.cadre_number
-    draw_service.skip_drawn(roster, mid, 1, "absent")
+    draw_steps.skip_drawn(roster, mid, 1, "absent")
     assert roster.get(Round, rnd.id).cadre_id is None
 
 
 def test_household_picks_are_idempotent_extendable_and_public_safe(roster):
     mid = _ready(roster)
-    cadre = draw_service.draw_next(roster, mid).cadre_number
-    two = draw_service.pick_households(roster, mid, count=2, cadre_number=cadre, actor="moderator")
-    same = draw_service.pick_households(roster, mid, count=2, cadre_number=cadre)
-    three = draw_service.pick_households(roster, mid, count=3, cadre_number=cadre)
+    cadre = draw_steps.draw_next(roster, mid).cadre_number
+    two = draw_steps.pick_households(roster, mid, count=2, cadre_number=cadre, actor="moderator")
+    same = draw_steps.pick_households(roster, mid, count=2, cadre_number=cadre)
+    three = draw_steps.pick_households(roster, mid, count=3, cadre_number=cadre)
     assert [p.code for p in same] == [p.code for p in two] and not any(p.new for p in same)
     assert [p.code for p in three[:2]] == [p.code for p in two] and three[2].new
     assert roster.get(Household, two[0].household_id).code == two[0].code
@@ -175,32 +178,32 @@ def test_household_picks_are_idempotent_extendable_and_public_safe(roster):
 
 def test_households_of_an_undrawn_or_skipped_cadre_cannot_be_picked(roster):
     mid = _ready(roster)
-    drawn = draw_service.draw_next(roster, mid).cadre_number
+    drawn = draw_steps.draw_next(roster, mid).cadre_number
     other = 101 if drawn != 101 else 102
     with pytest.raises(Conflict, match="not been drawn"):
-        draw_service.pick_households(roster, mid, count=1, cadre_number=other)
-    draw_service.skip_drawn(roster, mid, 1, "absent")
+        draw_steps.pick_households(roster, mid, count=1, cadre_number=other)
+    draw_steps.skip_drawn(roster, mid, 1, "absent")
     with pytest.raises(Conflict, match="skipped"):
-        draw_service.pick_households(roster, mid, count=1, cadre_number=drawn)
+        draw_steps.pick_households(roster, mid, count=1, cadre_number=drawn)
 
 
 def test_households_changed_after_the_freeze_block_an_unverifiable_pick(roster):
     mid = _ready(roster)
-    result = draw_service.draw_next(roster, mid)
+    result = draw_steps.draw_next(roster, mid)
     h = roster.scalar(sa.select(Household).where(Household.cadre_id == result.cadre_id))
     h.code = h.code + "x"
     roster.commit()
     with pytest.raises(Conflict, match="changed after the pool was frozen"):
-        draw_service.pick_households(roster, mid, count=1, cadre_number=result.cadre_number)
+        draw_steps.pick_households(roster, mid, count=1, cadre_number=result.cadre_number)
     assert roster.scalar(sa.select(sa.func.count()).select_from(DrawRecord).where(
         DrawRecord.kind == "household")) == 0
 
 
 def test_strata_draw_one_per_township_in_the_fixed_order(roster):
     mid = _ready(roster, plan={"kind": "strata", "strata": ["T02", "T03", "T01"], "per_stratum": 1})
-    results = [draw_service.draw_next(roster, mid) for _ in range(3)]
+    results = [draw_steps.draw_next(roster, mid) for _ in range(3)]
     assert [r.stratum for r in results] == ["T02", "T03", "T01"]
-    state = draw_service.draw_state(roster, mid)
+    state = draw_bundle.draw_state(roster, mid)
     assert state["next"] is None and len(state["draws"]) == 3 and state["seed"] is None
 
 
@@ -209,22 +212,22 @@ def test_every_draw_state_change_is_a_past_tense_event_in_one_intact_chain(roste
     types = [e.type for e in events_since(roster, mid)]
     assert types[:3] == ["pool_frozen", "seed_committed", "entropy_entered"] and types[-1] == "seed_revealed"
     assert {"cadre_drawn", "cadre_skipped", "households_picked"} <= set(types)
-    lines = verify(draw_service.build_bundle(roster, mid))
+    lines = verify(draw_bundle.build_bundle(roster, mid))
     assert lines[0].startswith("OK")
 
 
 def test_the_bundle_is_refused_before_the_reveal_and_never_leaks_the_seed_early(roster):
     mid = run_demo_meeting(roster, reveal=False)
     with pytest.raises(Conflict, match="not been revealed"):
-        draw_service.build_bundle(roster, mid)
-    assert SEED not in json.dumps(draw_service.draw_state(roster, mid))
-    assert SEED not in json.dumps(draw_service.notice_data(roster, mid))
+        draw_bundle.build_bundle(roster, mid)
+    assert SEED not in json.dumps(draw_bundle.draw_state(roster, mid))
+    assert SEED not in json.dumps(draw_bundle.notice_data(roster, mid))
     assert all(SEED not in json.dumps(event_as_dict(e)) for e in events_since(roster, mid))
 
 
 def test_the_bundle_holds_household_codes_but_no_names_or_phones(roster):
     mid = run_demo_meeting(roster)
-    text = json.dumps(draw_service.build_bundle(roster, mid), ensure_ascii=False)
+    text = json.dumps(draw_bundle.build_bundle(roster, mid), ensure_ascii=False)
     names = roster.scalars(sa.select(Household.name)).all()
     phones = roster.scalars(sa.select(Household.phone)).all()
     assert "H0" in text
@@ -247,7 +250,7 @@ def test_two_consoles_asking_for_the_same_draw_at_once_get_one_cadre_and_one_eve
         session = so.Session(bind=engine, expire_on_commit=False)
         try:
             barrier.wait()
-            results.append(draw_service.draw_next(session, mid, "console", expected_draw=expected))
+            results.append(draw_steps.draw_next(session, mid, "console", expected_draw=expected))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

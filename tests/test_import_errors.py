@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
-from meeting.services.roster_import import ImportRefused, RowError, import_roster
+from meeting.services.roster.importing.types import ImportRefused, RowError
+from meeting.services.roster.importing.service import import_roster
 from tests.fixtures_import import (CADRES, DEMANDS, HOUSEHOLDS, VILLAGES, csv_bytes, full_workbook,
                                    import_base, replace_cell, table_counts, with_row)
 
@@ -189,7 +190,7 @@ def test_a_csv_whose_header_matches_no_list_is_refused(session):
 
 def test_two_lists_of_the_same_kind_are_refused(session):
     import_base(session)
-    from meeting.services.roster_import import import_files
+    from meeting.services.roster.importing.service import import_files
 
     before = table_counts(session)
     with pytest.raises(ImportRefused) as caught:

@@ -4,13 +4,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from meeting.models import Cadre, Demand, Household
-from meeting.services.roster_import import import_files, import_roster
-from meeting.services.roster_import.export import excel_like, roster_to_csv, roster_to_xlsx
+from meeting.services.roster.importing.service import import_files, import_roster
+from meeting.services.roster.importing.export import excel_like, roster_to_csv, roster_to_xlsx
 from tests.fixtures_import import table_counts
 
 
 def small_roster():
-    from meeting.services.roster_generator import generate_roster
+    from meeting.demo.generator import generate_roster
 
     return generate_roster(scale=0.005, seed=7)
 

@@ -5,8 +5,9 @@ import pytest
 import sqlalchemy as sa
 
 from meeting.models import Household
-from meeting.services.roster_import import ImportRefused, import_roster
-from meeting.services.roster_import.readers import read_file
+from meeting.services.roster.importing.types import ImportRefused
+from meeting.services.roster.importing.service import import_roster
+from meeting.services.roster.importing.readers import read_file
 from tests.fixtures_import import (CADRES, HOUSEHOLDS, VILLAGES, csv_bytes, import_base, table_counts,
                                    xlsx_bytes)
 

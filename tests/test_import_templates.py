@@ -7,8 +7,10 @@ import io
 import pytest
 
 from meeting.errors import UserError
-from meeting.services.roster_import import TEMPLATE_KINDS, import_roster, template_file
-from meeting.services.roster_import.readers import read_file
+from meeting.services.roster.importing.formats import TEMPLATE_KINDS
+from meeting.services.roster.importing.service import import_roster
+from meeting.services.roster.importing.templates import template_file
+from meeting.services.roster.importing.readers import read_file
 from tests.fixtures_import import import_base, table_counts
 
 FILLED = {
@@ -65,7 +67,7 @@ def test_a_filled_workbook_template_imports_every_sheet(session, lang):
 
 
 def test_an_untouched_workbook_template_has_nothing_to_import(session):
-    from meeting.services.roster_import import ImportRefused
+    from meeting.services.roster.importing.types import ImportRefused
 
     _name, data, _mime = template_file(None, "xlsx")
     with pytest.raises(ImportRefused):

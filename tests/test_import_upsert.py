@@ -6,7 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from meeting.models import Cadre, Demand, Household, Township, Village, WorkArea
-from meeting.services.roster_import import import_files, import_roster
+from meeting.services.roster.importing.service import import_files, import_roster
 from tests.fixtures_import import (CADRES, DEMANDS, HOUSEHOLDS, VILLAGES, csv_bytes, full_workbook,
                                    replace_cell, table_counts, xlsx_bytes)
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from meeting.services.roster_import.formats import SPECS, guess_kind, match_column, vocab_lookup
-from meeting.services.roster_import.values import parse_date, parse_int, parse_phone
+from meeting.services.roster.importing.formats import SPECS, guess_kind, match_column, vocab_lookup
+from meeting.services.roster.importing.values import parse_date, parse_int, parse_phone
 
 
 @pytest.mark.parametrize("text, number", [("12", 12), ("12.0", 12), (" 7 ", 7), ("０１２", 12)])

@@ -233,7 +233,7 @@ def test_a_ballot_refused_by_the_server_leaves_the_outbox_and_says_why(live, tab
 def test_a_juror_with_a_pin_is_refused_with_a_wrong_pin_and_let_in_with_the_right_one(live, tablet, app):
     seeded, server, moderator, screen = live
     from meeting.extensions import db
-    from meeting.services.meetings import add_juror
+    from meeting.services.setup.meetings import add_juror
 
     with app.app_context():
         token = add_juror(db.session, seeded.meeting_id, "评委六", "citizen_rep", pin="2468").token
@@ -317,7 +317,7 @@ def test_a_link_revoked_during_the_meeting_is_refused_at_the_next_connect(live, 
     seeded, server, moderator, screen = live
     from meeting.extensions import db
     from meeting.models import Juror
-    from meeting.services.meetings import revoke_juror
+    from meeting.services.setup.meetings import revoke_juror
 
     page = tablet
     to_scoring(moderator)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from meeting.services.meetings import add_juror, create_meeting, revoke_juror
+from meeting.services.setup.meetings import add_juror, create_meeting, revoke_juror
 
 
 @pytest.fixture

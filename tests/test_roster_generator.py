@@ -14,9 +14,10 @@ import sqlalchemy as sa
 
 from meeting.errors import Conflict
 from meeting.models import LEVELS, RANKS, Cadre, Demand, Household, Township, Village, WorkArea
-from meeting.services.names_zh import TOWNSHIPS
-from meeting.services.roster_generator import (HOUSEHOLDS_RANGE, PHONE_PATTERN, YISHUI_RESOLVED,
-                                               generate_roster, load_roster, targets)
+from meeting.demo.names_zh import TOWNSHIPS
+from meeting.demo.model import HOUSEHOLDS_RANGE, PHONE_PATTERN, YISHUI_RESOLVED, targets
+from meeting.demo.generator import generate_roster
+from meeting.demo.load import load_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the roster import accepts: a mobile (11 digits from 1) or a landline 0xxx-xxxxxxx.
@@ -42,7 +43,7 @@ def test_a_different_seed_gives_a_different_roster():
 
 
 def test_the_roster_does_not_depend_on_the_interpreters_hash_seed():
-    code = ("from meeting.services.roster_generator import generate_roster; import hashlib; "
+    code = ("from meeting.demo.generator import generate_roster; import hashlib; "
             "print(hashlib.sha256(repr(generate_roster(0.01, seed=5)).encode()).hexdigest())")
     digests = {
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
@@ -168,7 +169,7 @@ def _table_counts(session) -> dict[str, int]:
 
 
 def test_load_roster_writes_the_counts_it_returns(session, monkeypatch):
-    from meeting.services import roster_loader
+    from meeting.demo import load as roster_loader
 
     monkeypatch.setattr(roster_loader, "CHUNK", 700)  # several chunks per table
     roster = generate_roster(0.01, seed=3)
@@ -185,7 +186,7 @@ def test_load_roster_writes_the_counts_it_returns(session, monkeypatch):
 
 
 def test_the_insert_path_without_positional_rows_fills_the_defaults_left_out(session):
-    from meeting.services.roster_loader import _executemany
+    from meeting.demo.load import _executemany
 
     _executemany(session.connection(), Township.__table__, ("id", "code", "name"), [(1, "T01", "沂城街道")])
     session.commit()
@@ -209,7 +210,7 @@ def test_load_roster_refuses_a_roster_that_is_not_empty_and_writes_nothing(sessi
 
 
 def test_prepare_demo_data_loads_once_and_then_leaves_the_data_alone(session):
-    from meeting.services.demo import prepare_demo_data
+    from meeting.demo.prepare import prepare_demo_data
 
     first = prepare_demo_data(scale=0.01, seed=1)
     assert first["cadres"] == 102

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from meeting.services.meetings import create_meeting
+from meeting.services.setup.meetings import create_meeting
 from meeting.views.screens import screen_strings, viewer_url
 
 PAGES = ("projector", "viewer", "overlay")

@@ -8,7 +8,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from meeting.extensions import db
 from meeting.models import CallAttempt, CallEvent, Event
-from meeting.services.snapshot import build_state
+from meeting.services.live.snapshot import build_state
 from meeting.telephony import CallRequest, HallRequest, ProviderError
 from meeting.telephony.twilio_provider import TwilioProvider
 from tests.telephony_support import (ACCOUNT_SID, BASE_URL, CALLER, RecordingHttpClient, to_verification,

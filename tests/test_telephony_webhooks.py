@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from meeting.extensions import db
 from meeting.models import CallAttempt, CallEvent, Event, Round
-from meeting.services.snapshot import build_state
+from meeting.services.live.snapshot import build_state
 from meeting.telephony.settings import WebhookUrls
 from meeting.telephony.twilio_provider import TwilioProvider
 from tests.telephony_support import (AUTH_TOKEN, BASE_URL, RecordingHttpClient, post_signed, published,  # noqa: F401

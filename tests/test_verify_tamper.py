@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from meeting.services import draw as draw_service
+from meeting.services.draw import bundle as draw_bundle
 from scoring import bundle as bundle_mod
 from scoring.chain import GENESIS_HASH, event_hash
 from scoring.verify import Mismatch, main, verify
@@ -18,7 +18,7 @@ from tests.draw_support import build_roster, run_demo_meeting
 def bundle(session):
     build_roster(session)
     mid = run_demo_meeting(session)
-    return draw_service.build_bundle(session, mid)
+    return draw_bundle.build_bundle(session, mid)
 
 
 def rehash(b):

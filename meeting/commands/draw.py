@@ -14,7 +14,10 @@ from flask import Flask
 from meeting.errors import UserError
 from meeting.extensions import db
 from meeting.models import Cadre, Household, Meeting, Township
-from meeting.services import draw as draw_service
+from meeting.services.draw import bundle as bundle_service
+from meeting.services.draw import pool as draw_pool
+from meeting.services.draw import seed as draw_seed
+from meeting.services.draw import steps as draw_steps
 from scoring import bundle as bundle_mod
 
 ACTOR = "cli:draw-rehearsal"
@@ -60,7 +63,7 @@ def register(app: Flask) -> None:
     def draw_bundle(meeting_id: int, out: Path) -> None:
         """Write the public verification bundle of a meeting whose seed is revealed."""
         try:
-            data = draw_service.build_bundle(db.session, meeting_id)
+            data = bundle_service.build_bundle(db.session, meeting_id)
         except UserError as exc:
             raise click.ClickException(str(exc.message)) from None
         out.write_text(bundle_mod.dumps(data), encoding="utf-8")
@@ -88,33 +91,33 @@ def run_rehearsal(kind: str, draws: int, ranks: str, strata: str, entropy: tuple
     session.add(meeting)
     session.commit()
     mid = meeting.id
-    summary = draw_service.freeze_pool(session, mid, plan, exclusions, actor=ACTOR)
+    summary = draw_pool.freeze_pool(session, mid, plan, exclusions, actor=ACTOR)
     click.echo(f"pool frozen: {summary.pool_size} cadres, roster sha256 {summary.roster_hash}")
-    click.echo(f"commitment:  {draw_service.commit_seed(session, mid, actor=ACTOR)}")
+    click.echo(f"commitment:  {draw_seed.commit_seed(session, mid, actor=ACTOR)}")
     sources = []
     for i, item in enumerate(entropy, start=1):
         label, sep, value = item.partition(":")
         sources.append((label, value) if sep else (f"live {i}" if len(entropy) > 1 else "live", item))
-    click.echo("entropy:     " + draw_service.enter_entropy(session, mid, sources, actor=ACTOR)["canonical"])
+    click.echo("entropy:     " + draw_seed.enter_entropy(session, mid, sources, actor=ACTOR)["canonical"])
     number = 1
     while True:
         try:
-            result = draw_service.draw_next(session, mid, actor=ACTOR, expected_draw=number)
+            result = draw_steps.draw_next(session, mid, actor=ACTOR, expected_draw=number)
         except UserError as exc:
             if exc.code == "draw_exhausted":
                 break
             raise
         line = f"draw {result.draw}: cadre {result.cadre_number} {result.cadre_name}"
         if number in skip:
-            draw_service.skip_drawn(session, mid, number, "rehearsal: absent", actor=ACTOR)
+            draw_steps.skip_drawn(session, mid, number, "rehearsal: absent", actor=ACTOR)
             line += "  (skipped)"
         elif households > 0 and session.scalar(sa.select(sa.func.count()).select_from(Household).where(
                 Household.cadre_id == result.cadre_id)):
-            picks = draw_service.pick_households(session, mid, count=households, actor=ACTOR,
+            picks = draw_steps.pick_households(session, mid, count=households, actor=ACTOR,
                                                  cadre_number=result.cadre_number)
             line += "  households " + ", ".join(p.code for p in picks)
         click.echo(line)
         number += 1
-    click.echo(f"seed:        {draw_service.reveal_seed(session, mid, actor=ACTOR)}")
-    out.write_text(bundle_mod.dumps(draw_service.build_bundle(session, mid)), encoding="utf-8")
+    click.echo(f"seed:        {draw_seed.reveal_seed(session, mid, actor=ACTOR)}")
+    out.write_text(bundle_mod.dumps(bundle_service.build_bundle(session, mid)), encoding="utf-8")
     return out, mid

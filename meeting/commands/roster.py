@@ -20,7 +20,8 @@ def register(app: Flask) -> None:
                   help="same scale and seed give the same roster")
     def generate_roster_command(scale: float, seed: int) -> None:
         """Generate a deterministic demo roster and load it into the (empty) roster tables."""
-        from meeting.services.roster_generator import generate_roster, load_roster, roster_is_empty
+        from meeting.demo.generator import generate_roster
+        from meeting.demo.load import load_roster, roster_is_empty
 
         if not roster_is_empty(db.session):
             raise click.ClickException(

@@ -75,7 +75,7 @@ def emit_states(meeting_id: int, causes: list[dict[str, Any]]) -> None:
     `cause` is the newest change, `causes` all those this snapshot covers (screens animate on
     e.g. cadre_drawn even when it was coalesced with a later change).
     """
-    from meeting.services.snapshot import build_state
+    from meeting.services.live.snapshot import build_state
 
     session = db.session
     public = build_state(session, meeting_id, "viewer")
@@ -90,7 +90,7 @@ def emit_states(meeting_id: int, causes: list[dict[str, Any]]) -> None:
 
 def send_state(meeting_id: int, audience: str, to: str, juror_id: int | None = None) -> dict[str, Any]:
     """Send one client (by sid) the snapshot for its audience; returns it too."""
-    from meeting.services.snapshot import build_state
+    from meeting.services.live.snapshot import build_state
 
     state = build_state(db.session, meeting_id, audience, juror_id=juror_id)
     state["cause"] = {"type": "sync", "seq": state["seq"]}

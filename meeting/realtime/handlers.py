@@ -15,7 +15,8 @@ from meeting.errors import UserError
 from meeting.extensions import db, socketio
 from meeting.realtime import broadcast
 from meeting.realtime.principal import AuthError, Principal, resolve
-from meeting.services import ballots, live
+from meeting.services.live import ballots
+from meeting.services.live import actions as live
 
 log = logging.getLogger("minkao.realtime")
 

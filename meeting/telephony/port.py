@@ -3,7 +3,7 @@
 A provider dials (`place_call`), hangs up (`hangup`) and brings the hall line into a call's
 conference (`connect_hall`). Everything that happens on the line afterwards comes back as
 webhooks in Twilio's shape (form fields CallSid, CallStatus, Digits, … signed with
-X-Twilio-Signature) to /telephony/twilio/*; meeting.services.calls_webhooks turns them into
+X-Twilio-Signature) to /telephony/twilio/*; meeting.services.calls.webhooks turns them into
 state changes. A new provider (a domestic carrier's voice API, a SIP gateway) is one module
 implementing `Provider`, plus, if its callbacks look different, a small view translating them
 into the same service calls. See docs/TELEPHONY.md.

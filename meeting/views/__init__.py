@@ -5,7 +5,7 @@ import importlib
 
 from flask import Flask
 
-BLUEPRINT_MODULES = ("public", "auth", "admin", "admin_import", "draw_public", "admin_meetings", "console",
+BLUEPRINT_MODULES = ("public", "auth", "admin", "admin_import", "draw_public", "admin_meetings.pages", "console",
                      "juror", "screens", "api", "telephony", "simulator")
 
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from meeting.extensions import db
-from meeting.services import roster_query as rq
+from meeting.services.roster import query as rq
 from meeting.views.auth import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,6 +1,6 @@
 """Roster import page (role admin): upload one or more files, see per-file results, templates.
 
-Each file is imported on its own by meeting.services.roster_import; a refused file writes
+Each file is imported on its own by meeting.services.roster.importing; a refused file writes
 nothing (the service guarantees it), so the page reports per file what was written.
 """
 from __future__ import annotations
@@ -15,7 +15,10 @@ from flask_wtf.csrf import CSRFError
 
 from meeting.errors import UserError
 from meeting.extensions import db
-from meeting.services import roster_import as service
+from meeting.services.roster.importing import formats as importing_formats
+from meeting.services.roster.importing import service as importing_service
+from meeting.services.roster.importing import templates as importing_templates
+from meeting.services.roster.importing import types as importing_types
 from meeting.views.auth import login_required
 
 bp = Blueprint("admin_import", __name__, url_prefix="/admin/import")
@@ -73,8 +76,8 @@ def import_each(files: list[tuple[str, bytes]]) -> list[FileReport]:
 def import_one(filename: str, data: bytes) -> FileReport:
     """Import one file; a refusal becomes a report (the service has written nothing)."""
     try:
-        result = service.import_roster(db.session, filename, data)
-    except service.ImportRefused as exc:
+        result = importing_service.import_roster(db.session, filename, data)
+    except importing_types.ImportRefused as exc:
         db.session.rollback()
         return FileReport(filename, False, message=exc.message, errors=list(exc.errors))
     except UserError as exc:
@@ -88,7 +91,7 @@ def import_one(filename: str, data: bytes) -> FileReport:
 @login_required("admin")
 def form():
     """The upload form and the template downloads."""
-    return render_template("admin/import.html", reports=[], kinds=service.TEMPLATE_KINDS)
+    return render_template("admin/import.html", reports=[], kinds=importing_formats.TEMPLATE_KINDS)
 
 
 @bp.post("/")
@@ -97,12 +100,12 @@ def upload():
     """Import every uploaded file in turn and show one report per file."""
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
-        return render_template("admin/import.html", reports=[], kinds=service.TEMPLATE_KINDS,
+        return render_template("admin/import.html", reports=[], kinds=importing_formats.TEMPLATE_KINDS,
                                error=_("Choose at least one file to import.")), 400
     reports = import_each([(f.filename or "", f.read()) for f in files])
     status = 200 if all(r.ok for r in reports) else 422
     return render_template("admin/import.html", reports=reports,
-                           kinds=service.TEMPLATE_KINDS), status
+                           kinds=importing_formats.TEMPLATE_KINDS), status
 
 
 @bp.get("/template/<lang>/<kind>.<fmt>")
@@ -113,11 +116,11 @@ def template(lang: str, kind: str, fmt: str):
         abort(404)
     if kind == "all" and fmt == "xlsx":
         chosen = None
-    elif kind in service.TEMPLATE_KINDS:
+    elif kind in importing_formats.TEMPLATE_KINDS:
         chosen = kind
     else:
         abort(404)
-    filename, data, mimetype = service.template_file(chosen, fmt, lang)
+    filename, data, mimetype = importing_templates.template_file(chosen, fmt, lang)
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=filename)
 

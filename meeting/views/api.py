@@ -12,7 +12,7 @@ from meeting.errors import NotFound, UserError
 from meeting.extensions import db
 from meeting.models import Meeting
 from meeting.services.events import event_as_dict, events_since
-from meeting.services.snapshot import build_state, leaderboard
+from meeting.services.live.snapshot import build_state, leaderboard
 from meeting.views.openapi_spec import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from meeting.extensions import db
 from meeting.models import User
-from meeting.services.auth import WINDOW, InvalidCredentials, RateLimited, authenticate
+from meeting.services.accounts.auth import WINDOW, InvalidCredentials, RateLimited, authenticate
 
 bp = Blueprint("auth", __name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from meeting.services.meetings import CATEGORY_LABELS
+from meeting.services.setup.meetings import CATEGORY_LABELS
 from scoring import stages
 
 # The moderator actions that are not round transitions (meeting-level; see services.live).

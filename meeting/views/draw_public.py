@@ -5,7 +5,7 @@ from flask import Blueprint, Response, jsonify, render_template
 
 from meeting.errors import UserError
 from meeting.extensions import db
-from meeting.services import draw_bundle
+from meeting.services.draw import bundle as draw_bundle
 from scoring import bundle as bundle_mod
 
 bp = Blueprint("draw_public", __name__)

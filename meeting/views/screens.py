@@ -1,7 +1,7 @@
 """Public screens, no log-in: the hall projector, the viewer page, the broadcast overlay.
 
 Each page is a shell: it connects to the live socket as a public audience and renders the
-masked public snapshot (meeting.services.snapshot). Nothing else about the meeting is sent.
+masked public snapshot (meeting.services.live.snapshot). Nothing else about the meeting is sent.
 """
 from __future__ import annotations
 

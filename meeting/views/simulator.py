@@ -20,8 +20,8 @@ from twilio.request_validator import RequestValidator
 from meeting import telephony
 from meeting.extensions import db
 from meeting.models import CallAttempt, CallEvent, Meeting, Round
-from meeting.services.calls_webhooks import prompt_state
-from meeting.services.rounds import current_round
+from meeting.services.calls.webhooks import prompt_state
+from meeting.services.live.rounds import current_round
 from meeting.telephony import twiml
 from meeting.views.auth import login_required
 from meeting.views.telephony import SIGNATURE_HEADER

@@ -19,8 +19,8 @@ from meeting.errors import NotFound, UserError
 from meeting.extensions import csrf, db
 from meeting.models import CallAttempt
 from meeting.realtime import broadcast
-from meeting.services import calls_webhooks
-from meeting.services.calls_webhooks import WebhookResult
+from meeting.services.calls import webhooks as calls_webhooks
+from meeting.services.calls.webhooks import WebhookResult
 from meeting.telephony import ProviderError, twiml
 from meeting.telephony.settings import WEBHOOK_PREFIX
 

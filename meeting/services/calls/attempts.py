@@ -1,0 +1,288 @@
+"""Call-out verification through a telephony provider: propose, place, hang up, record answers.
+
+Every change appends an event in the same transaction and commits; the caller broadcasts.
+A call attempt is committed *before* the provider is asked to dial, and a household with a
+live attempt cannot be dialled again, so neither a crash nor a double tap dials twice. The
+provider is called with no transaction open (a slow network must not hold the meeting lock).
+Webhooks from the provider: calls_webhooks.py. Pure rules: scoring/calls.py.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from meeting.errors import Conflict, NotFound, UserError
+from meeting.models import CallAttempt, CallEvent, DrawRecord, Household, Meeting, Round
+from meeting.services.draw import steps as draw_steps
+from meeting.services.calls.manual import clean_answers
+from meeting.services.tx import lock_meeting, transactional
+from meeting.services.events import append_event
+from meeting.services.live.rounds import current_round
+from meeting.telephony import CallRequest, ProviderError, Telephony
+from meeting.telephony.text import _
+from scoring import calls as core
+
+OUTCOMES = ("answered", "ended", "busy", "no_answer", "failed")
+MAX_NOTE = 1000
+
+
+class CallFailed(UserError):
+    """The provider refused the call. The failed attempt is already committed (and must be
+    broadcast): `cause` is its event."""
+
+    code = "call_failed"
+
+    def __init__(self, message: str, code: str, cause: dict[str, Any]) -> None:
+        super().__init__(message, code=code)
+        self.cause = cause
+
+
+def _cause(event: Any) -> dict[str, Any]:
+    return {"type": event.type, "seq": event.seq}
+
+
+def _round_in(session: so.Session, meeting_id: int, allowed: tuple[str, ...]) -> tuple[Meeting, Round]:
+    meeting = lock_meeting(session, meeting_id)
+    if meeting.status != "live":
+        raise Conflict(_("The meeting is not live."), code="not_live")
+    rnd = current_round(session, meeting_id)
+    if rnd is None or rnd.kind != "cadre" or rnd.cadre_id is None or rnd.stage not in allowed:
+        raise Conflict(_("Calls are placed during call-out verification only."), code="not_verification")
+    return meeting, rnd
+
+
+def picked_codes(session: so.Session, meeting_id: int, rnd: Round) -> list[str]:
+    """The verifiable draw's household picks for the round's cadre, in slot order."""
+    if rnd.cadre_id is None:
+        return []
+    rows = session.scalars(sa.select(DrawRecord).where(
+        DrawRecord.meeting_id == meeting_id, DrawRecord.kind == "household", DrawRecord.cadre_id == rnd.cadre_id)
+        .order_by(DrawRecord.slot, DrawRecord.attempt))
+    return list(dict.fromkeys(r.detail["code"] for r in rows))
+
+
+def attempts_of(session: so.Session, rnd: Round) -> list[CallAttempt]:
+    """Every call attempt of the round, oldest first."""
+    return list(session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id == rnd.id)
+                                .options(so.joinedload(CallAttempt.household)).order_by(CallAttempt.id)))
+
+
+def plan_for(session: so.Session, meeting_id: int, rnd: Round, per_round: int) -> core.CallPlan:
+    """Who to call in this round (scoring.calls.call_plan over the database's facts)."""
+    attempts = [(a.household.code, a.state) for a in attempts_of(session, rnd)]
+    return core.call_plan(picked_codes(session, meeting_id, rnd), attempts, per_round)
+
+
+def update_discrepancy(session: so.Session, rnd: Round) -> bool:
+    """Flag the round when any household's answers contradict the cadre's report."""
+    rnd.discrepancy = any(core.contradicts_claim(a.answers or {}) for a in attempts_of(session, rnd))
+    return rnd.discrepancy
+
+
+def _count(params: Mapping[str, Any], per_round: int) -> int:
+    count = params.get("count", per_round)
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10:
+        raise UserError(_("The number of households to call is a whole number from 1 to 10."), code="bad_param")
+    return count
+
+
+@transactional
+def propose_calls(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
+                  tel: Telephony) -> dict[str, Any]:
+    """Pick the households to call by the verifiable draw: `count` (default 2), plus one backup
+    per household found unreachable. Asking again never re-rolls. Event: households_picked."""
+    meeting, rnd = _round_in(session, meeting_id, ("report", "verification"))
+    per_round = _count(params, tel.settings.calls_per_round)
+    needed = plan_for(session, meeting_id, rnd, per_round).needed
+    round_id = rnd.id
+    session.commit()  # pick_households takes the meeting lock in its own transaction
+    picks = draw_steps.pick_households(session, meeting_id, count=needed, actor=actor, round_id=round_id)
+    seq = session.get(Meeting, meeting_id, populate_existing=True).seq
+    return {"type": "households_picked", "seq": seq, "households": [p.code for p in picks],
+            "new": [p.code for p in picks if p.new]}
+
+
+def _next_household(session: so.Session, meeting_id: int, actor: str, tel: Telephony) -> str:
+    _meeting, rnd = _round_in(session, meeting_id, ("verification",))
+    per_round = tel.settings.calls_per_round
+    plan = plan_for(session, meeting_id, rnd, per_round)
+    if plan.next is None and len(plan.households) < plan.needed:
+        round_id = rnd.id
+        session.commit()
+        draw_steps.pick_households(session, meeting_id, count=plan.needed, actor=actor, round_id=round_id)
+        _meeting, rnd = _round_in(session, meeting_id, ("verification",))
+        plan = plan_for(session, meeting_id, rnd, per_round)
+    if plan.next is None:
+        raise Conflict(_("No household is left to call: every picked household has been called."),
+                       code="no_household_left")
+    session.commit()
+    return plan.next
+
+
+def _store_attempt(session: so.Session, meeting_id: int, code: str, actor: str,
+                   tel: Telephony) -> tuple[CallAttempt, str, dict[str, Any]]:
+    meeting, rnd = _round_in(session, meeting_id, ("verification",))
+    household = session.scalar(sa.select(Household).where(Household.code == code))
+    if household is None or household.cadre_id != rnd.cadre_id:
+        raise UserError(_("That household is not one of this cadre's households."), code="bad_household")
+    live = [a for a in attempts_of(session, rnd) if a.household_id == household.id and not core.is_terminal(a.state)]
+    if live:
+        raise Conflict(_("A call to this household is already in progress; hang it up first."),
+                       code="call_in_progress")
+    try:
+        number = core.e164(household.phone, tel.settings.country_code)
+    except ValueError:
+        raise UserError(_("This household has no phone number."), code="bad_phone") from None
+    picked = picked_codes(session, meeting_id, rnd)
+    pick = "manual" if code not in picked else ("draw" if picked.index(code) < tel.settings.calls_per_round else "backup")
+    call = CallAttempt(round_id=rnd.id, household_id=household.id, pick=pick, provider=tel.provider.name,
+                       state="queued", answers={}, note="", error="")
+    session.add(call)
+    session.flush()
+    session.add(CallEvent(call_attempt_id=call.id, source="moderator", state="queued",
+                          raw={"action": "place_call", "actor": actor, "pick": pick}))
+    if pick == "manual":
+        append_event(session, meeting_id, "household_named", {"round": rnd.number, "household": code}, actor)
+    event = append_event(session, meeting_id, "call_placed", {"round": rnd.number, "call": call.id, "household": code,
+                                                               "pick": pick, "provider": call.provider}, actor)
+    session.commit()
+    return call, number, _cause(event)
+
+
+def move_call(session: so.Session, meeting_id: int, call: CallAttempt, state: str, actor: str, source: str,
+          raw: dict[str, Any], **payload: Any) -> dict[str, Any] | None:
+    """Store the raw event; move the call forward if `state` is ahead; event if it moved."""
+    new = core.advance(call.state, state)
+    session.add(CallEvent(call_attempt_id=call.id, source=source, state=new, raw=raw))
+    if new is None:
+        return None
+    previous, call.state = call.state, new
+    rnd = session.get(Round, call.round_id)
+    event = append_event(session, meeting_id, "call_state_changed",
+                         {"round": rnd.number, "call": call.id, "household": call.household.code, "state": new,
+                          "previous": previous, **payload}, actor)
+    return _cause(event)
+
+
+@transactional
+def place_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
+               tel: Telephony) -> dict[str, Any]:
+    """Dial a household: `household_code`, or without it the next one of the plan (backups
+    are picked as needed). A household the draw did not pick is logged as a manual pick.
+
+    Stores the attempt (queued) and commits, then asks the provider; the attempt becomes
+    dialling with the provider's reference, or failed with the provider's message, in which
+    case CallFailed (a UserError carrying the committed cause) is raised.
+    """
+    code = params.get("household_code")
+    if code is None:
+        code = _next_household(session, meeting_id, actor, tel)
+    if not isinstance(code, str) or not code.strip():
+        raise UserError(_("household_code is required"), code="missing_param")
+    call, number, cause = _store_attempt(session, meeting_id, code.strip(), actor, tel)
+    request = CallRequest(call.id, number, tel.urls.voice(call.id), tel.urls.status(call.id),
+                          tel.settings.ring_seconds)
+    try:
+        ref, error = tel.provider.place_call(request), None
+    except ProviderError as exc:
+        ref, error = None, exc
+    lock_meeting(session, meeting_id)
+    call = session.get(CallAttempt, call.id, populate_existing=True)
+    if error is not None:
+        call.error = error.message[:300]
+        moved = move_call(session, meeting_id, call, "failed", actor, "provider",
+                      {"action": "place_call", "error": error.code, "message": error.message}, error=error.code)
+        session.commit()
+        raise CallFailed(error.message, error.code, moved or cause)
+    if call.provider_ref is None:  # a status callback may have brought the reference first
+        call.provider_ref = ref
+    moved = move_call(session, meeting_id, call, "dialling", actor, "provider", {"action": "place_call", "ref": ref})
+    session.commit()
+    return {**(moved or cause), "call": call.id, "household": code, "state": call.state, "pick": call.pick}
+
+
+def _call_of(session: so.Session, meeting_id: int, params: Mapping[str, Any]) -> CallAttempt:
+    call_id = params.get("call_id")
+    if not isinstance(call_id, int) or isinstance(call_id, bool):
+        raise UserError(_("call_id must be a whole number"), code="bad_param")
+    call = session.get(CallAttempt, call_id, populate_existing=True)
+    rnd = session.get(Round, call.round_id) if call else None
+    if call is None or rnd is None or rnd.meeting_id != meeting_id:
+        raise NotFound(_("There is no such call in this meeting."))
+    return call
+
+
+@transactional
+def hangup_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
+                tel: Telephony) -> dict[str, Any]:
+    """Hang up (answered) or cancel (not yet answered) a call. Event: call_state_changed."""
+    lock_meeting(session, meeting_id)
+    call = _call_of(session, meeting_id, params)
+    if core.is_terminal(call.state):
+        raise Conflict(_("This call has already ended."), code="call_over")
+    ref, state, call_id = call.provider_ref, call.state, call.id
+    session.commit()
+    if ref and call.provider == tel.provider.name and state != "queued":
+        try:
+            tel.provider.hangup(ref)
+        except ProviderError as exc:
+            raise UserError(exc.message, code=exc.code) from None
+    lock_meeting(session, meeting_id)
+    call = session.get(CallAttempt, call_id, populate_existing=True)
+    target = "ended" if call.state == "answered" else "canceled"
+    moved = move_call(session, meeting_id, call, target, actor, "moderator", {"action": "hangup", "actor": actor})
+    session.commit()
+    if moved is None:  # the provider's own "completed" got there first
+        return {"type": "call_state_changed", "seq": session.get(Meeting, meeting_id).seq, "call": call_id,
+                "state": call.state}
+    return {**moved, "call": call_id, "state": call.state}
+
+
+@transactional
+def record_answers(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str) -> dict[str, Any]:
+    """The moderator's entries for a call: answers (merged), `outcome` (forward only) and a note.
+
+    Event: call_answers_recorded (the note stays private: it is not in the public event log).
+    """
+    meeting, rnd = _round_in(session, meeting_id, ("verification", "scoring_open", "scoring_closed"))
+    call = _call_of(session, meeting_id, params)
+    if call.round_id != rnd.id:
+        raise Conflict(_("That call belongs to an earlier round."), code="not_current_round")
+    answers = clean_answers(params.get("answers"))
+    outcome = params.get("outcome")
+    if outcome is not None and outcome not in OUTCOMES:
+        raise UserError(_("outcome is one of %(list)s", list=", ".join(OUTCOMES)), code="bad_param")
+    note = params.get("note")
+    if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
+        raise UserError(_("The note is text of at most 1000 characters."), code="bad_param")
+    raw = {"action": "record_answers", "actor": actor, "answers": answers, "outcome": outcome}
+    if outcome is not None:
+        target = "ended" if outcome in ("answered", "ended") else outcome
+        if target != call.state and core.advance(call.state, target) is None:
+            raise Conflict(_("The call is already %(state)s; its outcome cannot go back.", state=call.state),
+                           code="call_state")
+        move_call(session, meeting_id, call, target, actor, "moderator", raw)
+    else:
+        session.add(CallEvent(call_attempt_id=call.id, source="moderator", state=None, raw=raw))
+    if answers and call.state not in ("answered", "ended"):
+        raise UserError(_("Only an answered call has answers."), code="bad_answers")
+    if answers:
+        call.answers = {**(call.answers or {}), **answers}
+    if note is not None:
+        call.note = note.strip()
+    discrepancy = update_discrepancy(session, rnd)
+    event = append_event(session, meeting_id, "call_answers_recorded",
+                         {"round": rnd.number, "call": call.id, "household": call.household.code,
+                          "answers": core.survey_answers(call.answers or {}), "state": call.state,
+                          "discrepancy": discrepancy}, actor)
+    session.commit()
+    return {**_cause(event), "call": call.id, "state": call.state, "discrepancy": discrepancy}
+
+
+def round_calls_view(session: so.Session, meeting_id: int, rnd: Round, per_round: int) -> dict[str, Any]:
+    """Moderator snapshot additions: the call plan and the decision the answers suggest."""
+    plan = plan_for(session, meeting_id, rnd, per_round) if rnd.kind == "cadre" and rnd.cadre_id else None
+    return {"call_plan": plan.to_json() if plan else None,
+            "suggested_decision": "investigation" if rnd.discrepancy else None}

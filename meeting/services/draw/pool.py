@@ -1,0 +1,131 @@
+"""The draw pool: exclusions (with reasons) and the freeze (protocol: docs/VERIFY.md).
+
+Lifecycle of the draw, each step one transaction with its event (past tense) in the hash chain:
+  pool.set_exclusions* → pool.freeze_pool → seed.commit_seed → (meeting starts)
+  seed.enter_entropy → steps.draw_next / skip_drawn / pick_households … → (meeting ends)
+  seed.reveal_seed → bundle.build_bundle.
+Errors the moderator can cause raise meeting.errors.Conflict (wrong moment) or UserError (bad
+input) with a code; every function commits on success and leaves nothing behind on error.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable, Mapping
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from meeting.errors import Conflict, UserError
+from meeting.models import RANKS, Cadre, Household, Township
+from meeting.services.draw.common import PoolSummary, is_frozen
+from meeting.services.events import append_event
+from meeting.services.tx import _, lock_meeting, transactional
+from scoring.pool import (PROTOCOL, REHEARSAL_PROTOCOL, PoolError, first_pool_error, make_entry,
+                          normalise_exclusions, normalise_plan, plan_hash, roster_hash, roster_text, admits)
+
+@transactional
+def set_exclusions(session: so.Session, meeting_id: int, exclusions: Iterable[Mapping[str, Any]],
+                   actor: str = "") -> list[dict[str, Any]]:
+    """Replace the list of cadres kept out of the draw ({number, reason}, a reason each).
+
+    Only before the pool is frozen (Conflict after: exclusions are never decided later).
+    UserError for a missing reason or an unknown cadre number. Event: exclusions_set.
+    """
+    meeting = lock_meeting(session, meeting_id)
+    if is_frozen(meeting):
+        raise Conflict(_("The draw pool is frozen; exclusions can no longer change."), code="pool_frozen")
+    cleaned = _exclusions(session, exclusions)
+    meeting.exclusions = cleaned
+    append_event(session, meeting_id, "exclusions_set", {"exclusions": cleaned}, actor)
+    session.commit()
+    return cleaned
+
+
+@transactional
+def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | None = None,
+                exclusions: Iterable[Mapping[str, Any]] | None = None, actor: str = "") -> PoolSummary:
+    """Freeze the draw pool: the canonical roster (active cadres the plan admits, minus the
+    exclusions), its SHA-256, the canonical plan and the protocol label.
+
+    `plan` defaults to meeting.draw_plan (draws default to meeting.rounds_planned); `exclusions`
+    default to meeting.exclusions. Conflict if already frozen; UserError for a bad plan, an
+    unknown rank/township/cadre, or a stratum with fewer cadres than draws. Event: pool_frozen.
+    """
+    meeting = lock_meeting(session, meeting_id)
+    if is_frozen(meeting):
+        raise Conflict(_("The draw pool is already frozen."), code="pool_frozen")
+    try:
+        canonical = normalise_plan(plan if plan is not None else (meeting.draw_plan or {}),
+                                   default_draws=meeting.rounds_planned)
+    except PoolError as exc:
+        raise UserError(_("The draw plan is not valid: %(why)s", why=str(exc)), code="bad_plan") from None
+    unknown = [r for r in canonical["ranks"] if r not in RANKS]
+    if unknown:
+        raise UserError(_("Unknown rank in the draw plan: %(ranks)s", ranks=", ".join(unknown)), code="bad_plan")
+    codes = set(session.scalars(sa.select(Township.code)))
+    missing = [s["key"] for s in canonical["strata"] if s["key"] != "*" and s["key"] not in codes]
+    if missing:
+        raise UserError(_("No township has the code %(codes)s.", codes=", ".join(missing)), code="bad_plan")
+    cleaned = _exclusions(session, exclusions if exclusions is not None else meeting.exclusions or [],
+                          active_only=True)
+    excluded = {x["number"] for x in cleaned}
+
+    entries = []
+    households = _household_codes(session)
+    rows = session.execute(sa.select(Cadre.id, Cadre.number, Cadre.name, Cadre.rank, Township.code)
+                           .outerjoin(Township, Cadre.township_id == Township.id)
+                           .where(Cadre.active.is_(True)))
+    try:
+        for cadre_id, number, name, rank, township in rows:
+            if number not in excluded and admits(canonical, township or "", rank or ""):
+                entries.append(make_entry(number, township or "", rank, name, households.get(cadre_id, ())))
+        text = roster_text(entries)
+    except PoolError as exc:
+        raise UserError(_("The roster cannot be frozen: %(why)s", why=str(exc)), code="bad_roster") from None
+    problem = first_pool_error(entries, canonical, cleaned)
+    if problem or not entries:
+        raise UserError(_("The roster cannot be frozen: %(why)s", why=problem or _("the pool is empty")),
+                        code="bad_roster")
+
+    meeting.protocol = REHEARSAL_PROTOCOL if meeting.rehearsal else PROTOCOL
+    meeting.pool_text = text
+    meeting.roster_hash = roster_hash(text)
+    meeting.draw_plan = canonical
+    meeting.exclusions = cleaned
+    summary = PoolSummary(meeting.protocol, meeting.roster_hash, len(entries), canonical,
+                          plan_hash(canonical), cleaned)
+    append_event(session, meeting_id, "pool_frozen", {
+        "meeting": {"id": meeting.id, "title": meeting.title}, "protocol": summary.protocol,
+        "roster_hash": summary.roster_hash, "pool_size": summary.pool_size, "plan": canonical,
+        "plan_hash": summary.plan_hash, "exclusions": cleaned}, actor)
+    session.commit()
+    return summary
+
+
+def _exclusions(session: so.Session, exclusions: Iterable[Mapping[str, Any]],
+                active_only: bool = False) -> list[dict[str, Any]]:
+    try:
+        cleaned = normalise_exclusions(exclusions)
+    except PoolError as exc:
+        raise UserError(_("The exclusions are not valid: %(why)s", why=str(exc)), code="bad_exclusions") from None
+    numbers = [x["number"] for x in cleaned]
+    query = sa.select(Cadre.number).where(Cadre.number.in_(numbers))
+    if active_only:
+        query = query.where(Cadre.active.is_(True))
+    known = set(session.scalars(query)) if numbers else set()
+    unknown = ", ".join(str(n) for n in numbers if n not in known)
+    if unknown:
+        message = (_("No active cadre has the number %(numbers)s.", numbers=unknown) if active_only
+                   else _("No cadre has the number %(numbers)s.", numbers=unknown))
+        raise UserError(message, code="bad_exclusions")
+    return cleaned
+
+
+def _household_codes(session: so.Session) -> dict[int, list[str]]:
+    """Household codes of every active cadre, by cadre id."""
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(sa.select(Household.cadre_id, Household.code)
+                           .join(Cadre, Household.cadre_id == Cadre.id).where(Cadre.active.is_(True)))
+    for cadre_id, code in rows:
+        out[cadre_id].append(code)
+    return out

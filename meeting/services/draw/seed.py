@@ -1,0 +1,80 @@
+"""The seed of the verifiable draw: commit before, live entropy on stage, reveal after.
+
+See docs/VERIFY.md; the pool is frozen first (draw.pool), the draws use both (draw.steps).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import sqlalchemy.orm as so
+
+from meeting.errors import Conflict, UserError
+from meeting.models import utcnow
+from meeting.services.draw.common import is_frozen, require_committed, require_not_revealed
+from meeting.services.events import append_event
+from meeting.services.tx import _, lock_meeting, transactional
+from scoring.draw import DrawError, canonical_entropy, commitment, new_seed, normalise_entropy, seed_bytes
+
+@transactional
+def commit_seed(session: so.Session, meeting_id: int, actor: str = "",
+                seed_factory: Callable[[], str] = new_seed) -> str:
+    """Generate the secret 256-bit seed (with `secrets`) and publish only SHA-256(seed).
+
+    Returns the commitment. Conflict if the pool is not frozen or a seed is already committed.
+    `seed_factory` exists for tests and rehearsal fixtures. Event: seed_committed.
+    """
+    meeting = lock_meeting(session, meeting_id)
+    if not is_frozen(meeting):
+        raise Conflict(_("Freeze the draw pool before committing the seed."), code="pool_not_frozen")
+    if meeting.commitment:
+        raise Conflict(_("The seed is already committed."), code="seed_committed")
+    seed = seed_factory()
+    seed_bytes(seed)
+    meeting.seed_hex = seed
+    meeting.commitment = commitment(seed)
+    append_event(session, meeting_id, "seed_committed", {"commitment": meeting.commitment}, actor)
+    session.commit()
+    return meeting.commitment
+
+
+@transactional
+def enter_entropy(session: so.Session, meeting_id: int, sources: str | Iterable[Any],
+                  actor: str = "") -> dict[str, Any]:
+    """Record the live entropy typed at the console before the first draw (shown on the projector).
+
+    `sources`: one string, or (label, value) pairs / {label, value} in announced order, e.g.
+    [("骰子", "3 5 1 6 2 4"), ("体彩排列五", "7 0 3 9 1")]. Returns {sources, canonical}.
+    Conflict if not committed, already entered, or revealed; UserError if empty/invalid.
+    Event: entropy_entered.
+    """
+    meeting = lock_meeting(session, meeting_id)
+    require_committed(meeting)
+    require_not_revealed(meeting)
+    if meeting.live_entropy:
+        raise Conflict(_("The live entropy has already been entered."), code="entropy_entered")
+    try:
+        cleaned = normalise_entropy(sources)
+    except DrawError as exc:
+        raise UserError(_("The live entropy is not valid: %(why)s", why=str(exc)), code="bad_entropy") from None
+    entropy = {"sources": cleaned, "canonical": canonical_entropy(cleaned)}
+    meeting.live_entropy = entropy
+    append_event(session, meeting_id, "entropy_entered", entropy, actor)
+    session.commit()
+    return entropy
+
+
+@transactional
+def reveal_seed(session: so.Session, meeting_id: int, actor: str = "") -> str:
+    """Publish the seed after the meeting; closes the draw and opens the bundle download.
+
+    Returns the seed (hex). Conflict if nothing is committed or it is already revealed.
+    Event: seed_revealed.
+    """
+    meeting = lock_meeting(session, meeting_id)
+    require_committed(meeting)
+    require_not_revealed(meeting)
+    meeting.seed_revealed_at = utcnow()
+    append_event(session, meeting_id, "seed_revealed",
+                 {"seed": meeting.seed_hex, "commitment": meeting.commitment}, actor)
+    session.commit()
+    return meeting.seed_hex

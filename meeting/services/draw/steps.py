@@ -1,0 +1,167 @@
+"""Draw steps on stage: the next cadre, a skip, household picks (re-exported by services.draw)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from meeting.errors import Conflict, NotFound, UserError
+from meeting.models import Cadre, DrawRecord, Household, Round
+from meeting.services.draw.common import (DrawOutcome, HouseholdPick, cadre_records, engine_for,
+                                          meeting_master, outcome, require_drawable, roster_entries)
+from meeting.services.tx import _, lock_meeting, transactional
+from meeting.services.events import append_event
+from scoring.draw import DrawError, pick_households as derive_household_picks
+from scoring.pool import clean_text, households_digest
+
+
+@transactional
+def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected_draw: int | None = None,
+              round_id: int | None = None) -> DrawOutcome:
+    """Draw the next cadre of the plan, or return an earlier draw: there is no re-roll.
+
+    `expected_draw` (1-based, meeting-wide, skipped draws included) makes the call idempotent:
+    if that draw exists it is returned unchanged (new=False); if it is the next one it is made;
+    otherwise Conflict. Without it a new draw is always made. `round_id` links the draw to a
+    Round and sets the round's cadre. Conflict before entropy, after the reveal, or when the
+    plan/pool is exhausted. Event: cadre_drawn.
+    """
+    meeting = lock_meeting(session, meeting_id)
+    require_drawable(meeting)
+    the_round = _round(session, meeting_id, round_id)
+    draws, skips = cadre_records(session, meeting_id)
+    if expected_draw is not None:
+        if expected_draw < 1 or expected_draw > len(draws) + 1:
+            raise Conflict(_("Draw %(asked)s is not the next draw (the next is %(next)s).",
+                             asked=expected_draw, next=len(draws) + 1), code="draw_out_of_order")
+        if expected_draw <= len(draws):
+            record = draws[expected_draw - 1]
+            session.commit()
+            return outcome(meeting_id, record, skips.get(expected_draw), new=False)
+    engine = engine_for(meeting, draws, skips)
+    try:
+        made = engine.draw()
+    except DrawError as exc:
+        raise Conflict(_("No more cadres can be drawn: %(why)s", why=str(exc)), code="draw_exhausted") from None
+    name = next(e.name for e in roster_entries(meeting) if e.number == made.number)
+    cadre = session.scalar(sa.select(Cadre).where(Cadre.number == made.number))
+    record = DrawRecord(meeting_id=meeting_id, round_id=round_id, kind="cadre", stratum=made.stratum,
+                        slot=made.slot, attempt=made.attempt, index=made.index, pool_size=made.pool_size,
+                        cadre_id=cadre.id if cadre else None,
+                        detail={"draw": made.draw, "number": made.number, "name": name})
+    session.add(record)
+    if the_round is not None:
+        the_round.cadre_id = record.cadre_id
+    append_event(session, meeting_id, "cadre_drawn",
+                 {**made.as_dict(), "name": name, "round_id": round_id}, actor)
+    session.commit()
+    return outcome(meeting_id, record, None, new=True)
+
+
+@transactional
+def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, actor: str = "") -> DrawOutcome:
+    """Log that the cadre of draw `draw` is absent; the next draw_next draws the next slot.
+
+    Only the latest draw can be skipped; skipping an already skipped draw returns it unchanged
+    (new=False). The skipped cadre stays out of the pool. UserError without a reason; Conflict
+    for an earlier draw, before entropy or after the reveal. Event: cadre_skipped.
+    """
+    meeting = lock_meeting(session, meeting_id)
+    require_drawable(meeting)
+    draws, skips = cadre_records(session, meeting_id)
+    if not 1 <= draw <= len(draws):
+        raise NotFound(_("There is no draw %(draw)s.", draw=draw))
+    record = draws[draw - 1]
+    if draw in skips:
+        session.commit()
+        return outcome(meeting_id, record, skips[draw], new=False)
+    if draw != len(draws):
+        raise Conflict(_("Only the latest draw can be skipped."), code="skip_not_latest")
+    reason = clean_text(reason or "")
+    if not reason:
+        raise UserError(_("Give a reason for skipping the drawn cadre."), code="skip_reason_missing")
+    skip = DrawRecord(meeting_id=meeting_id, round_id=record.round_id, kind="skip", stratum=record.stratum,
+                      slot=record.slot, attempt=record.attempt, index=record.index,
+                      pool_size=record.pool_size, cadre_id=record.cadre_id, reason=reason,
+                      detail={"draw": draw, "number": record.detail["number"]})
+    session.add(skip)
+    the_round = _round(session, meeting_id, record.round_id)
+    if the_round is not None and the_round.cadre_id == record.cadre_id:
+        the_round.cadre_id = None
+    append_event(session, meeting_id, "cadre_skipped",
+                 {"draw": draw, "number": record.detail["number"], "reason": reason}, actor)
+    session.commit()
+    return outcome(meeting_id, record, skip, new=True)
+
+
+@transactional
+def pick_households(session: so.Session, meeting_id: int, *, count: int, actor: str = "",
+                    cadre_number: int | None = None, round_id: int | None = None) -> list[HouseholdPick]:
+    """Pick households of a drawn cadre for call-out verification, verifiably.
+
+    Give the cadre by number or by its round. Ensures at least `count` picks exist (capped at
+    the cadre's household count) and returns every pick of that cadre in slot order; earlier
+    picks are returned unchanged (new=False), so asking again never re-rolls and asking for
+    count+1 adds one more household (e.g. when nobody answers). Conflict if the cadre was not
+    drawn here, was skipped, has no households, or its households changed since the freeze.
+    Event: households_picked (codes only, never names or phones).
+    """
+    if count < 1:
+        raise UserError(_("Pick at least one household."), code="bad_count")
+    meeting = lock_meeting(session, meeting_id)
+    require_drawable(meeting)
+    number = _cadre_number(session, meeting_id, cadre_number, round_id)
+    draws, skips = cadre_records(session, meeting_id)
+    drawn = [r for r in draws if r.detail["number"] == number]
+    if not drawn:
+        raise Conflict(_("Cadre %(number)s has not been drawn in this meeting.", number=number), code="not_drawn")
+    if drawn[0].detail["draw"] in skips:
+        raise Conflict(_("Cadre %(number)s was skipped.", number=number), code="cadre_skipped")
+    entry = next(e for e in roster_entries(meeting) if e.number == number)
+    rows = session.execute(sa.select(Household.code, Household.id).join(Cadre, Household.cadre_id == Cadre.id)
+                           .where(Cadre.number == number)).all()
+    ids = dict(rows)
+    codes = sorted(ids)
+    if not codes:
+        raise Conflict(_("Cadre %(number)s has no households.", number=number), code="no_households")
+    if households_digest(codes) != entry.household_digest:
+        raise Conflict(_("The households of cadre %(number)s changed after the pool was frozen; "
+                         "the pick could not be verified.", number=number), code="households_changed")
+    existing = list(session.scalars(sa.select(DrawRecord).where(
+        DrawRecord.meeting_id == meeting_id, DrawRecord.kind == "household",
+        DrawRecord.stratum == str(number)).order_by(DrawRecord.slot)))
+    picks = [HouseholdPick(number, r.slot, r.attempt, r.index, r.pool_size, r.detail["code"], r.household_id,
+                           new=False) for r in existing]
+    made = derive_household_picks(meeting_master(meeting), number, codes, [p.code for p in picks], count)
+    if not made:
+        session.commit()
+        return picks
+    for h in made:
+        detail = {"code": h.code, **({"households": codes} if h.slot == 0 else {})}
+        session.add(DrawRecord(meeting_id=meeting_id, round_id=drawn[0].round_id, kind="household",
+                               stratum=str(number), slot=h.slot, attempt=h.attempt, index=h.index,
+                               pool_size=h.pool_size, cadre_id=drawn[0].cadre_id, household_id=ids[h.code],
+                               detail=detail))
+        picks.append(HouseholdPick(number, h.slot, h.attempt, h.index, h.pool_size, h.code, ids[h.code]))
+    append_event(session, meeting_id, "households_picked",
+                 {"cadre": number, "picks": [h.as_dict() for h in made]}, actor)
+    session.commit()
+    return picks
+
+
+def _round(session: so.Session, meeting_id: int, round_id: int | None) -> Round | None:
+    if round_id is None:
+        return None
+    the_round = session.get(Round, round_id)
+    if the_round is None or the_round.meeting_id != meeting_id:
+        raise NotFound(_("Round %(id)s is not part of this meeting.", id=round_id))
+    return the_round
+
+
+def _cadre_number(session: so.Session, meeting_id: int, cadre_number: int | None, round_id: int | None) -> int:
+    if cadre_number is not None:
+        return int(cadre_number)
+    the_round = _round(session, meeting_id, round_id)
+    if the_round is None or the_round.cadre_id is None:
+        raise UserError(_("Say whose households to pick: a cadre number or a round with a drawn cadre."),
+                        code="no_cadre")
+    return session.get(Cadre, the_round.cadre_id).number

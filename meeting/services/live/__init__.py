@@ -1,0 +1,1 @@
+"""The live meeting: moderator actions, rounds, ballots and the per-audience state snapshot."""

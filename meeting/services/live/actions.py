@@ -1,0 +1,204 @@
+"""The moderator's actions during a live meeting: one entry point, `perform`.
+
+Round transitions live in rounds.py; the verifiable draw in draw.py. Every action locks the
+meeting row first, so a double tap or two consoles are serialised and the second sees the
+first's result. Each returns the cause {type, seq} for the broadcast that follows the commit.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import sqlalchemy.orm as so
+
+from meeting.errors import Conflict, UserError
+from meeting.models import Meeting, Round
+from meeting.services.calls import attempts as call_service
+from meeting.services.draw import seed as draw_seed
+from meeting.services.draw import steps as draw_steps
+from meeting.services.calls.manual import record_manual_call
+from meeting.services.draw.common import require_committed
+from meeting.services.tx import lock_meeting, transactional
+from meeting.services.events import append_event
+from meeting.services.live.rounds import ROUND_ACTIONS, current_round, run_round_action
+from scoring import stages
+
+SCENES = ("welcome", "round", "leaderboard", "blank")
+MAX_TEXT = 500
+
+
+def _text(params: Mapping[str, Any], key: str, required: bool = True, limit: int = MAX_TEXT) -> str:
+    value = params.get(key, "")
+    if not isinstance(value, str) or len(value) > limit:
+        raise UserError(f"'{key}' must be text of at most {limit} characters", code="bad_param")
+    value = value.strip()
+    if required and not value:
+        raise UserError(f"'{key}' is required", code="missing_param")
+    return value
+
+
+def _event(session: so.Session, meeting: Meeting, type_: str, payload: dict[str, Any], actor: str) -> dict[str, Any]:
+    event = append_event(session, meeting.id, type_, payload, actor)
+    session.commit()
+    return {"type": event.type, "seq": event.seq}
+
+
+def _start_meeting(session, meeting, params, actor):
+    if meeting.status == "live":
+        raise Conflict("the meeting is already live", code="already_live")
+    if meeting.status == "closed":
+        raise Conflict("the meeting is closed", code="closed")
+    require_committed(meeting)
+    meeting.status = "live"
+    meeting.scene = "round"
+    if current_round(session, meeting.id) is None:
+        session.add(Round(meeting_id=meeting.id, number=1, kind="cadre", stage=stages.initial_stage("cadre")))
+    return _event(session, meeting, "meeting_started", {"title": meeting.title}, actor)
+
+
+def _require_live(meeting: Meeting) -> None:
+    if meeting.status != "live":
+        raise Conflict("the meeting is not live", code="not_live")
+
+
+def _round_awaiting_draw(session, meeting) -> Round:
+    _require_live(meeting)
+    rnd = current_round(session, meeting.id)
+    if rnd is None or rnd.kind != "cadre" or rnd.stage != "draw":
+        raise Conflict("a cadre can only be drawn at the start of a round", code="not_draw_stage")
+    return rnd
+
+
+def _draw_cadre(session, meeting, params, actor):
+    rnd = _round_awaiting_draw(session, meeting)
+    expected = params.get("expected_draw")
+    if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool)):
+        raise UserError("expected_draw must be a whole number", code="bad_param")
+    if rnd.cadre_id is not None and expected is None:
+        raise Conflict("this round already has its cadre; skip them first if absent", code="already_drawn")
+    session.commit()  # release the lock: draw_next takes it again in its own transaction
+    out = draw_steps.draw_next(session, meeting.id, actor, expected_draw=expected, round_id=rnd.id)
+    return {"type": "cadre_drawn", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq,
+            "draw": out.draw, "number": out.cadre_number, "new": out.new}
+
+
+def _skip_cadre(session, meeting, params, actor):
+    _round_awaiting_draw(session, meeting)  # the guard: only at the start of a round
+    draw = params.get("draw")
+    if not isinstance(draw, int) or isinstance(draw, bool):
+        raise UserError("draw must be a whole number", code="bad_param")
+    reason = _text(params, "reason")
+    session.commit()
+    draw_steps.skip_drawn(session, meeting.id, draw, reason, actor)
+    return {"type": "cadre_skipped", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq}
+
+
+def _enter_entropy(session, meeting, params, actor):
+    sources = params.get("sources")
+    if not isinstance(sources, (str, list)):
+        raise UserError("entropy sources must be text or a list of texts", code="bad_param")
+    session.commit()
+    draw_seed.enter_entropy(session, meeting.id, sources, actor)
+    return {"type": "entropy_entered", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq}
+
+
+def _start_question(session, meeting, params, actor):
+    _require_live(meeting)
+    rnd = current_round(session, meeting.id)
+    if rnd is None or rnd.stage != "draw" or rnd.cadre_id is not None:
+        raise Conflict("a question round can only start before a cadre is drawn", code="not_draw_stage")
+    question = {"department_head": _text(params, "department_head", limit=64),
+                "unit": _text(params, "unit", required=False, limit=100),
+                "demand": _text(params, "demand")}
+    rnd.kind, rnd.stage, rnd.question = "question", stages.initial_stage("question"), question
+    return _event(session, meeting, "question_started", {"round": rnd.number, **question}, actor)
+
+
+def _set_scene(session, meeting, params, actor):
+    scene = params.get("scene")
+    if scene not in SCENES:
+        raise UserError(f"scene is one of {', '.join(SCENES)}", code="bad_param")
+    meeting.scene = scene
+    return _event(session, meeting, "scene_changed", {"scene": scene}, actor)
+
+
+def _clear_all(session, meeting, params, actor):
+    meeting.scene = "blank"
+    return _event(session, meeting, "screens_cleared", {"scene": "blank"}, actor)
+
+
+def _record_call(session, meeting, params, actor):
+    _require_live(meeting)
+    rnd = current_round(session, meeting.id)
+    if rnd is None or rnd.stage != "verification":
+        raise Conflict("calls are recorded during call-out verification", code="not_verification")
+    payload = record_manual_call(session, rnd, params, actor)
+    return _event(session, meeting, "call_recorded", {"round": rnd.number, **payload}, actor)
+
+
+def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
+    """propose_calls / place_call / hangup_call: services.calls, with this app's provider. They
+    release the meeting lock first: the provider is never called inside a transaction."""
+
+    def handler(session, meeting, params, actor):
+        from meeting import telephony
+
+        session.commit()
+        try:
+            return getattr(call_service, name)(session, meeting.id, params, actor, telephony.context())
+        except call_service.CallFailed as exc:
+            # The failed attempt is committed: broadcast it (the handler publishes a returned
+            # cause), and still answer the console with the provider's message.
+            return {**exc.cause, "ok": False, "error": {"code": exc.code, "message": exc.message}}
+    return handler
+
+
+def _record_answers(session, meeting, params, actor):
+    session.commit()
+    return call_service.record_answers(session, meeting.id, params, actor)
+
+
+def _close_meeting(session, meeting, params, actor):
+    if meeting.status != "live":
+        raise Conflict("only a live meeting can be closed", code="not_live")
+    meeting.status = "closed"
+    cause = _event(session, meeting, "meeting_closed", {}, actor)
+    draw_seed.reveal_seed(session, meeting.id, actor)
+    return {"type": "seed_revealed", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq,
+            "closed_seq": cause["seq"]}
+
+
+MEETING_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
+    "start_meeting": _start_meeting,
+    "enter_entropy": _enter_entropy,
+    "draw_cadre": _draw_cadre,
+    "skip_cadre": _skip_cadre,
+    "start_question": _start_question,
+    "set_scene": _set_scene,
+    "clear_all": _clear_all,
+    "record_call": _record_call,
+    "propose_calls": _telephony_action("propose_calls"),
+    "place_call": _telephony_action("place_call"),
+    "hangup_call": _telephony_action("hangup_call"),
+    "record_answers": _record_answers,
+    "close_meeting": _close_meeting,
+}
+ACTIONS = tuple(MEETING_ACTIONS) + tuple(ROUND_ACTIONS)
+
+
+@transactional
+def perform(session: so.Session, meeting_id: int, action: Any, params: Any, actor: str) -> dict[str, Any]:
+    """Run one moderator action; returns the cause {type, seq, …} of what was committed.
+
+    Raises UserError (bad input), Conflict (not legal now) or NotFound; then nothing changed.
+    """
+    if not isinstance(action, str) or action not in ACTIONS:
+        raise UserError(f"unknown action {action!r}", code="unknown_action")
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise UserError("params must be an object", code="bad_param")
+    meeting = lock_meeting(session, meeting_id)
+    if action in MEETING_ACTIONS:
+        return MEETING_ACTIONS[action](session, meeting, params, actor)
+    _require_live(meeting)
+    return run_round_action(session, meeting, action, params, actor)

@@ -1,0 +1,104 @@
+"""Jurors' ballots: validated, versioned, idempotent by the client's message id."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from meeting.errors import Conflict, Forbidden, UserError
+from meeting.models import Ballot, Juror, Meeting, Round
+from meeting.services.tx import lock_meeting, transactional
+from meeting.services.events import append_event
+from meeting.services.live.rounds import current_round
+from scoring import stages
+from scoring.rubric import (DEFAULT_RUBRIC, ScoreError, ballot_total, decimal_str, rubric_from_json,
+                            scores_to_json, validate_scores)
+
+_MSG_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+@dataclass(frozen=True)
+class BallotReceipt:
+    """What the juror's tablet is told once the ballot is stored."""
+
+    round_id: int
+    round: int
+    version: int
+    total: str
+    client_msg_id: str
+    duplicate: bool
+    seq: int | None = None  # the ballot_received event's seq (None on a duplicate)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-safe form for the acknowledgement."""
+        return asdict(self)
+
+
+def rubric_of(meeting: Meeting):
+    """The meeting's rubric (the Yishui default when none was configured)."""
+    return rubric_from_json(meeting.rubric) if meeting.rubric else DEFAULT_RUBRIC
+
+
+def _receipt(ballot: Ballot, rnd: Round, duplicate: bool) -> BallotReceipt:
+    return BallotReceipt(ballot.round_id, rnd.number, ballot.version, ballot.total, ballot.client_msg_id, duplicate)
+
+
+def _existing(session: so.Session, juror_id: int, client_msg_id: str) -> BallotReceipt | None:
+    found = session.scalar(sa.select(Ballot).where(Ballot.juror_id == juror_id, Ballot.client_msg_id == client_msg_id))
+    if found is None:
+        return None
+    return _receipt(found, session.get(Round, found.round_id), duplicate=True)
+
+
+@transactional
+def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id: Any, scores: Any,
+                  client_msg_id: Any) -> BallotReceipt:
+    """Store a new version of the juror's ballot for the current round and commit.
+
+    A message id seen before returns the first receipt (duplicate=True) and stores nothing, so
+    a tablet may resend until it gets an acknowledgement. Raises UserError for a bad score,
+    Conflict when scoring is not open for that round, Forbidden for a revoked juror.
+    """
+    if not isinstance(client_msg_id, str) or not _MSG_ID.fullmatch(client_msg_id):
+        raise UserError("client_msg_id must be 1–64 letters, digits or . _ : -", code="bad_msg_id")
+    if not isinstance(round_id, int) or isinstance(round_id, bool):
+        raise UserError("round_id must be a whole number", code="bad_param")
+    previous = _existing(session, juror_id, client_msg_id)
+    if previous is not None:
+        return previous
+    meeting = lock_meeting(session, meeting_id)
+    previous = _existing(session, juror_id, client_msg_id)  # a twin that won the lock
+    if previous is not None:
+        session.commit()
+        return previous
+    juror = session.get(Juror, juror_id)
+    if juror is None or juror.meeting_id != meeting_id or juror.revoked_at is not None:
+        raise Forbidden("this juror link is no longer valid", code="juror_revoked")
+    rnd = current_round(session, meeting_id)
+    if rnd is None or rnd.id != round_id:
+        raise Conflict("that round is not the current round", code="not_current_round")
+    if not stages.accepts_ballots(rnd.stage):
+        raise Conflict("scoring is not open", code="scoring_not_open")
+    if not isinstance(scores, dict):
+        raise UserError("scores must be an object", code="bad_score")
+    rubric = rubric_of(meeting)
+    try:
+        valid = validate_scores(rubric, scores)
+    except ScoreError as exc:
+        raise UserError(str(exc), code="bad_score") from None
+    total = decimal_str(ballot_total(rubric, valid))
+    version = (session.scalar(sa.select(sa.func.max(Ballot.version)).where(
+        Ballot.round_id == rnd.id, Ballot.juror_id == juror_id)) or 0) + 1
+    ballot = Ballot(round_id=rnd.id, juror_id=juror_id, version=version, scores=scores_to_json(valid),
+                    total=total, client_msg_id=client_msg_id)
+    session.add(ballot)
+    # The event says who voted, never what: other jurors and the public must not see scores yet.
+    event = append_event(session, meeting_id, "ballot_received", {"round": rnd.number, "juror": juror.seat,
+                                                                  "version": version}, f"juror:{juror_id}")
+    session.commit()
+    return BallotReceipt(ballot.round_id, rnd.number, ballot.version, ballot.total, ballot.client_msg_id,
+                         duplicate=False, seq=event.seq)
+

@@ -1,0 +1,201 @@
+"""One `state` snapshot per audience, built from the database alone.
+
+Any screen can be rebuilt from it after a reconnect, a restart or a missed message. What the
+public may see is decided here: masked households, no scores before the reveal.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from meeting.models import CallAttempt, Cadre, Decision, Demand, DrawRecord, Household, Meeting, Round
+from meeting import telephony
+from meeting.services.live.ballots import rubric_of
+from meeting.services.calls.attempts import round_calls_view
+from meeting.services.draw.bundle import draw_state
+from meeting.events_time import iso_at, iso_now
+from meeting.services.live.rounds import current_round, latest_ballots
+from scoring import stages
+from scoring.aggregate import DEFAULT_BANDS, bands_from_json, bands_to_json
+from scoring.calls import survey_answers
+from scoring.masking import mask_name, mask_phone
+from scoring.rubric import rubric_to_json
+
+
+def _cadre_card(cadre: Cadre | None) -> dict[str, Any] | None:
+    if cadre is None:
+        return None
+    return {"number": cadre.number, "name": cadre.name, "position": cadre.position, "unit": cadre.unit,
+            "rank": cadre.rank, "township": cadre.township.name if cadre.township else ""}
+
+
+def _calls(session: so.Session, rnd: Round, full: bool) -> list[dict[str, Any]]:
+    calls = session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id == rnd.id).order_by(CallAttempt.id))
+    out = []
+    for call in calls:
+        h = call.household
+        item = {"id": call.id, "state": call.state, "pick": call.pick, "answers": survey_answers(call.answers or {}),
+                "household": {"code": h.code, "village": h.village.name, "name": mask_name(h.name),
+                              "phone": mask_phone(h.phone)}}
+        if full:
+            item["household"].update(full_name=h.name, full_phone=h.phone)
+            item["note"] = call.note
+            item["error"] = call.error
+            item["provider"] = call.provider
+            item["consent"] = (call.answers or {}).get("consent")
+        out.append(item)
+    return out
+
+
+MAX_DEMANDS = 3
+
+
+def _household_card(h: Household) -> dict[str, Any]:
+    return {"code": h.code, "name": h.name, "phone": h.phone, "village": h.village.name if h.village else ""}
+
+
+def _cadre_households(session: so.Session, meeting_id: int, rnd: Round) -> dict[str, Any]:
+    """Moderator only: the drawn cadre's households, unmasked, for dialling before any call exists.
+
+    `picked_households` are the verifiable draw's picks in slot order (with a few of their
+    demands, so the moderator knows what to ask); `other_households` the rest, for a manual pick.
+    """
+    if rnd.cadre_id is None:
+        return {"picked_households": [], "other_households": []}
+    households = {h.id: h for h in session.scalars(
+        sa.select(Household).where(Household.cadre_id == rnd.cadre_id).options(so.joinedload(Household.village)))}
+    pick_rows = session.execute(sa.select(DrawRecord.slot, DrawRecord.household_id).where(
+        DrawRecord.meeting_id == meeting_id, DrawRecord.kind == "household", DrawRecord.cadre_id == rnd.cadre_id)
+        .order_by(DrawRecord.slot, DrawRecord.attempt)).all()
+    picked_ids: list[int] = []
+    for _slot, household_id in pick_rows:
+        if household_id in households and household_id not in picked_ids:
+            picked_ids.append(household_id)
+    demands: dict[int, list[dict[str, Any]]] = {i: [] for i in picked_ids}
+    if picked_ids:
+        for d in session.scalars(sa.select(Demand).where(Demand.household_id.in_(picked_ids)).order_by(Demand.id)):
+            if len(demands[d.household_id]) < MAX_DEMANDS:
+                demands[d.household_id].append({"text": d.text, "status": d.status, "level": d.level})
+    picked = [{**_household_card(households[i]), "slot": n, "demands": demands[i]} for n, i in enumerate(picked_ids)]
+    picked_set = set(picked_ids)
+    others = sorted((h for i, h in households.items() if i not in picked_set), key=lambda h: h.code)
+    return {"picked_households": picked, "other_households": [_household_card(h) for h in others]}
+
+
+def _decisions(session: so.Session, rnd: Round) -> list[dict[str, Any]]:
+    rows = session.scalars(sa.select(Decision).where(Decision.round_id == rnd.id).order_by(Decision.id))
+    return [{"kind": d.kind, "detail": d.detail} for d in rows]
+
+
+def _result(meeting: Meeting, rnd: Round, audience: str) -> dict[str, Any] | None:
+    if not rnd.result:
+        return None
+    if audience != "moderator" and not stages.result_is_public(rnd.stage):
+        return None
+    result = dict(rnd.result)
+    ballots = []
+    for b in result.get("ballots", []):
+        item = {"seat": b["seat"], "total": b["total"], "dropped": b["dropped"], "outlier": b["outlier"],
+                "label": b["name"] if (meeting.show_juror_names or audience == "moderator") else f"评委{b['seat']}"}
+        if audience == "moderator":
+            item["juror_id"] = b["juror_id"]
+            item["scores"] = b["scores"]
+        ballots.append(item)
+    result["ballots"] = ballots
+    return result
+
+
+def _round(session: so.Session, meeting: Meeting, rnd: Round | None, audience: str, juror_ids: list[int]) -> dict[str, Any] | None:
+    if rnd is None:
+        return None
+    submitted = {b.juror_id for b in latest_ballots(session, rnd.id)}
+    out: dict[str, Any] = {
+        "id": rnd.id, "number": rnd.number, "kind": rnd.kind, "stage": rnd.stage,
+        "stage_label": stages.STAGE_LABELS.get(rnd.stage, (rnd.stage, rnd.stage)),
+        "cadre": _cadre_card(rnd.cadre), "question": rnd.question,
+        "report": {"started_at": iso_at(rnd.report_started_at) if rnd.report_started_at else None,
+                   "seconds": rnd.report_seconds},
+        "calls": _calls(session, rnd, full=audience == "moderator"),
+        "discrepancy": rnd.discrepancy,
+        "progress": {"submitted": len(submitted & set(juror_ids)), "expected": len(juror_ids)},
+        "result": _result(meeting, rnd, audience),
+        "decisions": _decisions(session, rnd),
+    }
+    if audience == "moderator":
+        out["legal_actions"] = list(stages.legal_actions(rnd.kind, rnd.stage))
+        out["needs_confirmation"] = sorted(stages.NEEDS_CONFIRMATION)
+        out["submitted_jurors"] = sorted(submitted)
+        out.update(_cadre_households(session, meeting.id, rnd))
+        out.update(round_calls_view(session, meeting.id, rnd, telephony.settings().calls_per_round))
+    return out
+
+
+def leaderboard(session: so.Session, meeting_id: int) -> list[dict[str, Any]]:
+    """Revealed rounds, best score first (what the projector's leaderboard shows)."""
+    rows = session.scalars(sa.select(Round).where(Round.meeting_id == meeting_id,
+                                                  Round.stage.in_(("revealed", "decided"))))
+    board = []
+    for rnd in rows:
+        if not rnd.result:
+            continue
+        who = _cadre_card(rnd.cadre) if rnd.cadre else {"name": (rnd.question or {}).get("department_head", ""),
+                                                         "number": None, "unit": (rnd.question or {}).get("unit", "")}
+        board.append({"round": rnd.number, "kind": rnd.kind, "who": who, "final": rnd.result["final"],
+                      "band": rnd.result.get("band")})
+    board.sort(key=lambda r: (-Decimal(r["final"]), r["round"]))
+    return board
+
+
+_draw_cache: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+
+
+def cached_draw_state(session: so.Session, meeting: Meeting) -> dict[str, Any]:
+    """draw_state (which re-derives the draw engine) only when a draw-related fact changed."""
+    count, newest = session.execute(sa.select(sa.func.count(DrawRecord.id), sa.func.max(DrawRecord.id))
+                                    .where(DrawRecord.meeting_id == meeting.id)).one()
+    key = (count, newest, meeting.roster_hash, meeting.commitment, repr(meeting.live_entropy),
+           meeting.seed_revealed_at)
+    hit = _draw_cache.get(meeting.id)
+    if hit is None or hit[0] != key:
+        hit = (key, draw_state(session, meeting.id))
+        _draw_cache[meeting.id] = hit
+    return hit[1]
+
+
+def build_state(session: so.Session, meeting_id: int, audience: str, juror_id: int | None = None) -> dict[str, Any]:
+    """The complete screen state for one audience ("moderator", "juror", or a public one)."""
+    meeting = session.get(Meeting, meeting_id)
+    jurors = [j for j in meeting.jurors if j.revoked_at is None]
+    rnd = current_round(session, meeting_id)
+    bands = bands_from_json(meeting.grade_bands) if meeting.grade_bands else DEFAULT_BANDS
+    state: dict[str, Any] = {
+        "seq": meeting.seq, "audience": audience,
+        "server_time": iso_now(),
+        "meeting": {"id": meeting.id, "title": meeting.title, "venue": meeting.venue,
+                    "date": meeting.date.isoformat() if meeting.date else None, "status": meeting.status,
+                    "rounds_planned": meeting.rounds_planned, "commitment": meeting.commitment,
+                    "roster_hash": meeting.roster_hash, "protocol": meeting.protocol,
+                    "rehearsal": meeting.rehearsal, "branch_venues": meeting.branch_venues,
+                    "seed_revealed": meeting.seed_revealed_at is not None},
+        "scene": meeting.scene,
+        "entropy": meeting.live_entropy,
+        "rubric": rubric_to_json(rubric_of(meeting)),
+        "bands": bands_to_json(bands),
+        "round": _round(session, meeting, rnd, audience, [j.id for j in jurors]),
+        "leaderboard": leaderboard(session, meeting_id),
+    }
+    if audience == "moderator":
+        submitted = set(state["round"]["submitted_jurors"]) if state["round"] else set()
+        state["jurors"] = [{"id": j.id, "seat": j.seat, "name": j.name, "category": j.category,
+                            "submitted": j.id in submitted} for j in jurors]
+        state["quorum"] = meeting.quorum
+        state["draw"] = cached_draw_state(session, meeting)
+        state["telephony"] = telephony.status(meeting_id)
+    if audience == "juror" and juror_id is not None and rnd is not None:
+        mine = [b for b in latest_ballots(session, rnd.id) if b.juror_id == juror_id]
+        state["my_ballot"] = ({"version": mine[0].version, "scores": mine[0].scores, "total": mine[0].total}
+                              if mine else None)
+    return state

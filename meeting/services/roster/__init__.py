@@ -1,0 +1,1 @@
+"""The roster (grid, cadres, households, demands): paged queries and the file import."""

@@ -1,0 +1,153 @@
+"""Readers: bytes of an .xlsx or .csv file → sheets of string cells with their row numbers.
+
+Readers only decode; they know nothing of kinds beyond a sheet's title. Cells come out as
+stripped strings: Excel's integral floats (12.0) become "12", dates become ISO dates.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from flask_babel import gettext as _
+
+from meeting.services.roster.importing.types import FileProblem
+
+Rows = Iterator[tuple[int, list[str]]]
+# Leading rows with at most one filled cell (a title such as "沂水县干部名册") are skipped
+# before the header; no kind's header has fewer than two columns.
+MAX_TITLE_ROWS = 10
+
+
+@dataclass
+class RawSheet:
+    """One table: `title` is the sheet name (xlsx) or file name (csv)."""
+
+    title: str
+    source: str  # the file it came from, for messages
+    is_csv: bool
+    header_row: int  # 1-based row number of the header (0 when the table is empty)
+    header: list[str]
+    rows: Callable[[], Rows]  # data rows after the header, blank rows skipped
+
+
+def read_file(filename: str, data: bytes) -> list[RawSheet]:
+    """Decode a file by its content (xlsx is a zip archive; anything else is tried as CSV)."""
+    if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise FileProblem(_("The file %(name)s is empty.", name=filename))
+    if data[:4] == b"PK\x03\x04":
+        return read_xlsx(filename, data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileProblem(_("%(name)s is an old Excel .xls file; please save it as .xlsx "
+                            "(Excel workbook) or .csv and import that.", name=filename))
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise FileProblem(_("%(name)s is not a valid .xlsx workbook.", name=filename))
+    return [read_csv(filename, data)]
+
+
+def decode_csv(filename: str, data: bytes) -> str:
+    """UTF-8 with BOM, else strict UTF-8, else GB18030 (what Chinese Excel writes)."""
+    if b"\x00" in data:
+        raise FileProblem(_("%(name)s is neither an .xlsx workbook nor a CSV text file.", name=filename))
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ("utf-8-sig",)
+    else:
+        encodings = ("utf-8", "gb18030")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem(_("%(name)s could not be read as text: save it as CSV in UTF-8 or GB18030 "
+                        "(GBK), or as .xlsx.", name=filename))
+
+
+def read_csv(filename: str, data: bytes) -> RawSheet:
+    """One CSV file = one table. Comma-separated, or tab-separated when the header says so."""
+    text = decode_csv(filename, data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+
+    def records() -> Rows:
+        # Row numbers count records, which is what Excel shows when it opens the CSV.
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            for number, record in enumerate(reader, start=1):
+                yield number, [cell.strip() for cell in record]
+        except csv.Error as exc:
+            raise FileProblem(_("%(name)s is not a well-formed CSV file (%(detail)s).",
+                                name=filename, detail=str(exc))) from exc
+
+    return _table(filename, filename, True, records)
+
+
+def read_xlsx(filename: str, data: bytes) -> list[RawSheet]:
+    """Every visible-or-not worksheet of a workbook, read in openpyxl's streaming mode."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files; none may become a 500
+        raise FileProblem(_("%(name)s is not a valid .xlsx workbook.", name=filename)) from exc
+    sheets = []
+    for worksheet in workbook.worksheets:
+        if not hasattr(worksheet, "reset_dimensions"):
+            continue  # chartsheets carry no cells
+        # Stored dimensions can be wrong, and a too-small one would silently drop rows.
+        worksheet.reset_dimensions()
+
+        def records(ws=worksheet) -> Rows:
+            try:
+                for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                    yield number, [_cell_text(v) for v in values]
+            except FileProblem:
+                raise
+            except Exception as exc:
+                raise FileProblem(_("The sheet %(sheet)s of %(name)s could not be read.",
+                                    sheet=ws.title, name=filename)) from exc
+
+        sheets.append(_table(worksheet.title, filename, False, records))
+    return sheets
+
+
+def _table(title: str, source: str, is_csv: bool, records: Callable[[], Rows]) -> RawSheet:
+    """Find the header (skipping blank and title rows), then expose the data rows."""
+    header_row, header = 0, []
+    for number, cells in records():
+        filled = sum(1 for c in cells if c)
+        if filled and not header_row:
+            header_row, header = number, cells  # fallback: the first non-blank row
+        if filled >= 2:
+            header_row, header = number, cells
+            break
+        if number >= MAX_TITLE_ROWS and header_row:
+            break
+
+    def rows() -> Rows:
+        if not header_row:
+            return
+        for number, cells in records():
+            if number > header_row and any(cells):
+                yield number, cells
+
+    return RawSheet(title, source, is_csv, header_row, header, rows)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the user sees it, without surrounding spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).strip()

@@ -1,0 +1,1 @@
+"""Meeting set-up before the day: meetings, settings, jurors and their links, the draft draw plan."""

@@ -1,0 +1,119 @@
+"""Helpers shared by the meeting set-up pages: loading, roles, error texts, links, QR codes."""
+from __future__ import annotations
+
+import re
+
+from flask import abort, current_app, request
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from markupsafe import Markup
+
+from meeting.errors import UserError
+from meeting.extensions import db
+from meeting.models import Meeting
+from meeting.qr import qr_svg
+from meeting.services.setup.meetings import CATEGORY_LABELS, JUROR_CATEGORIES
+from meeting.views.auth import current_user
+
+VIEW_ROLES = ("admin", "moderator")
+CHANGE_ROLES = ("admin",)
+
+CATEGORY_NAMES = {"party_rep": _l("Party congress delegate"), "npc_deputy": _l("People's congress deputy"),
+                  "cppcc_member": _l("CPPCC member"), "citizen_rep": _l("Citizen representative"),
+                  "veteran_cadre": _l("Veteran cadre"), "other": _l("Other")}
+STATUS_NAMES = {"setup": _l("In preparation"), "live": _l("Live"), "closed": _l("Closed")}
+RULE_NAMES = {"trimmed_mean": _l("Trimmed mean (drop one highest and one lowest)"),
+              "mean": _l("Plain mean"), "median": _l("Median")}
+
+# Messages of meetings.py are plain English; the pages show these instead, by error code.
+_CODE_TEXTS = {
+    "bad_title": _l("Enter a title of 1 to 200 characters."),
+    "bad_date": _l("Enter the date as YYYY-MM-DD."),
+    "bad_rule": _l("Choose one of the aggregation rules."),
+    "settings_fixed": _l("The meeting is live: the rubric, grade bands, rule and quorum can no longer change."),
+    "bad_name": _l("Enter the name of the juror (1 to 64 characters)."),
+    "bad_category": _l("Choose a category for the juror."),
+    "bad_pin": _l("A PIN is 4 to 8 digits."),
+}
+
+
+def category_label(code: str) -> str:
+    """The category's name: the service's Chinese label in Chinese, the English name otherwise."""
+    if str(get_locale() or "").startswith("zh"):
+        return CATEGORY_LABELS.get(code, code)
+    return str(CATEGORY_NAMES.get(code, code))
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """(code, label) pairs in the service's order."""
+    return [(code, category_label(code)) for code in JUROR_CATEGORIES]
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    """The meeting, or a 404 page."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def can_change() -> bool:
+    """Whether the logged-in user may change meetings (admins; moderators only look)."""
+    user = current_user()
+    return user is not None and user.role in CHANGE_ROLES
+
+
+def actor() -> str:
+    """How the logged-in user is named in the event log (same form as socket principals)."""
+    user = current_user()
+    return f"user:{user.id}" if user is not None else "admin"
+
+
+def error_text(exc: UserError) -> str:
+    """A user-facing text for a service error: translated by code where the service's own
+    message is plain English, else the message (draw services translate their own)."""
+    text = _CODE_TEXTS.get(exc.code)
+    return str(text) if text is not None else str(exc.message)
+
+
+def public_url(path: str) -> str:
+    """An absolute URL on the public base address (what tablets and other machines open)."""
+    base = str(current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+    return base + path
+
+
+def juror_path(token: str) -> str:
+    """The juror's private page, relative to the site."""
+    return f"/j/{token}"
+
+
+def juror_url(token: str) -> str:
+    """The juror's private link as printed and encoded in the QR code."""
+    return public_url(juror_path(token))
+
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+
+
+def inline_qr(data: str) -> Markup:
+    """A QR code as an inline <svg> element (the XML declaration removed); safe to embed:
+    the SVG is generated here from path data only, `data` itself never appears in it as text."""
+    return Markup(_XML_DECL.sub("", qr_svg(data)))
+
+
+def screen_links(meeting_id: int) -> list[dict[str, str]]:
+    """The screens to open on the day: name, what it is for, the path and the full URL."""
+    screens = (
+        ("console", _("Moderator console"), _("The moderator's laptop on stage (log-in required)."),
+         f"/console/{meeting_id}"),
+        ("projector", _("Hall projector"), _("Full screen on the hall projector (1920×1080)."),
+         f"/m/{meeting_id}/projector"),
+        ("viewer", _("Public viewer"), _("Branch venues and phones: a read-only live view."),
+         f"/m/{meeting_id}/viewer"),
+        ("overlay", _("Broadcast overlay"), _("Transparent graphics for the TV/web broadcast mixer (OBS, vMix)."),
+         f"/m/{meeting_id}/overlay"),
+        ("notice", _("Pre-meeting draw notice"), _("Print and post before the meeting; public."),
+         f"/m/{meeting_id}/notice"),
+    )
+    root = request.script_root
+    return [{"key": key, "name": name, "purpose": purpose, "path": root + path, "url": public_url(path)}
+            for key, name, purpose, path in screens]

@@ -1,0 +1,106 @@
+"""Juror pages of the meeting set-up: add, list with links and QR codes, revoke, reissue, print.
+
+A juror's private link is PUBLIC_BASE_URL/j/<token>. PINs are only ever typed in and stored
+hashed by the service; no page shows one (the sheet says the PIN is given separately).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
+
+from meeting.errors import UserError
+from meeting.extensions import db
+from meeting.models import Juror
+from meeting.services.setup.meetings import add_juror, reissue_token, revoke_juror
+from meeting.views.admin_meetings.common import (CHANGE_ROLES, VIEW_ROLES, category_choices, error_text,
+                                                 inline_qr, juror_path, juror_url, load_meeting)
+from meeting.views.admin_meetings.forms import nfkc
+from meeting.views.auth import login_required
+
+# The sheets are for the jurors on stage, whatever language the organiser's screen uses.
+SHEET_LOCALE = "zh_CN"
+
+
+def _juror_of(meeting_id: int, juror_id: int) -> Juror:
+    juror = db.session.get(Juror, juror_id)
+    if juror is None or juror.meeting_id != meeting_id:
+        abort(404)
+    return juror
+
+
+def _links(jurors: list[Juror]) -> dict[int, dict]:
+    return {j.id: {"url": juror_url(j.token), "path": juror_path(j.token), "qr": inline_qr(juror_url(j.token))}
+            for j in jurors if j.revoked_at is None}
+
+
+def _jurors_page(meeting_id: int, form: dict | None = None, error: str = "", status: int = 200):
+    meeting = load_meeting(meeting_id)
+    return render_template("admin_meetings/jurors.html", meeting=meeting, jurors=meeting.jurors,
+                           links=_links(meeting.jurors), categories=category_choices(),
+                           form=form or {"name": "", "category": "citizen_rep"}, error=error), status
+
+
+@login_required(*VIEW_ROLES)
+def jurors(meeting_id: int):
+    """The jury: seat, name, category, PIN set or not, link status; the add form."""
+    return _jurors_page(meeting_id)
+
+
+@login_required(*CHANGE_ROLES)
+def add(meeting_id: int):
+    """Add a juror (name, category, optional PIN); the page shows the new private link."""
+    load_meeting(meeting_id)
+    form = {"name": (request.form.get("name") or "").strip(), "category": request.form.get("category", "")}
+    pin = nfkc(request.form.get("pin") or "") or None
+    try:
+        juror = add_juror(db.session, meeting_id, form["name"], form["category"], pin)
+    except UserError as exc:
+        # The PIN is never echoed back into the page.
+        return _jurors_page(meeting_id, form, error_text(exc), exc.status)
+    flash(_("Juror %(name)s added at seat %(seat)s.", name=juror.name, seat=juror.seat), "success")
+    return redirect(url_for("admin_meetings.jurors", meeting_id=meeting_id, _anchor=f"juror-{juror.id}"))
+
+
+@login_required(*CHANGE_ROLES)
+def revoke(meeting_id: int, juror_id: int):
+    """Disable a juror's link at once (ballots already cast stay on record)."""
+    juror = _juror_of(meeting_id, juror_id)
+    revoke_juror(db.session, juror.id)
+    flash(_("The link of seat %(seat)s (%(name)s) is revoked; it no longer works.",
+            seat=juror.seat, name=juror.name), "info")
+    return redirect(url_for("admin_meetings.jurors", meeting_id=meeting_id, _anchor=f"juror-{juror_id}"))
+
+
+@login_required(*CHANGE_ROLES)
+def reissue(meeting_id: int, juror_id: int):
+    """A new private link for a juror; the old one stops working. Print the new sheet."""
+    juror = _juror_of(meeting_id, juror_id)
+    reissue_token(db.session, juror.id)
+    flash(_("Seat %(seat)s (%(name)s) has a new link; the old one no longer works. Print the new sheet.",
+            seat=juror.seat, name=juror.name), "success")
+    return redirect(url_for("admin_meetings.jurors", meeting_id=meeting_id, _anchor=f"juror-{juror_id}"))
+
+
+@login_required(*VIEW_ROLES)
+def print_sheets(meeting_id: int):
+    """Printable sheets, one juror per page: every active juror, or one (?juror=<id>)."""
+    meeting = load_meeting(meeting_id)
+    chosen = [j for j in meeting.jurors if j.revoked_at is None]
+    one = request.args.get("juror", "")
+    if one:
+        if not one.isdigit():
+            abort(404)
+        chosen = [_juror_of(meeting_id, int(one))]
+        if chosen[0].revoked_at is not None:
+            abort(404)
+    with force_locale(SHEET_LOCALE):
+        return render_template("admin_meetings/print.html", meeting=meeting, jurors=chosen, links=_links(chosen))
+
+
+def register(bp: Blueprint) -> None:
+    """Add the juror routes to the meeting set-up blueprint."""
+    bp.add_url_rule("/<int:meeting_id>/jurors", "jurors", jurors, methods=["GET"])
+    bp.add_url_rule("/<int:meeting_id>/jurors", "add_juror", add, methods=["POST"])
+    bp.add_url_rule("/<int:meeting_id>/jurors/<int:juror_id>/revoke", "revoke_juror", revoke, methods=["POST"])
+    bp.add_url_rule("/<int:meeting_id>/jurors/<int:juror_id>/reissue", "reissue_juror", reissue, methods=["POST"])
+    bp.add_url_rule("/<int:meeting_id>/jurors/print", "print_jurors", print_sheets, methods=["GET"])
