@@ -13,7 +13,7 @@ PYBABEL=.venv/bin/pybabel
 POT="$(mktemp -t minkao-messages-XXXXXX.pot)"
 trap 'rm -f "$POT"' EXIT
 
-"$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
+"$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext -k N_ --add-location=file --sort-output \
   --project=Minkao --copyright-holder="Minkao contributors" -o "$POT" .
 for locale in zh en; do
   if [ -f "meeting/translations/$locale/LC_MESSAGES/messages.po" ]; then

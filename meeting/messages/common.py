@@ -1,0 +1,12 @@
+"""Message catalog entries shared by every domain: code -> English msgid."""
+from __future__ import annotations
+
+from meeting.messages.markers import N_
+
+MESSAGES: dict[str, str] = {
+    "user_error": N_("The request could not be carried out."),
+    "not_found": N_("Not found."),
+    "forbidden": N_("You may not do this."),
+    "conflict": N_("This does not fit the current state of the meeting."),
+    "meeting_not_found": N_("Meeting %(id)s does not exist."),
+}
