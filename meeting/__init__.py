@@ -2,25 +2,31 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
+
+from meeting.paths import ROOT
 
 if TYPE_CHECKING:  # Flask is imported lazily: `python -m meeting` must monkey-patch before it loads
     from flask import Flask
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     """Build the app: the only place where extensions, blueprints and commands are wired.
 
-    `config` is a Config class or a mapping applied on top of meeting.config.Config.
+    The environment is read now (Config.from_env), not when meeting.config is imported;
+    `config` is a Config class or a mapping applied on top of it.
     """
+    # Imported here, not at the top: the entry point monkey-patches before Flask may load.
     from flask import Flask
 
+    from meeting.commands import db as db_commands, draw as draw_commands, importer, roster
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
+    from meeting.realtime import handlers  # noqa: F401  (its @socketio.on handlers bind on import)
+    from meeting.views import (admin, admin_import, api, auth, console, draw_public, juror, public, screens,
+                               simulator, telephony)
+    from meeting.views.admin_meetings import pages as admin_meetings
 
     app = Flask(
         __name__,
@@ -28,7 +34,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
         static_folder=str(ROOT / "static"),
         instance_path=os.environ.get("MINKAO_INSTANCE_PATH", str(ROOT / "instance")),
     )
-    app.config.from_object(Config)
+    app.config.from_mapping(Config.from_env())
     if isinstance(config, type):
         app.config.from_object(config)
     elif config:
@@ -47,12 +53,9 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
     )
-
-    from meeting.commands import register_commands
-    from meeting.realtime import register_handlers
-    from meeting.views import register_blueprints
-
-    register_handlers()
-    register_blueprints(app)
-    register_commands(app)
+    for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
+                   api, telephony, simulator):
+        app.register_blueprint(module.bp)
+    for commands in (db_commands, roster, importer, draw_commands):
+        commands.register(app)
     return app

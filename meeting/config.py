@@ -1,9 +1,10 @@
-"""Configuration classes, read from the environment at app creation time."""
+"""Configuration: fixed defaults, and the environment read when create_app runs (Config.from_env)."""
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+from typing import Any, Mapping
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -20,42 +21,67 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-class Config:
-    """Production-ish defaults; every value can be overridden by an environment variable."""
-
-    DATABASE_URL: str = os.environ.get("DATABASE_URL", "sqlite:///minkao.db")
-    SOCKETIO_MESSAGE_QUEUE: str | None = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+# (name, environment variable, default, type): read when create_app runs, never at import.
+_ENV: tuple[tuple[str, str, object, type], ...] = (
+    ("DATABASE_URL", "DATABASE_URL", "sqlite:///minkao.db", str),
+    ("SOCKETIO_MESSAGE_QUEUE", "SOCKETIO_MESSAGE_QUEUE", None, str),
     # Processes sharing a message queue talk on this channel; separate meetings/installs can differ.
-    SOCKETIO_CHANNEL: str = os.environ.get("SOCKETIO_CHANNEL", "minkao")
+    ("SOCKETIO_CHANNEL", "SOCKETIO_CHANNEL", "minkao", str),
     # The entry point (python -m meeting) sets eventlet; create_app alone stays neutral.
-    SOCKETIO_ASYNC_MODE: str = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    ("SOCKETIO_ASYNC_MODE", "SOCKETIO_ASYNC_MODE", "threading", str),
     # The stage must notice a dead tablet within seconds, not the default ~45 s.
-    SOCKETIO_PING_INTERVAL: int = int(os.environ.get("SOCKETIO_PING_INTERVAL", "5"))
-    SOCKETIO_PING_TIMEOUT: int = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "5"))
+    ("SOCKETIO_PING_INTERVAL", "SOCKETIO_PING_INTERVAL", 5, int),
+    ("SOCKETIO_PING_TIMEOUT", "SOCKETIO_PING_TIMEOUT", 5, int),
+    # Database timeouts: a green wait on a half-open connection must not hang the stage.
+    ("DB_CONNECT_TIMEOUT", "DB_CONNECT_TIMEOUT", 5, int),
+    ("DB_STATEMENT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS", 30000, int),
+    # A Yishui-scale roster (305,000 households) is ~20 MB as CSV or xlsx; refuse anything far larger.
+    ("MAX_UPLOAD_MB", "MAX_UPLOAD_MB", 100, int),
+    ("PUBLIC_BASE_URL", "PUBLIC_BASE_URL", "http://127.0.0.1:5000", str),
+    # Telephony (docs/TELEPHONY.md): twilio | simulated | manual; empty = Twilio when its three
+    # credentials are set, else simulated. Webhooks are validated against PUBLIC_BASE_URL.
+    ("TELEPHONY_PROVIDER", "TELEPHONY_PROVIDER", "", str),
+    ("TWILIO_ACCOUNT_SID", "TWILIO_ACCOUNT_SID", "", str),
+    ("TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN", "", str),
+    ("TWILIO_CALLER_NUMBER", "TWILIO_CALLER_NUMBER", "", str),
+    ("HALL_LINE", "HALL_LINE", "", str),  # +86…, sip:…@…, or client:…
+    ("TELEPHONY_CALLS_PER_ROUND", "TELEPHONY_CALLS_PER_ROUND", 2, int),
+    ("TELEPHONY_RECORD", "TELEPHONY_RECORD", "", str),  # "1": record after consent
+    ("TELEPHONY_RING_SECONDS", "TELEPHONY_RING_SECONDS", 30, int),
+    ("TELEPHONY_VOICE", "TELEPHONY_VOICE", "Polly.Zhiyu", str),
+    ("TELEPHONY_PROMPTS_URL", "TELEPHONY_PROMPTS_URL", "", str),
+)
+
+
+class Config:
+    """Fixed defaults; `from_env()` adds what the environment says when the app is created."""
+
     BABEL_DEFAULT_LOCALE: str = "zh_CN"
     BABEL_SUPPORTED_LOCALES: tuple[str, ...] = ("zh_CN", "en")
     WTF_CSRF_ENABLED: bool = True
     TESTING: bool = False
     SECRET_KEY: str | None = None
-    # Database timeouts: a green wait on a half-open connection must not hang the stage.
-    DB_CONNECT_TIMEOUT: int = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
-    DB_STATEMENT_TIMEOUT_MS: int = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "30000"))
     ROSTER_PAGE_SIZE: int = 50
-    # A Yishui-scale roster (305,000 households) is ~20 MB as CSV or xlsx; refuse anything far larger.
-    MAX_CONTENT_LENGTH: int = int(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024
-    PUBLIC_BASE_URL: str = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    # Telephony (docs/TELEPHONY.md): twilio | simulated | manual; empty = Twilio when its three
-    # credentials are set, else simulated. Webhooks are validated against PUBLIC_BASE_URL.
-    TELEPHONY_PROVIDER: str = os.environ.get("TELEPHONY_PROVIDER", "")
-    TWILIO_ACCOUNT_SID: str = os.environ.get("TWILIO_ACCOUNT_SID", "")
-    TWILIO_AUTH_TOKEN: str = os.environ.get("TWILIO_AUTH_TOKEN", "")
-    TWILIO_CALLER_NUMBER: str = os.environ.get("TWILIO_CALLER_NUMBER", "")
-    HALL_LINE: str = os.environ.get("HALL_LINE", "")  # +86…, sip:…@…, or client:…
-    TELEPHONY_CALLS_PER_ROUND: int = int(os.environ.get("TELEPHONY_CALLS_PER_ROUND", "2"))
-    TELEPHONY_RECORD: str = os.environ.get("TELEPHONY_RECORD", "")  # "1": record after consent
-    TELEPHONY_RING_SECONDS: int = int(os.environ.get("TELEPHONY_RING_SECONDS", "30"))
-    TELEPHONY_VOICE: str = os.environ.get("TELEPHONY_VOICE", "Polly.Zhiyu")
-    TELEPHONY_PROMPTS_URL: str = os.environ.get("TELEPHONY_PROMPTS_URL", "")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The configuration as the environment sets it now (defaults where a variable is unset).
+
+        A malformed number names its variable instead of failing deep inside start-up.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        for name, var, default, kind in _ENV:
+            raw = env.get(var)
+            if raw is None or (raw == "" and default is None):
+                values[name] = default
+                continue
+            try:
+                values[name] = kind(raw)
+            except ValueError:
+                raise ValueError(f"{var}={raw!r} is not a valid {kind.__name__}") from None
+        values["MAX_CONTENT_LENGTH"] = values.pop("MAX_UPLOAD_MB") * 1024 * 1024
+        return values
 
 
 class TestConfig(Config):

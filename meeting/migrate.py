@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-from meeting import ROOT
+from meeting.paths import ROOT
 from meeting.database import normalise_url
 
 
