@@ -62,7 +62,6 @@ COUNTY_LEADER_POSITIONS = (
     ("县委常委、纪委书记", "沂水县委"), ("县委常委、宣传部部长", "沂水县委"),
     ("县委常委、政法委书记", "沂水县委"), ("副县长", "沂水县人民政府"),
 )
-DEPARTMENT_HEAD_POSITIONS = ("局长", "主任", "党组书记", "部长")
 DEPARTMENT_STAFF_POSITIONS = ("科员", "科员", "科员", "股长", "副科长", "科长", "副局长", "主任科员")
 
 # Township leadership, in order of precedence; the head's title depends on the kind of unit.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from itertools import accumulate
+from typing import NamedTuple
 
 from meeting.demo import demand_texts as texts
 from meeting.demo import names_zh as zh
@@ -25,9 +26,16 @@ OPEN_RAISED_DAYS = (80, 127)
 DELAYS = {"cadre": (1, 10), "village": (3, 20), "work_area": (7, 30), "township": (10, 45),
           "county": (20, 90)}
 
-# (position, unit, rank, township index | None, own village index | None,
-#  link township index, link village index): the link is where the cadre's households live.
-_Spec = tuple[str, str, str, "int | None", "int | None", int, int]
+class _Spec(NamedTuple):
+    """One cadre before numbering; the link is where the cadre's households live."""
+
+    position: str
+    unit: str
+    rank: str
+    township: int | None  # index into townships, None for county-level cadres
+    village: int | None  # index into villages: the cadre's own village, if any
+    link_township: int
+    link_village: int
 
 
 def _villages_by_township(townships: list[GenTownship], villages: list[GenVillage]) -> list[list[int]]:
@@ -65,18 +73,18 @@ def make_cadres(rng: random.Random, t: Targets, townships: list[GenTownship],
     for i in range(t.county_leaders):
         position, unit = leaders[min(i, len(leaders) - 1)]
         lt = i % len(townships)  # each township has a county leader as its grid head
-        specs.append((position, unit, "county_leader", None, None, lt, rng.choice(by_town[lt])))
+        specs.append(_Spec(position, unit, "county_leader", None, None, lt, rng.choice(by_town[lt])))
     depts = zh.DEPARTMENTS
     for i in range(t.department_heads):
         dept = depts[i % len(depts)]
         lt = linked_town()
-        specs.append((_head_title(dept, i // len(depts)), dept, "department_head", None, None,
+        specs.append(_Spec(_head_title(dept, i // len(depts)), dept, "department_head", None, None,
                       lt, rng.choice(by_town[lt])))
     n_regular = t.cadres - t.county_leaders - t.township_leaders - t.department_heads
     n_dept_staff = n_regular * DEPARTMENT_STAFF_PERCENT // 100
     for _ in range(n_dept_staff):
         dept, position, lt = rng.choice(depts), rng.choice(zh.DEPARTMENT_STAFF_POSITIONS), linked_town()
-        specs.append((position, dept, "cadre", None, None, lt, rng.choice(by_town[lt])))
+        specs.append(_Spec(position, dept, "cadre", None, None, lt, rng.choice(by_town[lt])))
     leaders_per_town = apportion(t.township_leaders, [1] * len(townships), 1)
     staff_per_town = apportion(n_regular - n_dept_staff, [len(v) for v in by_town])
     for ti, town in enumerate(townships):
@@ -85,23 +93,23 @@ def make_cadres(rng: random.Random, t: Targets, townships: list[GenTownship],
         titles = (zh.ZONE_LEADER_POSITIONS if town.kind == "zone"
                   else tuple(p.format(head=head) for p in zh.TOWNSHIP_LEADER_POSITIONS))
         for k in range(leaders_per_town[ti]):
-            specs.append((titles[min(k, len(titles) - 1)], unit, "township_leader", ti, None,
+            specs.append(_Spec(titles[min(k, len(titles) - 1)], unit, "township_leader", ti, None,
                           ti, rng.choice(by_town[ti])))
         # Deal the township's villages out in turn, so every village gets its 包村 cadres.
         order = by_town[ti][:]
         rng.shuffle(order)
         for k in range(staff_per_town[ti]):
             v = order[k % len(order)]
-            specs.append((rng.choice(zh.TOWNSHIP_STAFF_POSITIONS), unit, "cadre", ti, v, ti, v))
+            specs.append(_Spec(rng.choice(zh.TOWNSHIP_STAFF_POSITIONS), unit, "cadre", ti, v, ti, v))
 
     people = names.people(len(specs), male_percent=75)
     cadres = [
-        GenCadre(i + 1, people[i], position, unit, rank,
-                 townships[ti].code if ti is not None else None,
-                 villages[vi].code if vi is not None else None, phones[i])
-        for i, (position, unit, rank, ti, vi, _, _) in enumerate(specs)
+        GenCadre(i + 1, people[i], s.position, s.unit, s.rank,
+                 townships[s.township].code if s.township is not None else None,
+                 villages[s.village].code if s.village is not None else None, phones[i])
+        for i, s in enumerate(specs)
     ]
-    return cadres, [(s[5], s[6]) for s in specs]
+    return cadres, [(s.link_township, s.link_village) for s in specs]
 
 
 def household_counts(rng: random.Random, n_cadres: int, total: int) -> list[int]:
