@@ -21,6 +21,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SAFE_PROVIDERS = ("simulated", "manual")
+_PROVIDER_PREFIXES = ("TWILIO_", "TELEPHONY_PROVIDER")
+_PROVIDER_SECRETS = ("HALL_LINE", "TELEPHONY_PROMPTS_URL")
+
+
 class LiveServer:
     """`python -m meeting serve` on a loopback port against the given database."""
 
@@ -37,10 +42,29 @@ class LiveServer:
         """Base URL, e.g. http://127.0.0.1:54321"""
         return f"http://127.0.0.1:{self.port}"
 
+    def environment(self) -> dict[str, str]:
+        """The server's environment: never a real telephony provider, network guard loaded.
+
+        A developer's TWILIO_* variables must not turn a test into real calls: the provider is
+        simulated (or manual, if a test asks) and every provider credential is removed; the
+        guard (tests/netguard.py via sitecustomize) refuses non-loopback connects and look-ups.
+        """
+        env = {k: v for k, v in os.environ.items() if not k.startswith(_PROVIDER_PREFIXES)}
+        env.update({"DATABASE_URL": self.database_url, "SOCKETIO_ASYNC_MODE": "eventlet",
+                    "SECRET_KEY": "live-test-secret", "PYTHONUNBUFFERED": "1", **self.extra_env})
+        env.setdefault("TELEPHONY_PROVIDER", "simulated")
+        if env["TELEPHONY_PROVIDER"] not in SAFE_PROVIDERS:
+            raise ValueError(f"tests may not start a server with TELEPHONY_PROVIDER={env['TELEPHONY_PROVIDER']!r}")
+        for key in _PROVIDER_SECRETS:
+            env.pop(key, None)
+        site = str(ROOT / "tests" / "netguard_site")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (site, env.get("PYTHONPATH", "")) if p)
+        env["MINKAO_TEST_NETGUARD"] = str(ROOT / "tests" / "netguard.py")
+        return env
+
     def start(self, timeout: float = 30.0) -> "LiveServer":
         """Start the process and wait until /healthz answers."""
-        env = {**os.environ, "DATABASE_URL": self.database_url, "SOCKETIO_ASYNC_MODE": "eventlet",
-               "SECRET_KEY": "live-test-secret", "PYTHONUNBUFFERED": "1", **self.extra_env}
+        env = self.environment()
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "meeting", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
