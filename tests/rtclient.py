@@ -36,20 +36,30 @@ class Screen:
         self.states: list[dict[str, Any]] = []
         self.heartbeats: list[dict[str, Any]] = []
         self.connects = 0
+        self.drops = 0
         self._cond = threading.Condition()
         self.sio = socketio.Client(reconnection=reconnect, reconnection_delay=0.2, reconnection_delay_max=1)
         self.sio.on("state", self._on_state)
         self.sio.on("heartbeat", self._on_heartbeat)
         self.sio.on("connect", self._on_connect)
+        self.sio.on("disconnect", self._on_disconnect)
 
     def _on_connect(self) -> None:
         with self._cond:
             self.connects += 1
             self._cond.notify_all()
 
+    def _on_disconnect(self, *_args: Any) -> None:
+        with self._cond:
+            self.drops += 1
+            self._cond.notify_all()
+
     def _on_state(self, data: dict[str, Any]) -> None:
         with self._cond:
-            self.states.append(data)
+            # Tag each state with the number of drops seen before it, so a test can ask for
+            # states received after a reconnect (not an older one that happens to match). The
+            # snapshot sent on connect may arrive before the client's own connect event.
+            self.states.append({**data, "_after_drops": self.drops})
             self._cond.notify_all()
 
     def _on_heartbeat(self, data: dict[str, Any]) -> None:
@@ -70,18 +80,24 @@ class Screen:
         with self._cond:
             return max(self.states, key=lambda s: s["seq"])
 
-    def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 15.0) -> dict[str, Any]:
-        """Block until the newest state satisfies `predicate`; return it."""
+    def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 15.0,
+                 after_drops: int = 0) -> dict[str, Any]:
+        """Block until the newest state satisfies `predicate`; return it.
+
+        With `after_drops` N, only states received after the connection dropped N times count:
+        after a server restart, pass 1 to ignore everything received before the kill.
+        """
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                if self.states:
-                    newest = max(self.states, key=lambda s: s["seq"])
+                fresh = [s for s in self.states if s["_after_drops"] >= after_drops]
+                if fresh:
+                    newest = max(fresh, key=lambda s: s["seq"])
                     if predicate(newest):
                         return newest
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    last = max(self.states, key=lambda s: s["seq"]) if self.states else None
+                    last = max(fresh, key=lambda s: s["seq"]) if fresh else None
                     raise AssertionError(f"state never matched; last: {last and _brief(last)}")
                 self._cond.wait(remaining)
 
