@@ -99,3 +99,38 @@ def test_excel_cells_become_the_strings_the_user_sees():
     [sheet] = read_file("d.xlsx", workbook)
     assert list(sheet.rows()) == [(2, ["12", "3.5", "2024-05-01"]),
                                   (3, ["12345678901", "TRUE", "2024-05-01 08:30:00"])]
+
+
+def test_a_shift_jis_csv_is_refused_instead_of_read_as_gb18030(session):
+    import_base(session)
+    before = table_counts(session)
+    data = "code,name,village,phone,cadre\nH1,テスト,V001,,2\nH2,ヤマダ,V001,,2\n".encode("shift_jis")
+    with pytest.raises(ImportRefused) as caught:
+        import_roster(session, "households.csv", data)
+    reason = caught.value.errors[0].reason
+    assert "UTF-8" in reason and "GB18030" in reason
+    assert table_counts(session) == before
+
+
+def test_a_gb18030_roster_with_rare_name_characters_is_still_read():
+    data = "户编号,户主姓名\nH1,张喆\nH2,刘堃\nH3,王建国\nH4,李秀英\n".encode("gb18030")
+    [sheet] = read_file("h.csv", data)
+    assert [cells[1] for _, cells in sheet.rows()] == ["张喆", "刘堃", "王建国", "李秀英"]
+
+
+def test_an_unterminated_quote_is_refused_with_its_row_instead_of_swallowing_the_next_rows(session):
+    import_base(session)
+    before = table_counts(session)
+    rows = csv_bytes(HOUSEHOLDS).decode().split("\r\n")
+    rows[1] = rows[1].replace("赵大", '"赵大')  # the quote opened in row 2 is never closed
+    with pytest.raises(ImportRefused) as caught:
+        import_roster(session, "households.csv", "\r\n".join(rows).encode())
+    [error] = caught.value.errors
+    assert "row 2" in error.reason or "第 2 行" in error.reason
+    assert table_counts(session) == before
+
+
+def test_text_after_a_closing_quote_is_refused():
+    with pytest.raises(Exception) as caught:
+        list(read_file("h.csv", '户编号,户主姓名\nH1,"赵"大\n'.encode())[0].rows())
+    assert "quotation mark" in str(caught.value) or "引号" in str(caught.value)

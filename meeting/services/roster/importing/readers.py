@@ -48,21 +48,62 @@ def read_file(filename: str, data: bytes) -> list[RawSheet]:
     return [read_csv(filename, data)]
 
 
+# GB18030 maps almost any byte pair to some character, so a Shift-JIS or Big5 file never fails
+# to decode: it turns into rare characters (テスト → 僥僗僩). Real rosters are overwhelmingly
+# GB2312 characters (a name with 喆 or 堃 leaves the share far above the bar), so text with
+# fewer than this share of GB2312 among its non-ASCII characters is refused — when there are
+# enough of them to judge, or when the same bytes read cleanly as Japanese (kana).
+MIN_GB2312_SHARE = 0.5
+MIN_CHARACTERS_TO_JUDGE = 8
+
+
 def decode_csv(filename: str, data: bytes) -> str:
-    """UTF-8 with BOM, else strict UTF-8, else GB18030 (what Chinese Excel writes)."""
+    """UTF-8 with BOM, else strict UTF-8, else GB18030 (what Chinese Excel writes) if it reads as
+    Chinese; anything else is refused, naming the encodings tried."""
     if b"\x00" in data:
         raise FileProblem(_("%(name)s is neither an .xlsx workbook nor a CSV text file.", name=filename))
     if data.startswith(codecs.BOM_UTF8):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "gb18030")
-    for encoding in encodings:
         try:
-            return data.decode(encoding)
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            continue
-    raise FileProblem(_("%(name)s could not be read as text: save it as CSV in UTF-8 or GB18030 "
-                        "(GBK), or as .xlsx.", name=filename))
+            raise FileProblem(_("%(name)s starts with a UTF-8 mark but is not valid UTF-8 "
+                                "(tried: UTF-8).", name=filename)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _reads_as_chinese(text, data):
+        return text
+    raise FileProblem(_("%(name)s could not be read as text (tried: UTF-8, GB18030): save it as CSV "
+                        "in UTF-8 or GB18030 (GBK), or as .xlsx.", name=filename))
+
+
+def _reads_as_chinese(text: str, data: bytes) -> bool:
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return True
+    common = 0
+    for char in wide:
+        try:
+            char.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    if common / len(wide) >= MIN_GB2312_SHARE:
+        return True
+    return len(wide) < MIN_CHARACTERS_TO_JUDGE and not _reads_as_japanese(data)
+
+
+def _reads_as_japanese(data: bytes) -> bool:
+    try:
+        text = data.decode("shift_jis")
+    except UnicodeDecodeError:
+        return False
+    return any("\u3040" <= c <= "\u30ff" for c in text)
 
 
 def read_csv(filename: str, data: bytes) -> RawSheet:
@@ -72,14 +113,24 @@ def read_csv(filename: str, data: bytes) -> RawSheet:
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
 
     def records() -> Rows:
-        # Row numbers count records, which is what Excel shows when it opens the CSV.
-        try:
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            for number, record in enumerate(reader, start=1):
-                yield number, [cell.strip() for cell in record]
-        except csv.Error as exc:
-            raise FileProblem(_("%(name)s is not a well-formed CSV file (%(detail)s).",
-                                name=filename, detail=str(exc))) from exc
+        # Row numbers count records, which is what Excel shows when it opens the CSV. Strict
+        # quoting: an unterminated quote would otherwise swallow the following rows into one cell.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        number = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise FileProblem(_("%(name)s is not a well-formed CSV file (%(detail)s).",
+                                        name=filename, detail=str(exc))) from exc
+                raise FileProblem(_("%(name)s, row %(row)s: a quotation mark is not closed or is "
+                                    "followed by other text (%(detail)s); nothing was imported.",
+                                    name=filename, row=number + 1, detail=str(exc))) from exc
+            number += 1
+            yield number, [cell.strip() for cell in record]
 
     return _table(filename, filename, True, records)
 
