@@ -7,25 +7,30 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from meeting.audience import Audience
 from meeting.extensions import db, socketio
+from meeting.services.live.snapshot import broadcast_states, build_state
 
 log = logging.getLogger("minkao.realtime")
 
+# Each audience's broadcast room, by the snapshot it is sent: one per meeting and group.
+_GROUP_ROOMS: dict[Audience, str] = {Audience.MODERATOR: "moderator", Audience.JUROR: "jurors",
+                                     Audience.VIEWER: "public"}
 
-def room(meeting_id: int, audience: str, juror_id: int | None = None) -> str:
-    """Room name: one per meeting and audience, plus one per juror for private replies."""
+
+def room(meeting_id: int, group: str, juror_id: int | None = None) -> str:
+    """Room name: one per meeting and broadcast group, plus one per juror for private replies."""
     if juror_id is not None:
         return f"m{meeting_id}:juror:{juror_id}"
-    return f"m{meeting_id}:{audience}"
+    return f"m{meeting_id}:{group}"
 
 
-def rooms_for(meeting_id: int, audience: str, juror_id: int | None = None) -> list[str]:
+def rooms_for(meeting_id: int, audience: Audience, juror_id: int | None = None) -> list[str]:
     """Every room a connection of this audience joins."""
-    if audience in ("projector", "viewer", "overlay"):
-        return [room(meeting_id, "public")]
-    if audience == "juror":
-        return [room(meeting_id, "jurors"), room(meeting_id, "juror", juror_id)]
-    return [room(meeting_id, "moderator")]
+    rooms = [room(meeting_id, _GROUP_ROOMS[audience.snapshot])]
+    if audience is Audience.JUROR:
+        rooms.append(room(meeting_id, "juror", juror_id))
+    return rooms
 
 
 _lock = threading.Lock()  # green under eventlet (monkey-patched), a real lock otherwise
@@ -70,29 +75,20 @@ def _publisher(app: Flask, meeting_id: int) -> None:
 
 
 def emit_states(meeting_id: int, causes: list[dict[str, Any]]) -> None:
-    """Build each audience's snapshot once and send it to that audience's room, now.
+    """Build each broadcast group's snapshot once and send it to that group's room, now.
 
     `cause` is the newest change, `causes` all those this snapshot covers (screens animate on
     e.g. cadre_drawn even when it was coalesced with a later change).
     """
-    from meeting.services.live.snapshot import build_state
-
-    session = db.session
-    public = build_state(session, meeting_id, "viewer")
-    moderator = build_state(session, meeting_id, "moderator")
-    # Jurors see exactly the public view (their own ballot comes in acks and connect snapshots).
-    jurors = {**public, "audience": "juror"}
-    for state, target in ((moderator, "moderator"), (jurors, "jurors"), (public, "public")):
+    for audience, state in broadcast_states(db.session, meeting_id).items():
         state["cause"] = causes[-1]
         state["causes"] = causes
-        socketio.emit("state", state, to=room(meeting_id, target))
+        socketio.emit("state", state, to=room(meeting_id, _GROUP_ROOMS[audience]))
 
 
-def send_state(meeting_id: int, audience: str, to: str, juror_id: int | None = None) -> dict[str, Any]:
+def send_state(meeting_id: int, audience: Audience, to: str, juror_id: int | None = None) -> dict[str, Any]:
     """Send one client (by sid) the snapshot for its audience; returns it too."""
-    from meeting.services.live.snapshot import build_state
-
-    state = build_state(db.session, meeting_id, audience, juror_id=juror_id)
+    state = build_state(db.session, meeting_id, audience.snapshot, juror_id=juror_id)
     state["cause"] = {"type": "sync", "seq": state["seq"]}
     socketio.emit("state", state, to=to)
     return state
@@ -101,5 +97,5 @@ def send_state(meeting_id: int, audience: str, to: str, juror_id: int | None = N
 def heartbeat(meeting_id: int, seq: int, server_time: str) -> None:
     """A small periodic beat so screens can show 'last update N s ago' and notice missed seqs."""
     payload = {"meeting": meeting_id, "seq": seq, "server_time": server_time}
-    for target in ("public", "jurors", "moderator"):
-        socketio.emit("heartbeat", payload, to=room(meeting_id, target))
+    for group in _GROUP_ROOMS.values():
+        socketio.emit("heartbeat", payload, to=room(meeting_id, group))

@@ -11,8 +11,10 @@ from typing import Any, Callable
 from flask import request
 from flask_socketio import ConnectionRefusedError, join_room
 
+from meeting.audience import Audience
 from meeting.errors import UserError
 from meeting.extensions import db, socketio
+from meeting.messages import error_text
 from meeting.realtime import broadcast
 from meeting.realtime.principal import AuthError, Principal, resolve
 from meeting.services.live import ballots
@@ -29,7 +31,11 @@ def _error(code: str, message: str) -> dict[str, Any]:
 
 
 def _guard(fn: Callable[[Principal, Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
-    """Map service errors to error acknowledgements; unexpected errors roll back and report."""
+    """Map service errors to error acknowledgements; unexpected errors are logged and reported.
+
+    The services roll back what they started; db.remove() at the end discards the session
+    (and anything left in it) either way.
+    """
 
     def wrapper(data: Any = None) -> dict[str, Any]:
         principal = _principals.get(request.sid)
@@ -38,10 +44,8 @@ def _guard(fn: Callable[[Principal, Any], dict[str, Any]]) -> Callable[[Any], di
         try:
             return fn(principal, data)
         except UserError as exc:
-            db.session.rollback()
-            return _error(exc.code, exc.message)
+            return _error(exc.code, error_text(exc))
         except Exception:  # noqa: BLE001 — the client still gets an answer; the log gets the trace
-            db.session.rollback()
             log.exception("socket handler %s failed", fn.__name__)
             return _error("server_error", "the server could not process this request")
         finally:
@@ -62,7 +66,7 @@ def on_connect(auth: Any = None) -> None:
     _principals[request.sid] = principal
     for name in broadcast.rooms_for(principal.meeting_id, principal.audience, principal.juror_id):
         join_room(name)
-    broadcast.send_state(principal.meeting_id, _snapshot_audience(principal), request.sid, principal.juror_id)
+    broadcast.send_state(principal.meeting_id, principal.audience, request.sid, principal.juror_id)
     db.remove()
 
 
@@ -72,16 +76,11 @@ def on_disconnect(*_args: Any) -> None:
     _principals.pop(request.sid, None)
 
 
-def _snapshot_audience(principal: Principal) -> str:
-    return principal.audience if principal.audience in ("moderator", "juror") else "viewer"
-
-
 @socketio.on("sync")
 @_guard
 def on_sync(principal: Principal, _data: Any) -> dict[str, Any]:
     """A client saw a gap in seq (or came back): resend its full snapshot."""
-    state = broadcast.send_state(principal.meeting_id, _snapshot_audience(principal), request.sid,
-                                 principal.juror_id)
+    state = broadcast.send_state(principal.meeting_id, principal.audience, request.sid, principal.juror_id)
     return {"ok": True, "seq": state["seq"]}
 
 
@@ -89,7 +88,7 @@ def on_sync(principal: Principal, _data: Any) -> dict[str, Any]:
 @_guard
 def on_perform(principal: Principal, data: Any) -> dict[str, Any]:
     """A moderator action: {action, params}."""
-    if principal.audience != "moderator":
+    if principal.audience is not Audience.MODERATOR:
         return _error("forbidden", "only the moderator can do this")
     if not isinstance(data, dict):
         return _error("bad_request", "send an object {action, params}")
@@ -102,7 +101,7 @@ def on_perform(principal: Principal, data: Any) -> dict[str, Any]:
 @_guard
 def on_submit_ballot(principal: Principal, data: Any) -> dict[str, Any]:
     """A juror's ballot: {round_id, scores, client_msg_id}; acknowledged only once stored."""
-    if principal.audience != "juror":
+    if principal.audience is not Audience.JUROR:
         return _error("forbidden", "only jurors submit ballots")
     if not isinstance(data, dict):
         return _error("bad_request", "send an object {round_id, scores, client_msg_id}")

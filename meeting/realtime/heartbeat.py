@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from flask import Flask
 
 from meeting.events_time import iso_now
 from meeting.extensions import db, socketio
-from meeting.models import Meeting
 from meeting.realtime import broadcast
+from meeting.services.live.queries import open_meeting_seqs
 
 log = logging.getLogger("minkao.realtime")
 
 
 def beat_once() -> int:
     """Send one heartbeat per open meeting; returns how many meetings got one."""
-    rows = db.session.execute(sa.select(Meeting.id, Meeting.seq).where(Meeting.status.in_(("setup", "live")))).all()
+    rows = open_meeting_seqs(db.session)
     now = iso_now()
     for meeting_id, seq in rows:
         broadcast.heartbeat(meeting_id, seq, now)

@@ -4,14 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask import session as flask_session
 
+from meeting.audience import Audience
+from meeting.errors import NotFound, UserError
 from meeting.extensions import db
-from meeting.models import Juror, Meeting, User
+from meeting.services.accounts.juror_tokens import authenticate_juror
+from meeting.services.accounts.users import stage_user
+from meeting.services.tx import get_meeting
 
-AUDIENCES = ("moderator", "juror", "projector", "viewer", "overlay")
-PUBLIC_AUDIENCES = ("projector", "viewer", "overlay")
+# The refusal texts are protocol: the tablet recognises them (static/juror/tablet.js).
+_JUROR_REFUSALS = {"juror_pin_wrong": "wrong PIN"}
+_JUROR_INVALID = "this juror link is not valid"
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,7 @@ class Principal:
     """The authenticated role of one socket connection."""
 
     meeting_id: int
-    audience: str
+    audience: Audience
     user_id: int | None = None
     juror_id: int | None = None
     name: str = ""
@@ -27,11 +31,11 @@ class Principal:
     @property
     def actor(self) -> str:
         """How this principal is named in the event log."""
-        if self.audience == "juror":
+        if self.audience is Audience.JUROR:
             return f"juror:{self.juror_id}"
         if self.user_id is not None:
             return f"user:{self.user_id}"
-        return self.audience
+        return self.audience.value
 
 
 class AuthError(Exception):
@@ -47,29 +51,25 @@ def resolve(auth: Any) -> Principal:
     if not isinstance(auth, dict):
         raise AuthError("missing auth")
     meeting_id = auth.get("meeting")
-    audience = auth.get("role")
-    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or audience not in AUDIENCES:
+    audience = Audience.parse(auth.get("role"))
+    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or audience is None:
         raise AuthError("auth needs an integer 'meeting' and a known 'role'")
-    if db.session.get(Meeting, meeting_id) is None:
-        raise AuthError("no such meeting")
-    if audience in PUBLIC_AUDIENCES:
+    try:
+        get_meeting(db.session, meeting_id)
+    except NotFound:
+        raise AuthError("no such meeting") from None
+    if audience.is_public:
         return Principal(meeting_id, audience)
-    if audience == "moderator":
-        user_id = flask_session.get("user_id")
-        user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-        if user is None or user.role not in ("moderator", "admin"):
+    if audience is Audience.MODERATOR:
+        user = stage_user(db.session, flask_session.get("user_id"))
+        if user is None:
             raise AuthError("moderator log-in required")
-        return Principal(meeting_id, "moderator", user_id=user.id, name=user.display_name or user.username)
+        return Principal(meeting_id, audience, user_id=user.id, name=user.display_name or user.username)
     token = auth.get("token")
     if not isinstance(token, str) or not token:
         raise AuthError("juror token required")
-    juror = db.session.scalar(sa.select(Juror).where(Juror.token == token, Juror.meeting_id == meeting_id))
-    if juror is None or juror.revoked_at is not None:
-        raise AuthError("this juror link is not valid")
-    if juror.pin_hash:
-        from werkzeug.security import check_password_hash
-
-        pin = auth.get("pin")
-        if not isinstance(pin, str) or not check_password_hash(juror.pin_hash, pin):
-            raise AuthError("wrong PIN")
-    return Principal(meeting_id, "juror", juror_id=juror.id, name=juror.name)
+    try:
+        juror = authenticate_juror(db.session, meeting_id, token, auth.get("pin"))
+    except UserError as exc:
+        raise AuthError(_JUROR_REFUSALS.get(exc.code, _JUROR_INVALID)) from None
+    return Principal(meeting_id, audience, juror_id=juror.id, name=juror.name)

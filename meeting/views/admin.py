@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
 
 from meeting.extensions import db
 from meeting.services.roster import query as rq
@@ -132,19 +131,3 @@ def households():
                            townships=rq.townships(db.session),
                            cadre_raw=request.args.get("cadre", ""))
 
-
-@bp.errorhandler(403)
-def _forbidden(_exc: Exception):
-    return render_template("admin/error.html", status=403,
-                           message=_("Your account may not open this page.")), 403
-
-
-@bp.errorhandler(404)
-def _not_found(_exc: Exception):
-    return render_template("admin/error.html", status=404,
-                           message=_("There is no such page or record.")), 404
-
-
-@bp.errorhandler(CSRFError)
-def _csrf_error(_exc: CSRFError):
-    return render_template("auth/csrf_error.html"), 400

@@ -11,10 +11,10 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 
 from meeting.errors import UserError
 from meeting.extensions import db
+from meeting.messages import error_text
 from meeting.services.roster.importing import formats as importing_formats
 from meeting.services.roster.importing import service as importing_service
 from meeting.services.roster.importing import templates as importing_templates
@@ -77,12 +77,10 @@ def import_one(filename: str, data: bytes) -> FileReport:
     """Import one file; a refusal becomes a report (the service has written nothing)."""
     try:
         result = importing_service.import_roster(db.session, filename, data)
-    except importing_types.ImportRefused as exc:
-        db.session.rollback()
-        return FileReport(filename, False, message=exc.message, errors=list(exc.errors))
+    except importing_types.ImportRefused as exc:  # the service rolled back: nothing was written
+        return FileReport(filename, False, message=error_text(exc), errors=list(exc.errors))
     except UserError as exc:
-        db.session.rollback()
-        return FileReport(filename, False, message=exc.message)
+        return FileReport(filename, False, message=error_text(exc))
     return FileReport(filename, True, kinds=list(result.kinds), created=dict(result.created),
                       updated=dict(result.updated))
 
@@ -124,19 +122,3 @@ def template(lang: str, kind: str, fmt: str):
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=filename)
 
-
-@bp.errorhandler(403)
-def _forbidden(_exc: Exception):
-    return render_template("admin/error.html", status=403,
-                           message=_("Only an administrator may import the roster.")), 403
-
-
-@bp.errorhandler(404)
-def _not_found(_exc: Exception):
-    return render_template("admin/error.html", status=404,
-                           message=_("There is no such page or record.")), 404
-
-
-@bp.errorhandler(CSRFError)
-def _csrf_error(_exc: CSRFError):
-    return render_template("auth/csrf_error.html"), 400

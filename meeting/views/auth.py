@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import get_locale, gettext as _, refresh
-from flask_wtf.csrf import CSRFError
 
 from meeting.extensions import db
-from meeting.models import User
+from meeting.messages import error_text
 from meeting.services.accounts.auth import WINDOW, InvalidCredentials, RateLimited, authenticate
+from meeting.services.accounts.users import user_by_id
+
+if TYPE_CHECKING:
+    from meeting.models import User
 
 bp = Blueprint("auth", __name__)
 
@@ -26,8 +29,7 @@ def current_user() -> User | None:
     Not cached in `g`: the session's identity map already makes repeat calls free, and `g`
     outlives a request when a caller (a test, a CLI command) holds the app context open.
     """
-    user_id = session.get(SESSION_KEY)
-    return db.session.get(User, user_id) if isinstance(user_id, int) else None
+    return user_by_id(db.session, session.get(SESSION_KEY))
 
 
 def login_required(*roles: str) -> Callable[[F], F]:
@@ -110,7 +112,7 @@ def login():
                             request.remote_addr or "")
     except (InvalidCredentials, RateLimited) as exc:
         page = render_template("auth/login.html", next_url=next_url, username=username,
-                               error=exc.message)
+                               error=error_text(exc))
         headers = {"Retry-After": str(int(WINDOW.total_seconds()))} if exc.status == 429 else {}
         return page, exc.status, headers
     lang = session.get("lang")
@@ -132,7 +134,3 @@ def logout():
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
-
-@bp.errorhandler(CSRFError)
-def _csrf_error(exc: CSRFError):
-    return render_template("auth/csrf_error.html"), 400

@@ -6,11 +6,11 @@ hands the page its labels in the current language.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import get_locale
 
 from meeting.extensions import db
-from meeting.models import Meeting
+from meeting.services.tx import get_meeting
 from meeting.views.auth import current_user, login_required
 from meeting.views.console_i18n import console_labels, console_strings
 
@@ -25,9 +25,7 @@ def _lang() -> str:
 @login_required("moderator", "admin")
 def console(meeting_id: int):
     """The stage console of one meeting (moderators and admins); 404 for an unknown meeting."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
+    meeting = get_meeting(db.session, meeting_id)
     lang = _lang()
     user = current_user()
     config = {

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, make_response, render_template
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
+from meeting.errors import Forbidden, NotFound
 from meeting.extensions import db
-from meeting.models import Juror
+from meeting.services.accounts.juror_tokens import juror_by_token
 
 bp = Blueprint("juror", __name__)
 
@@ -76,11 +76,12 @@ def _error_page(status: int, title: str, hint: str) -> Response:
 @bp.get("/j/<token>")
 def tablet(token: str) -> Any:
     """The juror's scoring page; 404 for an unknown link, 403 for a withdrawn one."""
-    juror = db.session.scalar(sa.select(Juror).where(Juror.token == token)) if len(token) <= 64 else None
-    if juror is None:
+    try:
+        juror = juror_by_token(db.session, token)
+    except NotFound:
         return _error_page(404, _("This juror link is not valid"),
                            _("Please check the link on your juror sheet, or ask the staff for help."))
-    if juror.revoked_at is not None:
+    except Forbidden:
         return _error_page(403, _("This juror link has been withdrawn"),
                            _("Please ask the staff for a new juror sheet."))
     meeting = juror.meeting

@@ -1,18 +1,21 @@
-"""Public, read-only pages and the health check."""
+"""Public, read-only pages and the health check; installs the app-wide error handlers."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, url_for
 
 from meeting.extensions import db
-import sqlalchemy as sa
+from meeting.services.health import database_answers
+from meeting.views import errors
 
 bp = Blueprint("public", __name__)
+# Until create_app calls meeting.views.errors.register itself: every app registers this blueprint.
+bp.record_once(lambda state: errors.register(state.app))
 
 
 @bp.get("/healthz")
 def healthz():
     """Liveness plus a database round trip (used by scripts waiting for the server)."""
-    db.session.execute(sa.text("SELECT 1"))
+    database_answers(db.session)
     return jsonify(status="ok")
 
 

@@ -5,16 +5,19 @@ masked public snapshot (meeting.services.live.snapshot). Nothing else about the 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import get_locale, gettext as _
 
 from meeting.extensions import db
-from meeting.models import Cadre, Meeting
 from meeting.qr import qr_svg
+from meeting.services.live.queries import largest_cadre_number
+from meeting.services.tx import get_meeting
 from scoring import stages
+
+if TYPE_CHECKING:
+    from meeting.models import Meeting
 
 bp = Blueprint("screens", __name__)
 
@@ -72,20 +75,12 @@ def screen_strings() -> dict[str, str]:
     return {msgid: _(msgid) for msgid in _SCREEN_MSGIDS}
 
 
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 def _reel_digits() -> int:
     """How many reels the draw animation shows: the digits of the largest cadre number, at least 3.
 
     The same for every draw, so the number of reels tells nothing about the drawn number.
     """
-    largest = db.session.scalar(sa.select(sa.func.max(Cadre.number))) or 0
-    return max(3, len(str(largest)))
+    return max(3, len(str(largest_cadre_number(db.session))))
 
 
 def _lang() -> str:
@@ -107,7 +102,7 @@ def _screen_config(meeting: Meeting, role: str) -> dict[str, Any]:
 
 
 def _page(template: str, meeting_id: int, role: str):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_meeting(db.session, meeting_id)
     return render_template(template, meeting=meeting, screen=_screen_config(meeting, role),
                            i18n=screen_strings(), lang=_lang())
 
@@ -133,6 +128,6 @@ def overlay(meeting_id: int):
 @bp.get("/m/<int:meeting_id>/viewer-qr.svg")
 def viewer_qr(meeting_id: int):
     """A QR code of the absolute viewer URL, for the welcome screen and printed posters."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = get_meeting(db.session, meeting_id)
     svg = qr_svg(viewer_url(meeting.id))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=300"})

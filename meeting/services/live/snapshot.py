@@ -5,12 +5,14 @@ public may see is decided here: masked households, no scores before the reveal.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from meeting.audience import Audience
 from meeting.models import CallAttempt, Cadre, Decision, Demand, DrawRecord, Household, Meeting, Round
 from meeting import telephony
 from meeting.services.live.ballots import rubric_of
@@ -30,6 +32,38 @@ def _cadre_card(cadre: Cadre | None) -> dict[str, Any] | None:
         return None
     return {"number": cadre.number, "name": cadre.name, "position": cadre.position, "unit": cadre.unit,
             "rank": cadre.rank, "township": cadre.township.name if cadre.township else ""}
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What one audience's snapshot may contain; the only place that looks at the audience.
+
+    `staff`: the moderator's console: unmasked households, call details, every score and juror
+    before the reveal, legal actions, the draw and telephony state. `own_ballot`: the juror's
+    own latest ballot. Everyone else gets the public view: masked households, results only
+    once revealed, juror names only if the meeting shows them.
+    """
+
+    staff: bool = False
+    own_ballot: bool = False
+
+    def shows_juror_names(self, meeting: Meeting) -> bool:
+        """Whether juror names may appear next to their seats."""
+        return self.staff or bool(meeting.show_juror_names)
+
+
+_VISIBILITY: dict[Audience, Visibility] = {
+    Audience.MODERATOR: Visibility(staff=True),
+    Audience.JUROR: Visibility(own_ballot=True),
+    Audience.PROJECTOR: Visibility(),
+    Audience.VIEWER: Visibility(),
+    Audience.OVERLAY: Visibility(),
+}
+
+
+def visibility(audience: Audience | str) -> Visibility:
+    """The visibility of an audience; ValueError for a name that is not an Audience."""
+    return _VISIBILITY[Audience(audience)]
 
 
 def _calls(session: so.Session, rnd: Round, full: bool) -> list[dict[str, Any]]:
@@ -90,17 +124,19 @@ def _decisions(session: so.Session, rnd: Round) -> list[dict[str, Any]]:
     return [{"kind": d.kind, "detail": d.detail} for d in rows]
 
 
-def _result(meeting: Meeting, rnd: Round, audience: str) -> dict[str, Any] | None:
+def _result(meeting: Meeting, rnd: Round, seen: Visibility) -> dict[str, Any] | None:
     if not rnd.result:
         return None
-    if audience != "moderator" and not stages.result_is_public(rnd.stage):
+    if not seen.staff and not stages.result_is_public(rnd.stage):
         return None
     result = dict(rnd.result)
+    names = seen.shows_juror_names(meeting)
     ballots = []
     for b in result.get("ballots", []):
-        item = {"seat": b["seat"], "total": b["total"], "dropped": b["dropped"], "outlier": b["outlier"],
-                "label": b["name"] if (meeting.show_juror_names or audience == "moderator") else f"评委{b['seat']}"}
-        if audience == "moderator":
+        item = {"seat": b["seat"], "total": b["total"], "dropped": b["dropped"], "outlier": b["outlier"]}
+        if names:
+            item["name"] = b["name"]
+        if seen.staff:
             item["juror_id"] = b["juror_id"]
             item["scores"] = b["scores"]
         ballots.append(item)
@@ -108,23 +144,23 @@ def _result(meeting: Meeting, rnd: Round, audience: str) -> dict[str, Any] | Non
     return result
 
 
-def _round(session: so.Session, meeting: Meeting, rnd: Round | None, audience: str, juror_ids: list[int]) -> dict[str, Any] | None:
+def _round(session: so.Session, meeting: Meeting, rnd: Round | None, seen: Visibility,
+           juror_ids: list[int]) -> dict[str, Any] | None:
     if rnd is None:
         return None
     submitted = {b.juror_id for b in latest_ballots(session, rnd.id)}
     out: dict[str, Any] = {
         "id": rnd.id, "number": rnd.number, "kind": rnd.kind, "stage": rnd.stage,
-        "stage_label": stages.STAGE_LABELS.get(rnd.stage, (rnd.stage, rnd.stage)),
         "cadre": _cadre_card(rnd.cadre), "question": rnd.question,
         "report": {"started_at": iso_at(rnd.report_started_at) if rnd.report_started_at else None,
                    "seconds": rnd.report_seconds},
-        "calls": _calls(session, rnd, full=audience == "moderator"),
+        "calls": _calls(session, rnd, full=seen.staff),
         "discrepancy": rnd.discrepancy,
         "progress": {"submitted": len(submitted & set(juror_ids)), "expected": len(juror_ids)},
-        "result": _result(meeting, rnd, audience),
+        "result": _result(meeting, rnd, seen),
         "decisions": _decisions(session, rnd),
     }
-    if audience == "moderator":
+    if seen.staff:
         out["legal_actions"] = list(stages.legal_actions(rnd.kind, rnd.stage))
         out["needs_confirmation"] = sorted(stages.NEEDS_CONFIRMATION)
         out["submitted_jurors"] = sorted(submitted)
@@ -165,14 +201,21 @@ def cached_draw_state(session: so.Session, meeting: Meeting) -> dict[str, Any]:
     return hit[1]
 
 
-def build_state(session: so.Session, meeting_id: int, audience: str, juror_id: int | None = None) -> dict[str, Any]:
-    """The complete screen state for one audience ("moderator", "juror", or a public one)."""
+def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
+                juror_id: int | None = None) -> dict[str, Any]:
+    """The complete screen state for one audience (an Audience or its name).
+
+    Juror entries carry their `seat` always and their `name` only where names may be shown;
+    the round carries its `stage` code (the browser words it).
+    """
+    audience = Audience(audience)
+    seen = visibility(audience)
     meeting = session.get(Meeting, meeting_id)
     jurors = [j for j in meeting.jurors if j.revoked_at is None]
     rnd = current_round(session, meeting_id)
     bands = bands_from_json(meeting.grade_bands) if meeting.grade_bands else DEFAULT_BANDS
     state: dict[str, Any] = {
-        "seq": meeting.seq, "audience": audience,
+        "seq": meeting.seq, "audience": audience.value,
         "server_time": iso_now(),
         "meeting": {"id": meeting.id, "title": meeting.title, "venue": meeting.venue,
                     "date": meeting.date.isoformat() if meeting.date else None, "status": meeting.status,
@@ -184,18 +227,30 @@ def build_state(session: so.Session, meeting_id: int, audience: str, juror_id: i
         "entropy": meeting.live_entropy,
         "rubric": rubric_to_json(rubric_of(meeting)),
         "bands": bands_to_json(bands),
-        "round": _round(session, meeting, rnd, audience, [j.id for j in jurors]),
+        "round": _round(session, meeting, rnd, seen, [j.id for j in jurors]),
         "leaderboard": leaderboard(session, meeting_id),
     }
-    if audience == "moderator":
+    if seen.staff:
         submitted = set(state["round"]["submitted_jurors"]) if state["round"] else set()
         state["jurors"] = [{"id": j.id, "seat": j.seat, "name": j.name, "category": j.category,
                             "submitted": j.id in submitted} for j in jurors]
         state["quorum"] = meeting.quorum
         state["draw"] = cached_draw_state(session, meeting)
         state["telephony"] = telephony.status(meeting_id)
-    if audience == "juror" and juror_id is not None and rnd is not None:
+    if seen.own_ballot and juror_id is not None and rnd is not None:
         mine = [b for b in latest_ballots(session, rnd.id) if b.juror_id == juror_id]
         state["my_ballot"] = ({"version": mine[0].version, "scores": mine[0].scores, "total": mine[0].total}
                               if mine else None)
     return state
+
+
+def broadcast_states(session: so.Session, meeting_id: int) -> dict[Audience, dict[str, Any]]:
+    """One snapshot per broadcast group after a change: the moderator's, the jurors', the public one.
+
+    Built twice, not five times: the jurors' broadcast is the public view (their own ballot
+    comes in acks and in connect/sync snapshots), and every public screen gets the viewer's.
+    """
+    public = build_state(session, meeting_id, Audience.VIEWER)
+    return {Audience.MODERATOR: build_state(session, meeting_id, Audience.MODERATOR),
+            Audience.JUROR: {**public, "audience": Audience.JUROR.value},
+            Audience.VIEWER: public}
