@@ -179,3 +179,21 @@ def test_a_bad_juror_field_is_marked_and_the_category_stays_chosen(client, sessi
     assert response.status_code == 400 and cell_marked(html, field, message)
     assert 'value="other" selected' in html
     assert jurors_of(session, mid) == []
+
+
+def test_a_live_meeting_checks_only_the_basics_it_was_sent_and_shows_the_fixed_rubric(client, session):
+    mid = new_meeting(session)
+    meeting = meeting_row(session, mid)
+    meeting.status = "live"
+    session.commit()
+    before = stored_settings(meeting_row(session, mid))
+    staff_client(client, session)
+    basics = {k: v for k, v in settings_form(rounds_planned=str(ROUNDS_RANGE[1] + 1)).items()
+              if not k.startswith(("crit", "band")) and k not in ("quorum", "aggregation")}
+    response = client.post(f"/admin/meetings/{mid}/settings", data=basics)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert cell_marked(html, "rounds_planned", f"Enter a whole number from 1 to {ROUNDS_RANGE[1]}.")
+    assert 'value="走访联系户"' in html and f'name="quorum" value="{before["quorum"]}"' in html
+    assert "Correct the marked cell." not in html
+    assert stored_settings(meeting_row(session, mid)) == before
