@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import decimal
 import math
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
-from scoring.rubric import EXACT, FULL_MARK, InputError, canonical, decimal_str, parse_number
+from scoring.rubric import EXACT, FULL_MARK, InputError, RowRules, canonical, decimal_str, parse_number
 
 RULES = ("trimmed_mean", "mean", "median")
 DEFAULT_RULE = "trimmed_mean"
 TRIM_MIN_BALLOTS = 5      # trimming one high and one low needs at least 5 ballots (3 remain)
 RAW_DIGITS = 40           # significant digits of `raw` when the exact mean does not terminate
 MAX_PLACES = 6
-_KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,31}", re.ASCII)
+# A meeting's quorum (ballots needed to close scoring): the setup form and service accept these.
+QUORUM_RANGE = (1, 99)
+MAX_BANDS = 10
+BAND_LABEL_ZH_MAX = 20
+BAND_LABEL_EN_MAX = 40
+BAND_MIN_RANGE = (Decimal(0), FULL_MARK)   # where a band may start
 
 
 class QuorumNotMet(ValueError):
@@ -110,8 +114,8 @@ def aggregate(totals: Sequence[object], rule: str, quorum: int, places: int = 2,
     """
     if rule not in RULES:
         raise ValueError(f"unknown aggregation rule {rule!r}; one of {', '.join(RULES)}")
-    if isinstance(quorum, bool) or not isinstance(quorum, int) or quorum < 1:
-        raise ValueError("quorum must be an int >= 1")
+    if isinstance(quorum, bool) or not isinstance(quorum, int) or quorum < QUORUM_RANGE[0]:
+        raise ValueError(f"quorum must be an int >= {QUORUM_RANGE[0]}")
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_PLACES:
         raise ValueError(f"places must be an int from 0 to {MAX_PLACES}")
     values = to_totals(totals)
@@ -159,31 +163,25 @@ DEFAULT_BANDS: tuple[Band, ...] = (
 )
 
 
+BANDS = RowRules(table="bands", noun="grade bands", error=BandError, row_type=Band, max_rows=MAX_BANDS,
+                 fields=("key", "label_zh", "label_en", "min"), required=("key", "label_zh", "min"),
+                 label_zh_max=BAND_LABEL_ZH_MAX, label_en_max=BAND_LABEL_EN_MAX)
+
+
 def validate_bands(bands: Sequence[Band]) -> None:
     """Raise BandError unless: 1-10 bands, unique slug keys, Chinese labels, mins listed from the
     highest down, strictly decreasing, within [0, 100], and the last band starting at 0."""
-    if not 1 <= len(bands) <= 10:
-        raise BandError("bands", "count", "there are 1 to 10 grade bands")
+    BANDS.check_count(bands)
+    low, high = BAND_MIN_RANGE
     seen: set[str] = set()
     for i, b in enumerate(bands):
-        where = f"bands[{i}]"
-        if not isinstance(b, Band):
-            raise BandError(where, "type", "not a Band")
-        if not isinstance(b.key, str) or not _KEY_RE.fullmatch(b.key):
-            raise BandError(f"{where}.key", "format", "keys are lowercase ASCII slugs (a-z, 0-9, _)")
-        if b.key in seen:
-            raise BandError(f"{where}.key", "duplicate", f"duplicate key {b.key!r}")
-        seen.add(b.key)
-        if not isinstance(b.label_zh, str) or not b.label_zh.strip() or len(b.label_zh) > 20:
-            raise BandError(f"{where}.label_zh", "label", "the Chinese label is required (at most 20 chars)")
-        if not isinstance(b.label_en, str) or len(b.label_en) > 40:
-            raise BandError(f"{where}.label_en", "label", "the English label is at most 40 chars")
-        if not isinstance(b.min, Decimal) or not b.min.is_finite() or not 0 <= b.min <= FULL_MARK:
-            raise BandError(f"{where}.min", "out_of_range", f"the minimum is a number from 0 to {FULL_MARK}")
+        where = BANDS.check_row(i, b, seen)
+        if not isinstance(b.min, Decimal) or not b.min.is_finite() or not low <= b.min <= high:
+            raise BandError(f"{where}.min", "out_of_range", f"the minimum is a number from {low} to {high}")
         if i and b.min >= bands[i - 1].min:
             raise BandError(f"{where}.min", "order", "list bands from the highest minimum down, without repeats")
-    if bands[-1].min != 0:
-        raise BandError(f"bands[{len(bands) - 1}].min", "bottom", "the lowest band must start at 0")
+    if bands[-1].min != low:
+        raise BandError(f"bands[{len(bands) - 1}].min", "bottom", f"the lowest band must start at {low}")
 
 
 def grade_for(score: object, bands: Sequence[Band] = DEFAULT_BANDS) -> Band:
@@ -202,27 +200,12 @@ def grade_for(score: object, bands: Sequence[Band] = DEFAULT_BANDS) -> Band:
     raise ValueError(f"score {value} is below every band")
 
 
-_BAND_FIELDS = ("key", "label_zh", "label_en", "min")
-
-
 def bands_from_json(data: object) -> tuple[Band, ...]:
     """Bands from their JSON form: a list of {key, label_zh, label_en?, min}, highest first."""
-    if not isinstance(data, (list, tuple)):
-        raise BandError("bands", "type", "grade bands are a list")
+    BANDS.check_json_list(data)
     bands = []
-    for i, item in enumerate(data):
-        where = f"bands[{i}]"
-        if not isinstance(item, Mapping):
-            raise BandError(where, "type", "each band is an object")
-        extra = sorted(str(k) for k in item if k not in _BAND_FIELDS)
-        if extra:
-            raise BandError(f"{where}.{extra[0]}", "unexpected", f"unknown field {extra[0]!r}")
-        for name in ("key", "label_zh", "min"):
-            if name not in item:
-                raise BandError(f"{where}.{name}", "missing", f"{name} is required")
-        for name in ("key", "label_zh", "label_en"):
-            if name in item and not isinstance(item[name], str):
-                raise BandError(f"{where}.{name}", "type", f"{name} must be text")
+    for i, item in enumerate(data):  # type: ignore[arg-type]
+        where = BANDS.check_json_item(i, item)
         bands.append(Band(item["key"], item["label_zh"].strip(), item.get("label_en", item["key"]).strip(),
                           parse_number(item["min"], f"{where}.min", BandError)))
     validate_bands(bands)

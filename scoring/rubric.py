@@ -21,8 +21,11 @@ FULL_MARK = Decimal(100)
 MAX_CRITERIA = 12
 MAX_STEPS = 1000            # (max - min) / step: what a tablet can reasonably offer
 MAX_NUMBER_CHARS = 32       # longer input is refused before it is parsed
+MAX_KEY_CHARS = 32          # criterion and band keys: lowercase ASCII slugs
+CRITERION_LABEL_ZH_MAX = 40
+CRITERION_LABEL_EN_MAX = 80
 _NUMBER_RE = re.compile(r"-?[0-9]{1,20}(?:\.[0-9]{1,12})?", re.ASCII)
-_KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,31}", re.ASCII)
+_KEY_RE = re.compile(rf"[a-z][a-z0-9_]{{0,{MAX_KEY_CHARS - 1}}}", re.ASCII)
 
 
 class InputError(ValueError):
@@ -41,6 +44,73 @@ class ScoreError(InputError):
 
 class RubricError(InputError):
     """A rubric definition is invalid; `field` is e.g. "criteria[2].max"."""
+
+
+@dataclass(frozen=True)
+class RowRules:
+    """The checks a rubric criterion and a grade band share (one validator for both tables).
+
+    Both are lists of 1 to `max_rows` rows with a unique slug `key`, a required Chinese label
+    and an optional English label; their JSON form is a list of objects with known fields.
+    Each method raises `error` naming the first bad field, e.g. "criteria[2].key".
+    """
+
+    table: str                       # "criteria" or "bands": the field prefix of errors
+    noun: str                        # in messages: "criteria", "grade bands"
+    error: type[InputError]
+    row_type: type
+    max_rows: int
+    fields: tuple[str, ...]          # the JSON fields of a row
+    required: tuple[str, ...]        # the JSON fields without a default
+    label_zh_max: int
+    label_en_max: int
+
+    def check_count(self, rows: Sequence[object]) -> None:
+        """1 to max_rows rows."""
+        if not 1 <= len(rows) <= self.max_rows:
+            raise self.error(self.table, "count", f"there are 1 to {self.max_rows} {self.noun}")
+
+    def check_json_list(self, data: object) -> None:
+        """The JSON form is a list of 1 to max_rows items."""
+        if not isinstance(data, (list, tuple)):
+            raise self.error(self.table, "type", f"the {self.noun} are a list")
+        self.check_count(data)
+
+    def check_json_item(self, i: int, item: object) -> str:
+        """One JSON item is an object of known fields, the required ones present, texts as text;
+        returns its place ("criteria[2]")."""
+        where = f"{self.table}[{i}]"
+        if not isinstance(item, Mapping):
+            raise self.error(where, "type", "each row is an object")
+        extra = sorted(str(k) for k in item if k not in self.fields)
+        if extra:
+            raise self.error(f"{where}.{extra[0]}", "unexpected", f"unknown field {extra[0]!r}")
+        for name in self.required:
+            if name not in item:
+                raise self.error(f"{where}.{name}", "missing", f"{name} is required")
+        for name in ("key", "label_zh", "label_en"):
+            if name in item and not isinstance(item[name], str):
+                raise self.error(f"{where}.{name}", "type", f"{name} must be text")
+        return where
+
+    def check_row(self, i: int, row: Any, seen: set[str]) -> str:
+        """One built row: its type, a slug key not in `seen` (added to it), the labels;
+        returns its place ("bands[1]")."""
+        where = f"{self.table}[{i}]"
+        if not isinstance(row, self.row_type):
+            raise self.error(where, "type", f"not a {self.row_type.__name__}")
+        if not isinstance(row.key, str) or not _KEY_RE.fullmatch(row.key):
+            raise self.error(f"{where}.key", "format",
+                             f"keys are lowercase ASCII slugs (a-z, 0-9, _), at most {MAX_KEY_CHARS} chars")
+        if row.key in seen:
+            raise self.error(f"{where}.key", "duplicate", f"duplicate key {row.key!r}")
+        seen.add(row.key)
+        if not isinstance(row.label_zh, str) or not row.label_zh.strip() or len(row.label_zh) > self.label_zh_max:
+            raise self.error(f"{where}.label_zh", "label",
+                             f"the Chinese label is required (at most {self.label_zh_max} chars)")
+        if not isinstance(row.label_en, str) or len(row.label_en) > self.label_en_max:
+            raise self.error(f"{where}.label_en", "label", f"the English label is at most {self.label_en_max} chars")
+        return where
 
 
 def canonical(value: Decimal) -> Decimal:
@@ -124,6 +194,12 @@ class Criterion:
             return int((self.max - self.min) / self.step) + 1
 
 
+CRITERIA = RowRules(table="criteria", noun="criteria", error=RubricError, row_type=Criterion, max_rows=MAX_CRITERIA,
+                    fields=("key", "label_zh", "label_en", "weight", "min", "max", "step"),
+                    required=("key", "label_zh", "max"),
+                    label_zh_max=CRITERION_LABEL_ZH_MAX, label_en_max=CRITERION_LABEL_EN_MAX)
+
+
 @dataclass(frozen=True)
 class Rubric:
     """An ordered tuple of criteria; valid by construction (see `validate_criteria`)."""
@@ -167,22 +243,10 @@ class Rubric:
 
 def validate_criteria(criteria: Sequence[Criterion]) -> None:
     """Raise RubricError unless the criteria make a usable rubric (rules in docs/SCORING.md)."""
-    if not 1 <= len(criteria) <= MAX_CRITERIA:
-        raise RubricError("criteria", "count", f"a rubric has 1 to {MAX_CRITERIA} criteria")
+    CRITERIA.check_count(criteria)
     seen: set[str] = set()
     for i, c in enumerate(criteria):
-        where = f"criteria[{i}]"
-        if not isinstance(c, Criterion):
-            raise RubricError(where, "type", "not a Criterion")
-        if not isinstance(c.key, str) or not _KEY_RE.fullmatch(c.key):
-            raise RubricError(f"{where}.key", "format", "keys are lowercase ASCII slugs (a-z, 0-9, _), at most 32 chars")
-        if c.key in seen:
-            raise RubricError(f"{where}.key", "duplicate", f"duplicate key {c.key!r}")
-        seen.add(c.key)
-        if not isinstance(c.label_zh, str) or not c.label_zh.strip() or len(c.label_zh) > 40:
-            raise RubricError(f"{where}.label_zh", "label", "the Chinese label is required (at most 40 chars)")
-        if not isinstance(c.label_en, str) or len(c.label_en) > 80:
-            raise RubricError(f"{where}.label_en", "label", "the English label is at most 80 chars")
+        where = CRITERIA.check_row(i, c, seen)
         for name in ("weight", "min", "max", "step"):
             v = getattr(c, name)
             if not isinstance(v, Decimal) or not v.is_finite():
@@ -215,7 +279,6 @@ DEFAULT_RUBRIC = Rubric((
     Criterion("report", "述职质量", "Quality of the report", Decimal(1), Decimal(0), Decimal(10), Decimal(1)),
 ))
 
-_CRITERION_FIELDS = ("key", "label_zh", "label_en", "weight", "min", "max", "step")
 _CRITERION_DEFAULTS: dict[str, object] = {"weight": "1", "min": "0", "step": "1"}
 
 
@@ -226,24 +289,10 @@ def rubric_from_json(data: object) -> Rubric:
     to 1, min to 0, step to 1. Numbers may be decimal strings (preferred), ints or floats
     (read as parse_number does). Unknown fields are refused, so a typo cannot go unnoticed.
     """
-    if not isinstance(data, (list, tuple)):
-        raise RubricError("criteria", "type", "a rubric is a list of criteria")
-    if not 1 <= len(data) <= MAX_CRITERIA:
-        raise RubricError("criteria", "count", f"a rubric has 1 to {MAX_CRITERIA} criteria")
+    CRITERIA.check_json_list(data)
     criteria = []
-    for i, item in enumerate(data):
-        where = f"criteria[{i}]"
-        if not isinstance(item, Mapping):
-            raise RubricError(where, "type", "each criterion is an object")
-        extra = sorted(str(k) for k in item if k not in _CRITERION_FIELDS)
-        if extra:
-            raise RubricError(f"{where}.{extra[0]}", "unexpected", f"unknown field {extra[0]!r}")
-        for name in ("key", "label_zh", "max"):
-            if name not in item:
-                raise RubricError(f"{where}.{name}", "missing", f"{name} is required")
-        for name in ("key", "label_zh", "label_en"):
-            if name in item and not isinstance(item[name], str):
-                raise RubricError(f"{where}.{name}", "type", f"{name} must be text")
+    for i, item in enumerate(data):  # type: ignore[arg-type]
+        where = CRITERIA.check_json_item(i, item)
         nums = {name: parse_number(item.get(name, _CRITERION_DEFAULTS.get(name)), f"{where}.{name}", RubricError)
                 for name in ("weight", "min", "max", "step")}
         criteria.append(Criterion(key=item["key"], label_zh=item["label_zh"].strip(),

@@ -8,8 +8,9 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from scoring.aggregate import (DEFAULT_BANDS, Band, BandError, QuorumNotMet, aggregate, bands_from_json,
-                               bands_to_json, grade_for, outlier_checks, outliers, round_half_up, tally)
+from scoring.aggregate import (BAND_MIN_RANGE, DEFAULT_BANDS, MAX_BANDS, QUORUM_RANGE, Band, BandError, QuorumNotMet,
+                               aggregate, bands_from_json, bands_to_json, grade_for, outlier_checks, outliers,
+                               round_half_up, tally)
 
 PROPS = settings(max_examples=300, deadline=None, database=None, derandomize=True)
 
@@ -364,3 +365,29 @@ def test_the_outlier_flag_follows_the_ballot_not_its_position(values, rnd):
     rnd.shuffle(order)
     shuffled = [values[i] for i in order]
     assert sorted(order[i] for i in outliers(shuffled)) == outliers(values)
+
+
+# --- the ranges the set-up form shares with the core ---------------------------------------
+
+def test_the_band_count_limit_is_max_bands_and_is_checked_before_the_rows():
+    rows = [{"key": f"b{i}", "label_zh": "等", "min": MAX_BANDS - 1 - i} for i in range(MAX_BANDS)]
+    assert len(bands_from_json(rows)) == MAX_BANDS
+    with pytest.raises(BandError) as err:
+        bands_from_json(rows + [{"key": "extra"}])
+    assert (err.value.field, err.value.code) == ("bands", "count")
+
+
+def test_a_band_may_start_anywhere_in_the_band_min_range_and_nowhere_else():
+    low, high = BAND_MIN_RANGE
+    assert bands_from_json([{"key": "a", "label_zh": "甲", "min": str(high)},
+                            {"key": "b", "label_zh": "乙", "min": str(low)}])[0].min == high
+    for bad in (low - 1, high + D("0.01")):
+        with pytest.raises(BandError) as err:
+            bands_from_json([{"key": "a", "label_zh": "甲", "min": str(bad)}, {"key": "b", "label_zh": "乙", "min": "0"}])
+        assert err.value.code == "out_of_range"
+
+
+def test_the_lowest_quorum_the_core_aggregates_with_is_the_bottom_of_the_quorum_range():
+    assert aggregate(ds(80), "mean", QUORUM_RANGE[0]).final == D("80.00")
+    with pytest.raises(ValueError):
+        aggregate(ds(80), "mean", QUORUM_RANGE[0] - 1)

@@ -8,9 +8,11 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from scoring.rubric import (DEFAULT_RUBRIC, Criterion, Rubric, RubricError, ScoreError, ballot_total,
-                            canonical, decimal_str, parse_number, rubric_from_json, rubric_to_json,
-                            scores_to_json, validate_scores)
+from scoring.aggregate import BANDS, bands_from_json
+from scoring.rubric import (CRITERIA, CRITERION_LABEL_EN_MAX, CRITERION_LABEL_ZH_MAX, DEFAULT_RUBRIC, MAX_CRITERIA,
+                            MAX_KEY_CHARS, Criterion, Rubric, RubricError, ScoreError, ballot_total, canonical,
+                            decimal_str, parse_number, rubric_from_json, rubric_to_json, scores_to_json,
+                            validate_scores)
 
 PROPS = settings(max_examples=200, deadline=None, database=None, derandomize=True)
 
@@ -241,3 +243,34 @@ def test_a_weighted_total_equals_the_exact_rational_sum(v, d, s, r):
 @given(st.decimals(min_value=-10 ** 9, max_value=10 ** 9, places=6, allow_nan=False, allow_infinity=False))
 def test_a_decimal_survives_the_trip_through_its_json_text(value):
     assert parse_number(decimal_str(value)) == value
+
+
+# --- the row rules criteria and bands share ------------------------------------------------
+
+def test_criteria_and_grade_bands_are_checked_by_one_row_validator():
+    assert type(CRITERIA) is type(BANDS)
+    longest = "k" * MAX_KEY_CHARS
+    assert rubric_from_json([crit(longest)]).keys == (longest,)
+    assert bands_from_json([{"key": longest, "label_zh": "甲", "min": 0}])[0].key == longest
+    for check, item, table in ((rubric_from_json, crit(longest + "k"), "criteria"),
+                               (bands_from_json, {"key": longest + "k", "label_zh": "甲", "min": 0}, "bands")):
+        with pytest.raises(ValueError) as err:
+            check([item])
+        assert (err.value.field, err.value.code) == (f"{table}[0].key", "format")
+
+
+def test_the_label_limits_of_a_criterion_are_its_row_rules():
+    rubric_from_json([{**crit(label="甲" * CRITERION_LABEL_ZH_MAX), "label_en": "a" * CRITERION_LABEL_EN_MAX}])
+    for item, field in (({**crit(label="甲" * (CRITERION_LABEL_ZH_MAX + 1))}, "label_zh"),
+                        ({**crit(), "label_en": "a" * (CRITERION_LABEL_EN_MAX + 1)}, "label_en")):
+        with pytest.raises(RubricError) as err:
+            rubric_from_json([item])
+        assert (err.value.field, err.value.code) == (f"criteria[0].{field}", "label")
+
+
+def test_the_rubric_row_limit_is_max_criteria():
+    full = [crit(f"k{i}", hi="1") for i in range(MAX_CRITERIA - 1)] + [crit("last", hi=str(101 - MAX_CRITERIA))]
+    assert len(rubric_from_json(full)) == MAX_CRITERIA
+    with pytest.raises(RubricError) as err:
+        rubric_from_json([crit(f"k{i}", hi="1") for i in range(MAX_CRITERIA + 1)])
+    assert err.value.code == "count"

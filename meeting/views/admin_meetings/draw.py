@@ -17,14 +17,13 @@ from meeting.services.draw import seed as draw_seed
 from meeting.services.setup import draw_plan, overview
 from meeting.services.draw.common import is_frozen
 from meeting.views.admin_meetings.common import CHANGE_ROLES, VIEW_ROLES, actor, error_text, load_meeting
-from meeting.views.admin_meetings.forms import PlanForm, nfkc
+from meeting.views.admin_meetings.forms import ExclusionForm
+from meeting.views.admin_meetings.forms_draw import PlanForm
 from meeting.views.auth import login_required
 from scoring.pool import normalise_plan
 
-MAX_NUMBER = 2**31 - 1
 
-
-def _draw_page(meeting_id: int, plan_form: PlanForm | None = None, exclusion: dict | None = None,
+def _draw_page(meeting_id: int, plan_form: PlanForm | None = None, exclusion: ExclusionForm | None = None,
                error: str = "", status: int = 200):
     meeting = load_meeting(meeting_id)
     townships = overview.townships(db.session)
@@ -40,7 +39,7 @@ def _draw_page(meeting_id: int, plan_form: PlanForm | None = None, exclusion: di
         "admin_meetings/draw.html", meeting=meeting, frozen=frozen, plan_form=plan_form, ranks=RANKS,
         plan_saved=bool(meeting.draw_plan), shown_plan=shown_plan, preview=preview,
         exclusions=draw_plan.exclusion_rows(db.session, meeting),
-        exclusion=exclusion or {"number": "", "reason": ""}, error=error,
+        exclusion=exclusion or ExclusionForm(formdata=None), error=error,
         township_names={t.code: t.name for t in townships},
         pool_size=meeting.pool_text.count("\n")), status
 
@@ -63,14 +62,14 @@ def draw(meeting_id: int):
 def add_exclusion(meeting_id: int):
     """Keep one cadre out of the draw, with a reason (before the freeze only)."""
     load_meeting(meeting_id)
-    form = {"number": nfkc(request.form.get("number") or ""), "reason": (request.form.get("reason") or "").strip()}
-    if not form["number"].isdigit() or int(form["number"]) > MAX_NUMBER:
-        return _draw_page(meeting_id, exclusion=form, error=_("The cadre number must be digits only."), status=400)
+    form = ExclusionForm()
+    if not form.validate():
+        return _draw_page(meeting_id, exclusion=form, error=form.field_errors.get("number", ""), status=400)
     try:
-        draw_plan.add_exclusion(db.session, meeting_id, int(form["number"]), form["reason"], actor())
+        draw_plan.add_exclusion(db.session, meeting_id, int(form.number.data), form.reason.data, actor())
     except UserError as exc:
         return _draw_page(meeting_id, exclusion=form, error=error_text(exc), status=exc.status)
-    flash(_("Cadre %(number)s will not be drawn.", number=form["number"]), "success")
+    flash(_("Cadre %(number)s will not be drawn.", number=form.number.data), "success")
     return _back(meeting_id, "exclusions")
 
 
@@ -79,9 +78,9 @@ def remove_exclusion(meeting_id: int):
     """Put an excluded cadre back into the draw (before the freeze only)."""
     load_meeting(meeting_id)
     number = request.form.get("number", "")
+    if not number.isdigit():
+        return _draw_page(meeting_id, error=_("The cadre number must be digits only."), status=400)
     try:
-        if not number.isdigit():
-            raise UserError(_("The cadre number must be digits only."))
         draw_plan.remove_exclusion(db.session, meeting_id, int(number), actor())
     except UserError as exc:
         return _draw_page(meeting_id, error=error_text(exc), status=exc.status)
@@ -93,7 +92,7 @@ def remove_exclusion(meeting_id: int):
 def save_plan(meeting_id: int):
     """Store the draw plan (before the freeze only); the page then previews its pool."""
     load_meeting(meeting_id)
-    form = PlanForm.from_post(request.form, overview.townships(db.session))
+    form = PlanForm(townships=overview.townships(db.session))
     plan = form.plan()
     if plan is None:
         return _draw_page(meeting_id, form, error=_("The plan was not saved: correct the marked fields."),

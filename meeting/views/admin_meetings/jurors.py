@@ -14,7 +14,7 @@ from meeting.models import Juror
 from meeting.services.setup.meetings import add_juror, reissue_token, revoke_juror
 from meeting.views.admin_meetings.common import (CHANGE_ROLES, VIEW_ROLES, category_choices, error_text,
                                                  inline_qr, juror_path, juror_url, load_meeting)
-from meeting.views.admin_meetings.forms import nfkc
+from meeting.views.admin_meetings.forms import JurorForm
 from meeting.views.auth import login_required
 
 # The sheets are for the jurors on stage, whatever language the organiser's screen uses.
@@ -33,11 +33,11 @@ def _links(jurors: list[Juror]) -> dict[int, dict]:
             for j in jurors if j.revoked_at is None}
 
 
-def _jurors_page(meeting_id: int, form: dict | None = None, error: str = "", status: int = 200):
+def _jurors_page(meeting_id: int, form: JurorForm | None = None, error: str = "", status: int = 200):
     meeting = load_meeting(meeting_id)
     return render_template("admin_meetings/jurors.html", meeting=meeting, jurors=meeting.jurors,
                            links=_links(meeting.jurors), categories=category_choices(),
-                           form=form or {"name": "", "category": "citizen_rep"}, error=error), status
+                           form=form or JurorForm(formdata=None, category="citizen_rep"), error=error), status
 
 
 @login_required(*VIEW_ROLES)
@@ -50,12 +50,13 @@ def jurors(meeting_id: int):
 def add(meeting_id: int):
     """Add a juror (name, category, optional PIN); the page shows the new private link."""
     load_meeting(meeting_id)
-    form = {"name": (request.form.get("name") or "").strip(), "category": request.form.get("category", "")}
-    pin = nfkc(request.form.get("pin") or "") or None
+    form = JurorForm()
+    # The PIN is never echoed back into the page (the template never fills its field).
+    if not form.validate():
+        return _jurors_page(meeting_id, form, _("Nothing was saved: correct the marked fields."), 400)
     try:
-        juror = add_juror(db.session, meeting_id, form["name"], form["category"], pin)
+        juror = add_juror(db.session, meeting_id, form.name.data, form.category.data, form.pin.data or None)
     except UserError as exc:
-        # The PIN is never echoed back into the page.
         return _jurors_page(meeting_id, form, error_text(exc), exc.status)
     flash(_("Juror %(name)s added at seat %(seat)s.", name=juror.name, seat=juror.seat), "success")
     return redirect(url_for("admin_meetings.jurors", meeting_id=meeting_id, _anchor=f"juror-{juror.id}"))

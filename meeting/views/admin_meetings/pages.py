@@ -19,7 +19,7 @@ from meeting.views.admin_meetings import jurors as admin_meetings_jurors
 from meeting.views.admin_meetings.common import (CHANGE_ROLES, RULE_NAMES, STATUS_NAMES, VIEW_ROLES,
                                                  can_change, category_label, error_text, inline_qr,
                                                  load_meeting, screen_links)
-from meeting.views.admin_meetings.forms import SettingsForm
+from meeting.views.admin_meetings.forms_settings import SettingsForm
 from meeting.views.auth import login_required
 from scoring.aggregate import RULES
 
@@ -56,7 +56,7 @@ def _settings_page(form: SettingsForm, meeting=None, status: int = 200, error: s
 
 def _posted_form(scoring: bool) -> tuple[SettingsForm, bool]:
     """(form, True if the post was only a row edit to show again)."""
-    form = SettingsForm.from_post(request.form, scoring)
+    form = SettingsForm(scoring=scoring)
     return form, form.apply_op(request.form.get("op", "save"))
 
 
@@ -69,11 +69,11 @@ def create():
     form, row_edit = _posted_form(scoring=True)
     if row_edit:
         return _settings_page(form)
-    data = form.data()
+    data = form.settings()
     if data is None:
         return _settings_page(form, status=400, error=_("Nothing was saved: correct the marked fields."))
     try:
-        meeting = create_meeting(db.session, data, rehearsal=form.values["rehearsal"])
+        meeting = create_meeting(db.session, data, rehearsal=form.rehearsal.data)
     except UserError as exc:
         return _settings_page(form, status=exc.status, error=error_text(exc))
     flash(_("Meeting created. Next: add the jurors and set up the draw."), "success")
@@ -105,10 +105,10 @@ def settings(meeting_id: int):
     # that still carries them goes to the service, which refuses it (Conflict) and saves nothing.
     form, row_edit = _posted_form(scoring="crit_rows" in request.form or "quorum" in request.form)
     if not form.scoring:
-        form = _with_stored_scoring(form, meeting)
+        form.show_stored_scoring(meeting)
     if row_edit:
         return _settings_page(form, meeting)
-    data = form.data()
+    data = form.settings()
     if data is None:
         return _settings_page(form, meeting, 400, _("Nothing was saved: correct the marked fields."))
     try:
@@ -118,14 +118,6 @@ def settings(meeting_id: int):
         return _settings_page(form, load_meeting(meeting_id), exc.status, error_text(exc))
     flash(_("Settings saved."), "success")
     return redirect(url_for("admin_meetings.overview", meeting_id=meeting_id))
-
-
-def _with_stored_scoring(form: SettingsForm, meeting) -> SettingsForm:
-    """Show the stored (fixed) rubric, bands, rule and quorum next to the posted basics."""
-    stored = SettingsForm.from_meeting(meeting)
-    form.criteria, form.bands = stored.criteria, stored.bands
-    form.values["quorum"], form.values["aggregation"] = stored.values["quorum"], stored.values["aggregation"]
-    return form
 
 
 admin_meetings_jurors.register(bp)
