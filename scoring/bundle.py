@@ -60,6 +60,7 @@ _AT = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BOM = b"\xef\xbb\xbf"
+MAX_INTEGER = 2**53 - 1
 
 
 class BundleError(ValueError):
@@ -160,7 +161,7 @@ def check_shape(bundle: Any) -> None:
         _hex64(ev["hash"], f"{where}.hash")
         if not valid_at(ev["at"]):
             raise BundleError(f"{where}.at must be a UTC time YYYY-MM-DDTHH:MM:SS.mmmZ, not {ev['at']!r}")
-    _strings(bundle, "bundle")
+    _values(bundle, "bundle")
 
 
 def valid_at(text: str) -> bool:
@@ -189,18 +190,24 @@ def _hex64(value: str, path: str) -> None:
         raise BundleError(f"{path} must be 64 lowercase hex digits")
 
 
-def _strings(value: Any, path: str) -> None:
-    """No string anywhere (keys included) may hold a lone surrogate (it has no UTF-8 form)."""
+def _values(value: Any, path: str) -> None:
+    """Everywhere (other events' payloads and keys included): no string holds a lone surrogate
+    (it has no UTF-8 form) and every integer is exact in any JSON reader (|n| ≤ 2^53 − 1)."""
     if isinstance(value, str):
         if _SURROGATE.search(value):
             raise BundleError(f"{path} contains a lone surrogate (\\ud800–\\udfff), which is not text")
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        if abs(value) > MAX_INTEGER:
+            raise BundleError(f"{path} is an integer beyond ±(2^53 − 1)")
     elif isinstance(value, dict):
         for key, sub in value.items():
-            _strings(key, f"{path} (a key)")
-            _strings(sub, f"{path}.{key}")
+            _values(key, f"{path} (a key)")
+            _values(sub, f"{path}.{key}")
     elif isinstance(value, list):
         for i, sub in enumerate(value):
-            _strings(sub, f"{path}[{i}]")
+            _values(sub, f"{path}[{i}]")
 
 
 def _check(value: Any, spec: Any, path: str) -> None:

@@ -177,7 +177,11 @@ def replay(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]], setup: Map
     """Re-derive every draw, skip and household pick in event order and compare with the events."""
     entries = {e.number: e for e in setup["entries"]}
     engine = DrawEngine(setup["entries"], setup["plan"], setup["master"], bits)
-    households = {h["cadre"]: h["households"] for h in b["household_picks"]}
+    households: dict[int, list[str]] = {}
+    for h in b["household_picks"]:
+        if h["cadre"] in households:
+            raise Mismatch(f"household_picks: cadre {h['cadre']} is listed twice")
+        households[h["cadre"]] = h["households"]
     picks: dict[int, list[dict[str, Any]]] = {}
     rounds: dict[int, CadreDraw] = {}  # round_id -> its latest draw
     for ev in events:

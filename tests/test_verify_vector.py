@@ -21,6 +21,7 @@ import pytest
 
 from scoring import bundle as bundle_mod
 from scoring.chain import canonical_json
+from scoring.draw import master_key
 from scoring.verify import main, verify
 from tests.draw_support import SEED, build_roster
 
@@ -131,6 +132,8 @@ def test_the_values_printed_in_verify_md_are_the_vectors(vector):
         "households": "; ".join(f"{h['cadre']}: " + " ".join(p["code"] for p in h["picks"])
                                 for h in vector["household_picks"]),
         "chain head": f"{last['seq']}:{last['hash']}",
+        "master": master_key(vector["seed"], vector["protocol"], vector["roster"]["sha256"], vector["plan_sha256"],
+                             vector["entropy"]["canonical"]).hex(),
     }
     assert {k: printed.get(k) for k in expect} == expect
     lines = verify(vector)
