@@ -106,6 +106,9 @@ def check_setup(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> di
     _same("roster hash in the pool_frozen event", _field(frozen, "roster_hash"), digest)
     _same("roster.count", b["roster"]["count"], len(b["roster"]["lines"]))
     _same("pool size in the pool_frozen event", _field(frozen, "pool_size"), len(b["roster"]["lines"]))
+    for i, line in enumerate(b["roster"]["lines"]):
+        if "\n" in line:
+            raise Mismatch(f"roster.lines[{i}] contains a line feed: a line never does")
     try:
         entries = parse_roster(text)
     except PoolError as exc:
