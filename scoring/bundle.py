@@ -56,8 +56,8 @@ SCHEMA: dict[str, Any] = {
 }
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_AT = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_AT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{3})Z")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BOM = b"\xef\xbb\xbf"
 MAX_INTEGER = 2**53 - 1

@@ -7,6 +7,7 @@ What each check means, in order: docs/VERIFY.md §14.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -282,7 +283,7 @@ def parse_anchor(text: str) -> tuple[int, str]:
     """'SEQ:HASH' (HASH 64 hex digits) → (seq, lowercase hash); ValueError otherwise."""
     seq, sep, digest = text.partition(":")
     digest = digest.strip().lower()
-    if not sep or not seq.strip().isdigit() or int(seq) < 1 or len(digest) != 64 \
+    if not sep or not re.fullmatch("[0-9]+", seq.strip()) or int(seq) < 1 or len(digest) != 64 \
             or any(c not in "0123456789abcdef" for c in digest):
         raise ValueError(f"anchor {text!r} must be SEQ:HASH, e.g. 17:3fa4… (64 hex digits)")
     return int(seq), digest

@@ -82,13 +82,13 @@ def typed(v: Any, t: Any) -> bool:
 
 def real_date(s: str) -> bool:
     try:
-        return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", s)) and dt.date.fromisoformat(s) is not None
+        return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s)) and dt.date.fromisoformat(s) is not None
     except ValueError:
         return False
 
 
 def good_at(s: str) -> bool:
-    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d):(\d\d):(\d\d)\.\d{3}Z", s)
+    m = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{3}Z", s)
     return bool(m) and real_date(m.group(1)) and int(m.group(2)) < 24 and int(m.group(3)) < 60 \
         and int(m.group(4)) < 60
 
