@@ -353,3 +353,60 @@ def test_both_verifiers_accept_genuine_bundles_of_every_plan_kind(session, plan,
     data = bundle_mod.dumps(draw_bundle.build_bundle(session, mid)).encode("utf-8")
     assert reference(data) == (0, "OK")
     assert spec_verifier.check(data) == (0, None, "OK")
+
+
+def _finish(session, mid):
+    from meeting.services.draw import bundle as draw_bundle
+    from meeting.services.draw import seed as draw_seed
+
+    draw_seed.reveal_seed(session, mid, "organiser")
+    return bundle_mod.dumps(draw_bundle.build_bundle(session, mid)).encode("utf-8")
+
+
+def _start(session, plan, cadres=45):
+    from meeting.services.draw import pool as draw_pool
+    from meeting.services.draw import seed as draw_seed
+    from tests.draw_support import SEED, build_roster, new_meeting
+
+    build_roster(session, cadres=cadres)
+    mid = new_meeting(session)
+    draw_pool.freeze_pool(session, mid, plan, [], "organiser")
+    draw_seed.commit_seed(session, mid, "organiser", seed_factory=lambda: SEED)
+    draw_seed.enter_entropy(session, mid, "3 5 1 6 2", "moderator")
+    return mid
+
+
+def test_a_skip_logged_after_the_household_picks_keeps_them_and_verifies(session):
+    from meeting.services.draw import steps
+
+    mid = _start(session, {"kind": "whole", "draws": 2})
+    first = steps.draw_next(session, mid, "m", expected_draw=1)
+    steps.pick_households(session, mid, count=2, actor="m", cadre_number=first.cadre_number)
+    steps.skip_drawn(session, mid, 1, "缺席", "m")
+    steps.draw_next(session, mid, "m", expected_draw=2)
+    data = _finish(session, mid)
+    assert reference(data) == (0, "OK") and spec_verifier.check(data)[0] == 0
+    assert [h["cadre"] for h in json.loads(data)["household_picks"]] == [first.cadre_number]
+
+
+def test_a_stratum_emptied_by_skips_ends_the_draw_and_a_draw_from_the_next_stratum_fails(session):
+    from meeting.errors import Conflict
+    from meeting.services.draw import steps
+
+    mid = _start(session, {"kind": "strata", "strata": ["T01", "T02"], "per_stratum": 1}, cadres=6)
+    for n in (1, 2):  # T01 holds cadres 103 and 106: both drawn and skipped
+        steps.draw_next(session, mid, "m", expected_draw=n)
+        steps.skip_drawn(session, mid, n, "缺席", "m")
+    with pytest.raises(Conflict):
+        steps.draw_next(session, mid, "m", expected_draw=3)
+    data = _finish(session, mid)
+    assert reference(data) == (0, "OK") and spec_verifier.check(data)[0] == 0
+
+    # A producer that moved on to T02 instead: both verifiers refuse its draw (step 10).
+    b = json.loads(data)
+    draw = {**ev(b, "cadre_drawn", 1)["payload"], "draw": 3, "stratum": "T02", "slot": 0, "round_id": None}
+    b["events"].insert(pos(b, "seed_revealed"), {**copy.deepcopy(ev(b, "cadre_drawn")), "payload": draw})
+    forged = text(rechain(b))
+    code, reason = reference(forged)
+    assert code == 1 and "no cadres are left in stratum T01" in reason
+    assert spec_verifier.check(forged)[:2] == (1, 10)
