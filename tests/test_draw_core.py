@@ -18,7 +18,7 @@ from scoring.pool import (PROTOCOL, REHEARSAL_PROTOCOL, WHITESPACE, make_entry, 
                           roster_hash, roster_text)
 
 SEED = "5eed" * 16
-# Known-answer vector, also printed in docs/VERIFY.md §11 for people writing their own verifier.
+# Known-answer vector, also printed in docs/VERIFY.md §15.1 for people writing their own verifier.
 KAT_ROSTER_HASH = "3e9059848389951b52668d2e7326d1a8217a61ed722d2324b27475f6a64adb6d"
 KAT_PLAN_HASH = "6ee8e0763516ed6773f27f74a96f5e59b03eba49595b3c71d5ac73cd71e902a8"
 KAT_MASTER = "c95fba551e5f673d77d65fd79b2c262cf68b8be43fe4f2762081f8eee04623dd"
@@ -35,7 +35,7 @@ def master_for(entries, plan, entropy="dice: 3 5 1 6 2", protocol=PROTOCOL, seed
 
 
 def spec_draws(seed_hex, message, numbers, count):
-    """An independent few-line reading of docs/VERIFY.md §5–6 (whole pool, no skips)."""
+    """An independent few-line reading of docs/VERIFY.md §9–10 (whole pool, no skips)."""
     master = hmac.new(bytes.fromhex(seed_hex), message, "sha256").digest()
     pool, out = sorted(numbers), []
     for slot in range(count):

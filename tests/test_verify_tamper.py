@@ -202,9 +202,9 @@ def test_a_renamed_meeting_fails_against_the_frozen_event(bundle):
     fails(bundle, "meeting id and title")
 
 
-def test_a_payload_of_the_wrong_shape_behind_a_valid_chain_is_a_mismatch_not_a_crash(bundle, tmp_path, capsys):
+def test_a_payload_of_the_wrong_shape_behind_a_valid_chain_is_refused_by_the_shape_check(bundle, tmp_path, capsys):
     event_of(bundle, "households_picked")["payload"]["picks"] = 7
     path = tmp_path / "odd.json"
     path.write_text(bundle_mod.dumps(rehash(bundle)), encoding="utf-8")
-    assert main([str(path)]) == 1
-    assert capsys.readouterr().out.startswith("MISMATCH: malformed bundle content")
+    assert main([str(path)]) == 2
+    assert "payload (households_picked).picks must be a list" in capsys.readouterr().err
