@@ -90,7 +90,7 @@ def demo_bundle(n: int, draws: int) -> dict:
                        "prev_hash": prev, "hash": digest})
         prev = digest
     return bundle_mod.assemble(
-        protocol=PROTOCOL, rehearsal=False, meeting={"id": 1, "title": "bench"}, roster_text=text,
+        protocol=PROTOCOL, rehearsal=False, meeting={"id": 1, "title": "bench", "date": None, "venue": ""}, roster_text=text,
         roster_sha256=roster_hash(text), exclusions=[], plan=plan, plan_sha256=plan_hash(plan),
         commitment=commitment(SEED), seed=SEED, entropy=entropy, draws=draw_list, household_picks=picks,
         events=events)

@@ -255,3 +255,10 @@ def test_the_draw_core_uses_neither_the_random_module_nor_floats():
         assert not [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, float)], name
         assert not [n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div)], name
         assert not [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "float"], name
+
+
+def test_entropy_with_a_character_unassigned_in_unicode_is_refused_as_the_verifier_would():
+    from scoring.draw import DrawError, normalise_entropy
+
+    with pytest.raises(DrawError, match="not assigned"):
+        normalise_entropy("3 5 1 \U000E0080")
