@@ -117,3 +117,40 @@ def test_a_household_that_declines_is_thanked_and_the_call_ends_with_nothing_rec
     out = _act(client, sim, call_id, "digits", digits="2", step="consent").get_json()
     assert "<Hangup" in out["twiml"] and out["call"]["state"] == "ended"
     assert out["call"]["answers"] == {} and out["call"]["consent"] == "no"
+
+
+def test_each_button_broadcasts_what_it_changed(client, sim, published):
+    call_id = _place(sim)
+    del published[:]
+    _act(client, sim, call_id, "answer")
+    assert [cause["type"] for _mid, cause in published] == ["call_state_changed"]
+    del published[:]
+    _act(client, sim, call_id, "digits", digits="2", step="consent")  # declined: consent, then the call ends
+    assert [cause["type"] for _mid, cause in published] == ["call_consent", "call_state_changed"]
+    assert {mid for mid, _cause in published} == {sim.meeting_id}
+
+
+def test_with_a_hall_line_the_consent_brings_the_hall_in_and_the_household_is_bridged(app, client, published):
+    provider = SimulatedProvider()
+    v = to_verification(app, provider, twilio_settings(provider="simulated"))
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == "moderator"))
+    with client.session_transaction() as s:
+        s["user_id"] = user_id
+    call_id = _place(v)
+    _act(client, v, call_id, "answer")
+    assert _act(client, v, call_id, "digits", digits="1", step="consent").get_json()["call"]["step"] == "visited"
+    assert [h.call_id for h in provider.halls] == [call_id]
+    for step, key in (("visited", "1"), ("resolved", "4"), ("satisfaction", "4")):
+        out = _act(client, v, call_id, "digits", digits=key, step=step).get_json()
+    assert "<Conference" in out["twiml"] and out["call"]["state"] == "answered"  # on the line with the hall
+    assert out["call"]["prompt"]["conference"] is True
+
+
+def test_the_simulator_speaks_to_the_calls_service_not_to_the_webhook_routes():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "meeting"
+    sources = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
+    assert not [name for name, text in sources.items() if "test_client" in text]
+    assert [name for name, text in sources.items() if "RequestValidator" in text] == ["telephony/twilio_webhooks.py"]
