@@ -1,8 +1,8 @@
 """Message catalog entries: code -> English msgid (translated by meeting.messages.text).
 
 Call-out verification: meeting/services/calls/, meeting/telephony/ and the household
-simulator. A ProviderError's `reason` names its entry here (its `code`, e.g. twilio_30001,
-is what the console receives and may be open-ended).
+simulator. A ProviderError's code is its entry here, except Twilio errors without one of their
+own (twilio_<any code>): their `reason` is twilio_refused.
 """
 from __future__ import annotations
 
@@ -43,10 +43,14 @@ MESSAGES: dict[str, str] = {
     "twilio_21215": N_("This Twilio account may not call that country or region (geo permissions, Twilio error "
                        "21215). Mainland China numbers need a domestic carrier or SIP gateway: see docs/TELEPHONY.md."),
     "twilio_21214": N_("The household's phone number cannot be reached (Twilio error 21214)."),
-    "twilio_credentials": N_("Twilio refused the account credentials (Twilio error %(code)s). Check TWILIO_ACCOUNT_SID "
-                             "and TWILIO_AUTH_TOKEN."),
-    "twilio_caller": N_("The caller number is not usable for outbound calls (Twilio error %(code)s). Check "
-                        "TWILIO_CALLER_NUMBER."),
+    "twilio_20003": N_("Twilio refused the account credentials (Twilio error %(code)s). Check TWILIO_ACCOUNT_SID "
+                       "and TWILIO_AUTH_TOKEN."),
+    "twilio_20005": N_("Twilio refused the account credentials (Twilio error %(code)s). Check TWILIO_ACCOUNT_SID "
+                       "and TWILIO_AUTH_TOKEN."),
+    "twilio_21210": N_("The caller number is not usable for outbound calls (Twilio error %(code)s). Check "
+                       "TWILIO_CALLER_NUMBER."),
+    "twilio_21212": N_("The caller number is not usable for outbound calls (Twilio error %(code)s). Check "
+                       "TWILIO_CALLER_NUMBER."),
     "twilio_refused": N_("Twilio refused the request: %(message)s (Twilio error %(code)s)."),
     "twilio_unreachable": N_("Could not reach Twilio: %(error)s"),
     # Which telephony is in use (telephony.status: the console's telephony panel).

@@ -55,8 +55,17 @@ class ProviderError(Exception):
     @property
     def message(self) -> str:
         """The words for the moderator, in the active locale."""
-        from meeting.messages import text  # the catalog needs Flask-Babel; the port does not
-        return text(self.reason, **self.params)
+        return words(self.reason, self.params)
+
+
+def words(reason: str, params: dict[str, Any]) -> str:
+    """meeting.messages.text(reason, **params), also for a value named `code` (Twilio's msgids
+    say "(Twilio error %(code)s)"), which text's own first parameter, `code`, would swallow:
+    the msgid is translated first and formatted here (text formats nothing without values)."""
+    from meeting.messages import text  # the catalog needs Flask-Babel; the port does not
+    if "code" not in params:
+        return text(reason, **params)
+    return text(reason) % params
 
 
 # --- provider events: what happened on a call, in our words -------------------------------

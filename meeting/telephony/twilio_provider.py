@@ -20,17 +20,17 @@ log = logging.getLogger("minkao.telephony")
 STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 
 
+KNOWN_ERRORS = (21217, 21215, 21214, 20003, 20005, 21210, 21212)  # worded in meeting/messages/calls.py
+
+
 def explain(exc: TwilioRestException) -> ProviderError:
     """A Twilio API error as a code the moderator can act on (the Twilio code stays visible):
-    the console receives twilio_<code>; meeting/messages/calls.py words the reason."""
+    twilio_<code>, worded by meeting/messages/calls.py; an error without its own entry reads
+    "Twilio refused the request: <Twilio's text>" (reason twilio_refused)."""
     code = exc.code
     key = f"twilio_{code or exc.status}"
-    if code in (21217, 21215, 21214):
-        return ProviderError(key)
-    if code in (20003, 20005):
-        return ProviderError(key, reason="twilio_credentials", code=code)
-    if code in (21210, 21212):
-        return ProviderError(key, reason="twilio_caller", code=code)
+    if code in KNOWN_ERRORS:
+        return ProviderError(key, code=code)
     return ProviderError(key, reason="twilio_refused", message=exc.msg or "",
                          code=code if code is not None else exc.status)
 

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound, UserError
-from meeting.messages import text
 from meeting.models import CallAttempt, CallEvent, DrawRecord, Household, Meeting, Round
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import clean_answers
@@ -22,6 +21,7 @@ from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from meeting.services.live.rounds import current_round
 from meeting.telephony import CallRequest, ProviderError, Telephony
+from meeting.telephony.port import words as provider_words
 from scoring import calls as core
 
 OUTCOMES = ("answered", "ended", "busy", "no_answer", "failed")
@@ -40,7 +40,7 @@ class ProviderRefused(UserError):
     @property
     def message(self) -> str:
         """The provider's reason in words, in the active locale."""
-        return text(self.reason, **self.params)
+        return provider_words(self.reason, self.params)
 
 
 class CallFailed(ProviderRefused):
