@@ -4,7 +4,7 @@ Every change appends an event in the same transaction and commits; the caller br
 A call attempt is committed *before* the provider is asked to dial, and a household with a
 live attempt cannot be dialled again, so neither a crash nor a double tap dials twice. The
 provider is called with no transaction open (a slow network must not hold the meeting lock).
-Webhooks from the provider: calls_webhooks.py. Pure rules: scoring/calls.py.
+Events from the provider: webhooks.py. Pure rules: scoring/calls.py.
 """
 from __future__ import annotations
 
