@@ -2,7 +2,9 @@
 
 Call states move forward only. Telephony callbacks arrive twice or out of order (a `completed`
 can overtake a `ringing`), so `advance` answers "does this event move the call?" and the
-service ignores (but stores) every event that does not. Standard library only.
+service ignores (but stores) every event that does not. Providers' own vocabularies (Twilio's
+CallStatus, …) are translated into these states by their adapters (meeting/telephony/).
+Standard library only.
 """
 from __future__ import annotations
 
@@ -17,18 +19,6 @@ STATES = PROGRESS + TERMINAL
 ACTIVE = PROGRESS  # a call in one of these may still change
 UNREACHABLE = ("busy", "no_answer", "failed")  # the household could not be reached: call a backup
 _RANK = {state: i for i, state in enumerate(PROGRESS)} | {state: len(PROGRESS) for state in TERMINAL}
-
-# Twilio's CallStatus values (status callbacks and the Call resource) -> our states.
-TWILIO_STATUS = {
-    "queued": "queued", "initiated": "dialling", "ringing": "ringing", "in-progress": "answered",
-    "answered": "answered", "completed": "ended", "busy": "busy", "no-answer": "no_answer",
-    "failed": "failed", "canceled": "canceled",
-}
-# Our states -> Twilio's CallStatus (used by the simulator to speak like Twilio).
-TO_TWILIO_STATUS = {"dialling": "initiated", "ringing": "ringing", "answered": "in-progress",
-                    "ended": "completed", "busy": "busy", "no_answer": "no-answer", "failed": "failed",
-                    "canceled": "canceled"}
-
 
 def is_terminal(state: str) -> bool:
     """True once nothing can change the call any more."""
@@ -50,11 +40,6 @@ def advance(current: str, incoming: str) -> str | None:
     if current == "answered" and incoming in ("busy", "no_answer", "canceled"):
         return "ended"
     return incoming
-
-
-def from_twilio(status: str | None) -> str | None:
-    """Our state for a Twilio CallStatus, or None for a value we do not know."""
-    return TWILIO_STATUS.get((status or "").strip().lower())
 
 
 # --- the keypad survey ------------------------------------------------------------------

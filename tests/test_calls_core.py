@@ -1,4 +1,5 @@
-"""scoring.calls: forward-only call states, Twilio statuses, the keypad survey, the call plan."""
+"""scoring.calls: forward-only call states, the keypad survey, the call plan (Twilio's statuses:
+test_telephony_twilio_webhooks.py)."""
 from __future__ import annotations
 
 import itertools
@@ -31,9 +32,9 @@ def test_nothing_moves_a_terminal_call():
 
 
 def test_completed_before_ringing_ends_the_call_and_the_late_ringing_changes_nothing():
-    state = core.advance("dialling", core.from_twilio("completed"))
+    state = core.advance("dialling", "ended")
     assert state == "ended"
-    assert core.advance(state, core.from_twilio("ringing")) is None
+    assert core.advance(state, "ringing") is None
 
 
 def test_a_household_that_answered_cannot_afterwards_be_busy_or_unanswered():
@@ -54,17 +55,6 @@ def test_unknown_states_are_refused():
         core.advance("ringing", "exploded")
     with pytest.raises(ValueError):
         core.advance("limbo", "ended")
-
-
-def test_every_twilio_call_status_maps_to_one_of_ours():
-    statuses = ("queued", "initiated", "ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled")
-    mapped = {s: core.from_twilio(s) for s in statuses}
-    assert mapped == {"queued": "queued", "initiated": "dialling", "ringing": "ringing", "in-progress": "answered",
-                      "completed": "ended", "busy": "busy", "no-answer": "no_answer", "failed": "failed",
-                      "canceled": "canceled"}
-    assert core.from_twilio("In-Progress ") == "answered"
-    assert core.from_twilio("teleported") is None and core.from_twilio(None) is None
-    assert all(core.from_twilio(core.TO_TWILIO_STATUS[s]) == s for s in core.TO_TWILIO_STATUS)
 
 
 def test_survey_keys_map_to_answers():

@@ -13,6 +13,7 @@ from meeting.services.live.snapshot import build_state
 from meeting.telephony import settings as tel_settings
 from meeting.telephony.manual import ManualProvider
 from meeting.telephony.settings import derived_token, from_config
+from meeting.telephony import twilio_webhooks
 from meeting.telephony.simulated import SimulatedProvider
 from tests.telephony_support import to_verification, twilio_settings
 
@@ -48,7 +49,8 @@ def _status(app, call_id, status):
     with app.test_request_context():
         try:
             sid = db.session.get(CallAttempt, call_id).provider_ref
-            calls_webhooks.receive_status(db.session, call_id, {"CallSid": sid, "CallStatus": status}, None)
+            calls_webhooks.receive_status(db.session, call_id,
+                                          twilio_webhooks.status_event({"CallSid": sid, "CallStatus": status}))
         finally:
             db.remove()
 

@@ -1,5 +1,5 @@
 """The household simulator's routes (Flask test client): log-in, masking, and each phone button
-going through the signed webhook routes."""
+delivered as provider events to the calls service (no webhook round trip)."""
 from __future__ import annotations
 
 import re
@@ -63,7 +63,7 @@ def test_the_call_list_masks_the_household(app, client, sim):
                                  "phone": mask_phone(full_phone)}
 
 
-def test_ring_answer_keys_and_hang_up_drive_the_call_through_the_webhooks(app, client, sim):
+def test_ring_answer_keys_and_hang_up_drive_the_call_through_the_calls_service(app, client, sim):
     call_id = _place(sim)
     assert _act(client, sim, call_id, "ring").get_json()["call"]["state"] == "ringing"
     answered = _act(client, sim, call_id, "answer").get_json()
@@ -79,9 +79,9 @@ def test_ring_answer_keys_and_hang_up_drive_the_call_through_the_webhooks(app, c
     assert _act(client, sim, call_id, "hangup").status_code == 409
     with app.app_context():
         raws = list(db.session.scalars(sa.select(CallEvent.raw).where(CallEvent.call_attempt_id == call_id)))
-    statuses = [r.get("CallStatus") for r in raws if r.get("kind") == "status"]
-    assert statuses == ["ringing", "in-progress", "completed"]
-    assert all(r.get("CallSid", "").startswith("SIM") for r in raws if r.get("kind"))
+    statuses = [r.get("state") for r in raws if r.get("kind") == "status"]
+    assert statuses == ["ringing", "answered", "ended"]  # the simulated network speaks our states
+    assert all(r.get("source") == "simulator" and r.get("ref", "").startswith("SIM") for r in raws if r.get("kind"))
 
 
 def test_busy_and_no_answer_end_the_call_and_buttons_that_do_not_fit_are_refused(client, sim):
@@ -117,3 +117,40 @@ def test_a_household_that_declines_is_thanked_and_the_call_ends_with_nothing_rec
     out = _act(client, sim, call_id, "digits", digits="2", step="consent").get_json()
     assert "<Hangup" in out["twiml"] and out["call"]["state"] == "ended"
     assert out["call"]["answers"] == {} and out["call"]["consent"] == "no"
+
+
+def test_each_button_broadcasts_what_it_changed(client, sim, published):
+    call_id = _place(sim)
+    del published[:]
+    _act(client, sim, call_id, "answer")
+    assert [cause["type"] for _mid, cause in published] == ["call_state_changed"]
+    del published[:]
+    _act(client, sim, call_id, "digits", digits="2", step="consent")  # declined: consent, then the call ends
+    assert [cause["type"] for _mid, cause in published] == ["call_consent", "call_state_changed"]
+    assert {mid for mid, _cause in published} == {sim.meeting_id}
+
+
+def test_with_a_hall_line_the_consent_brings_the_hall_in_and_the_household_is_bridged(app, client, published):
+    provider = SimulatedProvider()
+    v = to_verification(app, provider, twilio_settings(provider="simulated"))
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == "moderator"))
+    with client.session_transaction() as s:
+        s["user_id"] = user_id
+    call_id = _place(v)
+    _act(client, v, call_id, "answer")
+    assert _act(client, v, call_id, "digits", digits="1", step="consent").get_json()["call"]["step"] == "visited"
+    assert [h.call_id for h in provider.halls] == [call_id]
+    for step, key in (("visited", "1"), ("resolved", "4"), ("satisfaction", "4")):
+        out = _act(client, v, call_id, "digits", digits=key, step=step).get_json()
+    assert "<Conference" in out["twiml"] and out["call"]["state"] == "answered"  # on the line with the hall
+    assert out["call"]["prompt"]["conference"] is True
+
+
+def test_the_simulator_speaks_to_the_calls_service_not_to_the_webhook_routes():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "meeting"
+    sources = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
+    assert not [name for name, text in sources.items() if "test_client" in text]
+    assert [name for name, text in sources.items() if "RequestValidator" in text] == ["telephony/twilio_webhooks.py"]

@@ -1,6 +1,7 @@
 """Call-out verification end to end on a real server with the simulated provider: the moderator
-dials from a socket, a person plays each household through the simulator's HTTP routes (signed
-webhooks through the real routes), the projector follows, the round ends in an investigation."""
+dials from a socket, a person plays each household through the simulator's HTTP routes (its
+events go to the calls service), the projector follows, the real webhook route takes a signed
+late duplicate and refuses a forged one, the round ends in an investigation."""
 from __future__ import annotations
 
 import datetime as dt

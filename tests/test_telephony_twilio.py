@@ -167,3 +167,14 @@ def test_without_a_hall_line_nothing_is_dialled_for_the_hall():
     provider, http = _provider(hall_line="")
     assert provider.connect_hall(HallRequest(7, "c", "h", "s")) is None
     assert http.requests == []
+
+
+@pytest.mark.parametrize("code, words", [
+    (20003, "TWILIO_AUTH_TOKEN"), (21212, "TWILIO_CALLER_NUMBER"), (30001, "Twilio says no"),
+])
+def test_every_twilio_refusal_is_a_code_with_words_and_the_twilio_code(code, words):
+    from meeting.telephony.twilio_provider import explain
+    from twilio.base.exceptions import TwilioRestException
+
+    error = explain(TwilioRestException(400, "https://api.twilio.com/x", msg="Twilio says no", code=code))
+    assert error.code == f"twilio_{code}" and words in error.message and str(code) in error.message

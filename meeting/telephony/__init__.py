@@ -10,13 +10,14 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from meeting.telephony.port import CallRequest, HallRequest, Provider, ProviderError
+from meeting.messages import text
+from meeting.telephony.port import (Answered, CallRequest, HallRequest, KeysPressed, LineStatus, Provider,
+                                    ProviderError)
 from meeting.telephony.settings import TelephonySettings, WebhookUrls, from_config
-from meeting.telephony.text import _
 
 _KEY = "minkao_telephony"
 
-__all__ = ["CallRequest", "HallRequest", "Provider", "ProviderError", "TelephonySettings", "WebhookUrls",
+__all__ = ["Answered", "KeysPressed", "LineStatus", "CallRequest", "HallRequest", "Provider", "ProviderError", "TelephonySettings", "WebhookUrls",
            "settings", "provider", "set_provider", "urls", "status", "Telephony", "context"]
 
 
@@ -76,14 +77,15 @@ def status(meeting_id: int | None = None, app: Flask | None = None) -> dict[str,
                            "hall_line": bool(s.hall_line), "calls_per_round": s.calls_per_round,
                            "recording": s.record and p.name == "twilio"}
     if p.name == "twilio":
-        out["message"] = _("Twilio: calls are real phone calls.")
+        code = "telephony_twilio"
     elif p.name == "manual":
-        out["message"] = _("Manual telephony: dial the desk phone, then record the outcome and the answers.")
+        code = "telephony_manual"
     elif s.requested == "twilio":
-        out["message"] = _("Twilio was asked for but its credentials are missing: calls are SIMULATED, "
-                           "no phone rings. Play the household on the simulator page.")
+        code = "telephony_twilio_missing"
     else:
-        out["message"] = _("Simulated telephony: no phone rings. Play the household on the simulator page.")
+        code = "telephony_simulated"
+    # The console shows `message`; `code` is there for screens that word it themselves.
+    out["code"], out["message"] = code, text(code)
     if p.simulated and meeting_id is not None:
         out["simulator_url"] = f"/sim/{meeting_id}"
     return out

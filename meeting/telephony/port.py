@@ -1,17 +1,19 @@
-"""The telephony port: what the meeting needs from a phone provider, and nothing more.
+"""The telephony port: what the meeting needs from a phone provider, and what it hears back.
 
 A provider dials (`place_call`), hangs up (`hangup`) and brings the hall line into a call's
-conference (`connect_hall`). Everything that happens on the line afterwards comes back as
-webhooks in Twilio's shape (form fields CallSid, CallStatus, Digits, … signed with
-X-Twilio-Signature) to /telephony/twilio/*; meeting.services.calls.webhooks turns them into
-state changes. A new provider (a domestic carrier's voice API, a SIP gateway) is one module
-implementing `Provider`, plus, if its callbacks look different, a small view translating them
-into the same service calls. See docs/TELEPHONY.md.
+conference (`connect_hall`). What happens on the line afterwards comes back as provider
+events in our own words (`LineStatus`, `Answered`, `KeysPressed`: states of scoring.calls,
+the keys pressed), which meeting.services.calls.webhooks turns into state changes. Each
+adapter translates its own vocabulary into them: Twilio's signed webhooks
+(telephony/twilio_webhooks.py, read by views/telephony.py), the household simulator
+(telephony/simulated.py). A new provider (a domestic carrier's voice API, a SIP gateway) is
+one module implementing `Provider`, plus a translation of its callbacks into these events.
+See docs/TELEPHONY.md.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,66 @@ class HallRequest:
 
 
 class ProviderError(Exception):
-    """The provider refused or could not be reached. `message` is shown to the moderator."""
+    """The provider refused or could not be reached.
 
-    def __init__(self, message: str, code: str = "provider_error") -> None:
-        super().__init__(message)
-        self.message = message
+    `code` is the stable key the console receives and the event log stores (e.g.
+    "twilio_21217"); `reason` names the catalog entry that words it (meeting/messages/calls.py;
+    by default the code itself) with `params`. Nothing here is worded: `message` asks the
+    catalog, in the active locale, when the edge reads it.
+    """
+
+    def __init__(self, code: str = "provider_error", /, reason: str | None = None, **params: Any) -> None:
+        super().__init__(code)
         self.code = code
+        self.reason = reason or code
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        """The words for the moderator, in the active locale."""
+        return words(self.reason, self.params)
+
+
+def words(reason: str, params: dict[str, Any]) -> str:
+    """meeting.messages.text(reason, **params), also for a value named `code` (Twilio's msgids
+    say "(Twilio error %(code)s)"), which text's own first parameter, `code`, would swallow:
+    the msgid is translated first and formatted here (text formats nothing without values)."""
+    from meeting.messages import text  # the catalog needs Flask-Babel; the port does not
+    if "code" not in params:
+        return text(reason, **params)
+    return text(reason) % params
+
+
+# --- provider events: what happened on a call, in our words -------------------------------
+
+@dataclass(frozen=True)
+class LineStatus:
+    """A leg's progress. `leg` None is the household's own leg; "hall" the hall line's; others
+    ("conference", "recording") are stored only. `state` is a scoring.calls state, or None
+    for a value the adapter did not recognise (stored, ignored)."""
+
+    ref: str | None                # the provider's reference of the reporting leg (Twilio: CallSid)
+    state: str | None
+    leg: str | None = None
+    reason: str = ""               # why the call failed, in the provider's words (state "failed")
+    raw: dict[str, Any] = field(default_factory=dict)  # what the provider sent, stored as is
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The household picked up and the provider asks what to play (Twilio: the voice URL)."""
+
+    ref: str | None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KeysPressed:
+    """The keys the household pressed for one survey step ("" when nothing was pressed)."""
+
+    ref: str | None
+    digits: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
 
 
 @runtime_checkable

@@ -12,7 +12,6 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http import HttpClient
 from twilio.rest import Client
 
-from meeting.telephony.text import _
 from meeting.telephony.port import CallRequest, HallRequest, ProviderError
 from meeting.telephony.settings import TelephonySettings
 
@@ -21,26 +20,19 @@ log = logging.getLogger("minkao.telephony")
 STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 
 
+KNOWN_ERRORS = (21217, 21215, 21214, 20003, 20005, 21210, 21212)  # worded in meeting/messages/calls.py
+
+
 def explain(exc: TwilioRestException) -> ProviderError:
-    """A Twilio API error as a message the moderator can act on (the Twilio code stays visible)."""
+    """A Twilio API error as a code the moderator can act on (the Twilio code stays visible):
+    twilio_<code>, worded by meeting/messages/calls.py; an error without its own entry reads
+    "Twilio refused the request: <Twilio's text>" (reason twilio_refused)."""
     code = exc.code
-    if code == 21217:
-        text = _("The household's phone number is not a valid number (Twilio error 21217).")
-    elif code == 21215:
-        text = _("This Twilio account may not call that country or region (geo permissions, Twilio error "
-                 "21215). Mainland China numbers need a domestic carrier or SIP gateway: see docs/TELEPHONY.md.")
-    elif code == 21214:
-        text = _("The household's phone number cannot be reached (Twilio error 21214).")
-    elif code in (20003, 20005):
-        text = _("Twilio refused the account credentials (Twilio error %(code)s). Check TWILIO_ACCOUNT_SID "
-                 "and TWILIO_AUTH_TOKEN.", code=code)
-    elif code == 21210 or code == 21212:
-        text = _("The caller number is not usable for outbound calls (Twilio error %(code)s). Check "
-                 "TWILIO_CALLER_NUMBER.", code=code)
-    else:
-        text = _("Twilio refused the request: %(message)s (Twilio error %(code)s).",
-                 message=exc.msg or "", code=code if code is not None else exc.status)
-    return ProviderError(text, code=f"twilio_{code or exc.status}")
+    key = f"twilio_{code or exc.status}"
+    if code in KNOWN_ERRORS:
+        return ProviderError(key, code=code)
+    return ProviderError(key, reason="twilio_refused", message=exc.msg or "",
+                         code=code if code is not None else exc.status)
 
 
 class TwilioProvider:
@@ -62,8 +54,7 @@ class TwilioProvider:
             raise explain(exc) from None
         except (TwilioException, OSError, ValueError) as exc:  # requests' errors are OSErrors
             log.warning("Twilio unreachable for %s: %s", what, exc)
-            raise ProviderError(_("Could not reach Twilio: %(error)s", error=str(exc)[:200]),
-                                code="twilio_unreachable") from None
+            raise ProviderError("twilio_unreachable", error=str(exc)[:200]) from None
 
     def place_call(self, request: CallRequest) -> str:
         """POST /Calls: the household's leg, with TwiML at `voice_url` and every status callback."""

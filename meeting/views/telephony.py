@@ -1,10 +1,11 @@
 """Twilio webhooks: the household's TwiML, its key presses, status callbacks, the hall's TwiML.
 
-Every request must carry a valid X-Twilio-Signature, checked with twilio's RequestValidator
-against the URL rebuilt from PUBLIC_BASE_URL (the address Twilio was given and signed), not
-request.url, which is wrong behind a proxy or TLS terminator. A missing or wrong signature
-gets 403 and changes nothing. The simulated provider's simulator signs its requests the same
-way and sends them through these same routes.
+Every request must carry a valid X-Twilio-Signature, checked against the URL rebuilt from
+PUBLIC_BASE_URL (the address Twilio was given and signed), not request.url, which is wrong
+behind a proxy or TLS terminator. A missing or wrong signature gets 403 and changes nothing.
+The Twilio adapter (telephony/twilio_webhooks.py) checks the signature and translates the
+form into provider events; the calls service takes them from there. Only Twilio posts here:
+the household simulator hands its events to the same service directly.
 """
 from __future__ import annotations
 
@@ -12,16 +13,14 @@ import logging
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, request
-from twilio.request_validator import RequestValidator
 
 from meeting import telephony
 from meeting.errors import NotFound, UserError
 from meeting.extensions import csrf, db
-from meeting.models import CallAttempt
 from meeting.realtime import broadcast
 from meeting.services.calls import webhooks as calls_webhooks
 from meeting.services.calls.webhooks import WebhookResult
-from meeting.telephony import ProviderError, twiml
+from meeting.telephony import twilio_webhooks as twilio, twiml
 from meeting.telephony.settings import WEBHOOK_PREFIX
 
 log = logging.getLogger("minkao.telephony")
@@ -29,7 +28,7 @@ log = logging.getLogger("minkao.telephony")
 bp = Blueprint("telephony", __name__, url_prefix=WEBHOOK_PREFIX)
 csrf.exempt(bp)  # Twilio cannot send our CSRF token; the signature stands in for it
 
-SIGNATURE_HEADER = "X-Twilio-Signature"
+SIGNATURE_HEADER = twilio.SIGNATURE_HEADER
 
 
 def signed_url() -> str:
@@ -41,8 +40,7 @@ def signed_url() -> str:
 
 def _require_signature() -> None:
     signature = request.headers.get(SIGNATURE_HEADER, "")
-    validator = RequestValidator(telephony.settings().auth_token)
-    if not signature or not validator.validate(signed_url(), request.form, signature):
+    if not twilio.signature_valid(signed_url(), request.form, signature, telephony.settings().auth_token):
         log.warning("refused a telephony webhook with a bad signature: %s", request.path)
         abort(403)
 
@@ -59,8 +57,8 @@ def _xml(body: str) -> Response:
 
 
 def _publish(result: WebhookResult) -> None:
-    if result.cause:
-        broadcast.publish(result.meeting_id, result.cause)
+    for cause in result.causes:
+        broadcast.publish(result.meeting_id, cause)
 
 
 def _run(fn, *args):  # type: ignore[no-untyped-def]
@@ -82,7 +80,7 @@ def _answer(result: WebhookResult) -> Response:
 def voice() -> Response:
     """TwiML for the household's leg when it answers: the consent question first."""
     _require_signature()
-    result = _run(calls_webhooks.receive_voice, _call_id(), request.form)
+    result = _run(calls_webhooks.receive_voice, _call_id(), twilio.answered_event(request.form))
     _publish(result)
     return _answer(result)
 
@@ -93,14 +91,9 @@ def gather(step: str) -> Response:
     consent (1) the provider dials the hall line into the call's conference."""
     _require_signature()
     retry = request.args.get("retry", default=0, type=int) or 0
-    tel = telephony.context()
-    result = _run(calls_webhooks.receive_gather, _call_id(), step, request.form, retry, tel)
+    result = _run(calls_webhooks.receive_keys, _call_id(), step, twilio.keys_event(request.form, step, retry),
+                  retry, telephony.context())
     _publish(result)
-    if result.hall is not None:
-        try:
-            tel.provider.connect_hall(result.hall)
-        except ProviderError as exc:
-            _publish(_run(calls_webhooks.record_hall_error, result.call_id, exc.message, exc.code))
     return _answer(result)
 
 
@@ -109,7 +102,7 @@ def status() -> Response:
     """Status callbacks of the household's leg, or (leg=hall|conference|recording) the others."""
     _require_signature()
     leg = request.args.get("leg") or None
-    result = _run(calls_webhooks.receive_status, _call_id(), request.form, leg)
+    result = _run(calls_webhooks.receive_status, _call_id(), twilio.status_event(request.form, leg))
     _publish(result)
     return _xml(twiml.empty())
 
@@ -119,8 +112,6 @@ def hall() -> Response:
     """TwiML joining the hall side of a call's conference (for a hall line that dials in, or a
     gateway that fetches TwiML for the hall leg)."""
     _require_signature()
-    call_id = _call_id()
+    call_id = _run(calls_webhooks.known_call, _call_id())
     tel = telephony.context()
-    if db.session.get(CallAttempt, call_id) is None:
-        abort(404)
     return _xml(twiml.hall(call_id, tel.settings, tel.urls))

@@ -4,7 +4,7 @@ Every change appends an event in the same transaction and commits; the caller br
 A call attempt is committed *before* the provider is asked to dial, and a household with a
 live attempt cannot be dialled again, so neither a crash nor a double tap dials twice. The
 provider is called with no transaction open (a slow network must not hold the meeting lock).
-Webhooks from the provider: calls_webhooks.py. Pure rules: scoring/calls.py.
+Events from the provider: webhooks.py. Pure rules: scoring/calls.py.
 """
 from __future__ import annotations
 
@@ -21,21 +21,34 @@ from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from meeting.services.live.rounds import current_round
 from meeting.telephony import CallRequest, ProviderError, Telephony
-from meeting.telephony.text import _
+from meeting.telephony.port import words as provider_words
 from scoring import calls as core
 
 OUTCOMES = ("answered", "ended", "busy", "no_answer", "failed")
 MAX_NOTE = 1000
 
 
-class CallFailed(UserError):
+class ProviderRefused(UserError):
+    """The provider refused (a ProviderError as a UserError): the code is the provider's
+    (e.g. twilio_21217), the words its reason's catalog entry (meeting/messages/calls.py)."""
+
+    def __init__(self, error: ProviderError) -> None:
+        super().__init__(error.code)
+        self.params = dict(error.params)  # not through __init__: a "code" value would read as the legacy form
+        self.reason = error.reason
+
+    @property
+    def message(self) -> str:
+        """The provider's reason in words, in the active locale."""
+        return provider_words(self.reason, self.params)
+
+
+class CallFailed(ProviderRefused):
     """The provider refused the call. The failed attempt is already committed (and must be
     broadcast): `cause` is its event."""
 
-    code = "call_failed"
-
-    def __init__(self, message: str, code: str, cause: dict[str, Any]) -> None:
-        super().__init__(message, code=code)
+    def __init__(self, error: ProviderError, cause: dict[str, Any]) -> None:
+        super().__init__(error)
         self.cause = cause
 
 
@@ -46,10 +59,10 @@ def _cause(event: Any) -> dict[str, Any]:
 def _round_in(session: so.Session, meeting_id: int, allowed: tuple[str, ...]) -> tuple[Meeting, Round]:
     meeting = lock_meeting(session, meeting_id)
     if meeting.status != "live":
-        raise Conflict(_("The meeting is not live."), code="not_live")
+        raise Conflict("not_live")
     rnd = current_round(session, meeting_id)
     if rnd is None or rnd.kind != "cadre" or rnd.cadre_id is None or rnd.stage not in allowed:
-        raise Conflict(_("Calls are placed during call-out verification only."), code="not_verification")
+        raise Conflict("not_verification")
     return meeting, rnd
 
 
@@ -84,7 +97,7 @@ def update_discrepancy(session: so.Session, rnd: Round) -> bool:
 def _count(params: Mapping[str, Any], per_round: int) -> int:
     count = params.get("count", per_round)
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10:
-        raise UserError(_("The number of households to call is a whole number from 1 to 10."), code="bad_param")
+        raise UserError("call_count_range")
     return count
 
 
@@ -115,8 +128,7 @@ def _next_household(session: so.Session, meeting_id: int, actor: str, tel: Telep
         _meeting, rnd = _round_in(session, meeting_id, ("verification",))
         plan = plan_for(session, meeting_id, rnd, per_round)
     if plan.next is None:
-        raise Conflict(_("No household is left to call: every picked household has been called."),
-                       code="no_household_left")
+        raise Conflict("no_household_left")
     session.commit()
     return plan.next
 
@@ -126,15 +138,14 @@ def _store_attempt(session: so.Session, meeting_id: int, code: str, actor: str,
     meeting, rnd = _round_in(session, meeting_id, ("verification",))
     household = session.scalar(sa.select(Household).where(Household.code == code))
     if household is None or household.cadre_id != rnd.cadre_id:
-        raise UserError(_("That household is not one of this cadre's households."), code="bad_household")
+        raise UserError("bad_household")
     live = [a for a in attempts_of(session, rnd) if a.household_id == household.id and not core.is_terminal(a.state)]
     if live:
-        raise Conflict(_("A call to this household is already in progress; hang it up first."),
-                       code="call_in_progress")
+        raise Conflict("call_in_progress")
     try:
         number = core.e164(household.phone, tel.settings.country_code)
     except ValueError:
-        raise UserError(_("This household has no phone number."), code="bad_phone") from None
+        raise UserError("bad_phone") from None
     picked = picked_codes(session, meeting_id, rnd)
     pick = "manual" if code not in picked else ("draw" if picked.index(code) < tel.settings.calls_per_round else "backup")
     call = CallAttempt(round_id=rnd.id, household_id=household.id, pick=pick, provider=tel.provider.name,
@@ -180,7 +191,7 @@ def place_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], 
     if code is None:
         code = _next_household(session, meeting_id, actor, tel)
     if not isinstance(code, str) or not code.strip():
-        raise UserError(_("household_code is required"), code="missing_param")
+        raise UserError("missing_household_code")
     call, number, cause = _store_attempt(session, meeting_id, code.strip(), actor, tel)
     request = CallRequest(call.id, number, tel.urls.voice(call.id), tel.urls.status(call.id),
                           tel.settings.ring_seconds)
@@ -191,11 +202,12 @@ def place_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], 
     lock_meeting(session, meeting_id)
     call = session.get(CallAttempt, call.id, populate_existing=True)
     if error is not None:
-        call.error = error.message[:300]
+        call.error = error.message[:300]  # the console and projector show it as is (see docs/TELEPHONY.md)
         moved = move_call(session, meeting_id, call, "failed", actor, "provider",
-                      {"action": "place_call", "error": error.code, "message": error.message}, error=error.code)
+                          {"action": "place_call", "error": error.code, "reason": error.reason,
+                           "params": error.params}, error=error.code)
         session.commit()
-        raise CallFailed(error.message, error.code, moved or cause)
+        raise CallFailed(error, moved or cause)
     if call.provider_ref is None:  # a status callback may have brought the reference first
         call.provider_ref = ref
     moved = move_call(session, meeting_id, call, "dialling", actor, "provider", {"action": "place_call", "ref": ref})
@@ -206,11 +218,11 @@ def place_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], 
 def _call_of(session: so.Session, meeting_id: int, params: Mapping[str, Any]) -> CallAttempt:
     call_id = params.get("call_id")
     if not isinstance(call_id, int) or isinstance(call_id, bool):
-        raise UserError(_("call_id must be a whole number"), code="bad_param")
+        raise UserError("call_id_not_int")
     call = session.get(CallAttempt, call_id, populate_existing=True)
     rnd = session.get(Round, call.round_id) if call else None
     if call is None or rnd is None or rnd.meeting_id != meeting_id:
-        raise NotFound(_("There is no such call in this meeting."))
+        raise NotFound("call_not_found")
     return call
 
 
@@ -221,14 +233,14 @@ def hangup_call(session: so.Session, meeting_id: int, params: Mapping[str, Any],
     lock_meeting(session, meeting_id)
     call = _call_of(session, meeting_id, params)
     if core.is_terminal(call.state):
-        raise Conflict(_("This call has already ended."), code="call_over")
+        raise Conflict("call_over")
     ref, state, call_id = call.provider_ref, call.state, call.id
     session.commit()
     if ref and call.provider == tel.provider.name and state != "queued":
         try:
             tel.provider.hangup(ref)
         except ProviderError as exc:
-            raise UserError(exc.message, code=exc.code) from None
+            raise ProviderRefused(exc) from None
     lock_meeting(session, meeting_id)
     call = session.get(CallAttempt, call_id, populate_existing=True)
     target = "ended" if call.state == "answered" else "canceled"
@@ -249,25 +261,24 @@ def record_answers(session: so.Session, meeting_id: int, params: Mapping[str, An
     meeting, rnd = _round_in(session, meeting_id, ("verification", "scoring_open", "scoring_closed"))
     call = _call_of(session, meeting_id, params)
     if call.round_id != rnd.id:
-        raise Conflict(_("That call belongs to an earlier round."), code="not_current_round")
+        raise Conflict("call_not_current_round")
     answers = clean_answers(params.get("answers"))
     outcome = params.get("outcome")
     if outcome is not None and outcome not in OUTCOMES:
-        raise UserError(_("outcome is one of %(list)s", list=", ".join(OUTCOMES)), code="bad_param")
+        raise UserError("call_outcome_unknown", list=", ".join(OUTCOMES))
     note = params.get("note")
     if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
-        raise UserError(_("The note is text of at most 1000 characters."), code="bad_param")
+        raise UserError("call_note_too_long")
     raw = {"action": "record_answers", "actor": actor, "answers": answers, "outcome": outcome}
     if outcome is not None:
         target = "ended" if outcome in ("answered", "ended") else outcome
         if target != call.state and core.advance(call.state, target) is None:
-            raise Conflict(_("The call is already %(state)s; its outcome cannot go back.", state=call.state),
-                           code="call_state")
+            raise Conflict("call_state", state=call.state)
         move_call(session, meeting_id, call, target, actor, "moderator", raw)
     else:
         session.add(CallEvent(call_attempt_id=call.id, source="moderator", state=None, raw=raw))
     if answers and call.state not in ("answered", "ended"):
-        raise UserError(_("Only an answered call has answers."), code="bad_answers")
+        raise UserError("bad_answers")
     if answers:
         call.answers = {**(call.answers or {}), **answers}
     if note is not None:

@@ -22,23 +22,23 @@ def clean_answers(raw: Any) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise UserError("answers must be an object", code="bad_answers")
+        raise UserError("answers_not_object")
     unknown = set(raw) - {"visited", "resolved", "satisfaction"}
     if unknown:
-        raise UserError(f"unknown answer fields: {', '.join(sorted(unknown))}", code="bad_answers")
+        raise UserError("answers_unknown_fields", fields=", ".join(sorted(unknown)))
     out: dict[str, Any] = {}
     if raw.get("visited") is not None:
         if raw["visited"] not in VISITED:
-            raise UserError("visited is yes or no", code="bad_answers")
+            raise UserError("answer_visited")
         out["visited"] = raw["visited"]
     if raw.get("resolved") is not None:
         if raw["resolved"] not in RESOLVED:
-            raise UserError("resolved is yes, partly, no or none", code="bad_answers")
+            raise UserError("answer_resolved")
         out["resolved"] = raw["resolved"]
     if raw.get("satisfaction") is not None:
         sat = raw["satisfaction"]
         if not isinstance(sat, int) or isinstance(sat, bool) or not 1 <= sat <= 5:
-            raise UserError("satisfaction is a whole number from 1 to 5", code="bad_answers")
+            raise UserError("answer_satisfaction")
         out["satisfaction"] = sat
     return out
 
@@ -51,19 +51,19 @@ def record_manual_call(session: so.Session, rnd: Round, params: Mapping[str, Any
     """
     code = params.get("household_code")
     if not isinstance(code, str) or not code.strip():
-        raise UserError("household_code is required", code="missing_param")
+        raise UserError("missing_household_code")
     household = session.scalar(sa.select(Household).where(Household.code == code.strip()))
     if household is None or rnd.cadre_id is None or household.cadre_id != rnd.cadre_id:
-        raise UserError("that household is not one of this cadre's households", code="bad_household")
+        raise UserError("bad_household")
     outcome = params.get("outcome")
     if outcome not in OUTCOMES:
-        raise UserError(f"outcome is one of {', '.join(OUTCOMES)}", code="bad_param")
+        raise UserError("call_outcome_unknown", list=", ".join(OUTCOMES))
     answers = clean_answers(params.get("answers"))
     if outcome != "answered" and answers:
-        raise UserError("only an answered call has answers", code="bad_answers")
+        raise UserError("bad_answers")
     note = params.get("note", "")
     if not isinstance(note, str) or len(note) > 1000:
-        raise UserError("the note is text of at most 1000 characters", code="bad_param")
+        raise UserError("call_note_too_long")
     drawn = session.scalar(sa.select(DrawRecord.id).where(
         DrawRecord.kind == "household", DrawRecord.household_id == household.id,
         DrawRecord.meeting_id == rnd.meeting_id))

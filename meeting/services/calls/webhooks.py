@@ -1,25 +1,27 @@
-"""What the provider tells us about a call (already signature-checked by the view).
+"""What the provider tells us about a call: the port's events (LineStatus, Answered,
+KeysPressed), already translated from the provider's vocabulary by its adapter (Twilio's
+signed webhooks: telephony/twilio_webhooks.py; the household simulator: simulator.py here).
 
-Status callbacks move the call's state forward only; the household's key presses answer the
+Status events move the call's state forward only; the household's key presses answer the
 survey, consent first. Every raw event is stored, including duplicates and those arriving
-out of order (which change nothing else). Each function commits and returns what the view
-needs: the cause to broadcast, and which TwiML step to answer with.
+out of order (which change nothing else). Each receive_* function is one transaction and
+returns what the caller needs: the cause to broadcast, and which TwiML step to answer with.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import NotFound
+from meeting.messages import text
 from meeting.models import CallAttempt, CallEvent, Meeting, Round
 from meeting.services.calls.attempts import move_call, update_discrepancy
 from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
-from meeting.telephony import HallRequest, Telephony
-from meeting.telephony.text import _
+from meeting.telephony import Answered, HallRequest, KeysPressed, LineStatus, ProviderError, Telephony
 from scoring import calls as core
 
 MAX_RETRIES = 1  # a step without a valid key is asked once more, then passed over
@@ -36,25 +38,23 @@ class WebhookResult:
     retry: int = 0
     title: str = ""
     hall: HallRequest | None = None
+    hall_cause: dict[str, Any] | None = None  # the hall line could not be dialled (receive_keys)
 
-
-def raw_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The webhook's form as plain JSON (repeated fields as lists)."""
-    if hasattr(params, "to_dict"):
-        multi = params.to_dict(flat=False)  # type: ignore[attr-defined]
-        return {k: v[0] if len(v) == 1 else v for k, v in multi.items()}
-    return dict(params)
+    @property
+    def causes(self) -> list[dict[str, Any]]:
+        """Everything to broadcast, in order."""
+        return [c for c in (self.cause, self.hall_cause) if c]
 
 
 def _load(session: so.Session, call_id: int) -> tuple[CallAttempt, Round, Meeting]:
     meeting_id = session.scalar(sa.select(Round.meeting_id).join(CallAttempt, CallAttempt.round_id == Round.id)
                                 .where(CallAttempt.id == call_id))
     if meeting_id is None:
-        raise NotFound(_("There is no such call in this meeting."))
+        raise NotFound("call_not_found")
     meeting = lock_meeting(session, meeting_id)
     call = session.get(CallAttempt, call_id, populate_existing=True)
     if call.provider == "manual":  # a desk-phone call has no provider to send webhooks
-        raise NotFound(_("There is no such call in this meeting."))
+        raise NotFound("call_not_found")
     return call, session.get(Round, call.round_id), meeting
 
 
@@ -62,14 +62,13 @@ def _actor(call: CallAttempt) -> str:
     return f"telephony:{call.provider}"
 
 
-def _owned(call: CallAttempt, params: Mapping[str, Any]) -> bool:
-    """Is this webhook about the call's own leg? Adopts the CallSid if it came before our own
-    record of it (the provider's answer to place_call may arrive after its first callback)."""
-    sid = params.get("CallSid")
-    if call.provider_ref and sid and sid != call.provider_ref:
+def _owned(call: CallAttempt, ref: str | None) -> bool:
+    """Is this event about the call's own leg? Adopts the provider's reference if it came
+    before our own record of it (the answer to place_call may arrive after its first callback)."""
+    if call.provider_ref and ref and ref != call.provider_ref:
         return False
-    if not call.provider_ref and sid:
-        call.provider_ref = str(sid)[:64]
+    if not call.provider_ref and ref:
+        call.provider_ref = ref[:64]
     return True
 
 
@@ -78,41 +77,39 @@ def _store(session: so.Session, call: CallAttempt, source: str, raw: dict[str, A
 
 
 @transactional
-def receive_status(session: so.Session, call_id: int, params: Mapping[str, Any], leg: str | None) -> WebhookResult:
-    """A status callback (initiated, ringing, answered, completed, busy, …) of the household's
-    leg, or of the hall's leg / the conference / the recording (`leg`): stored, forward only."""
+def receive_status(session: so.Session, call_id: int, event: LineStatus) -> WebhookResult:
+    """A status event (dialling, ringing, answered, ended, busy, …) of the household's leg, or
+    of the hall's leg / the conference / the recording (`event.leg`): stored, forward only."""
     call, rnd, meeting = _load(session, call_id)
     result = WebhookResult(meeting.id, call.id)
-    raw = {"kind": "status", "leg": leg, **raw_params(params)}
-    state = core.from_twilio(params.get("CallStatus"))
+    raw, state, leg = dict(event.raw), event.state, event.leg
     if leg == "hall":
         _store(session, call, "hall", raw, state)
         if state in core.UNREACHABLE or state in ("answered", "ended"):
             if state in core.UNREACHABLE:
-                call.error = _("The hall line could not be connected (%(state)s).", state=state)
-            event = append_event(session, meeting.id, "hall_line_changed",
-                                 {"round": rnd.number, "call": call.id, "state": state}, _actor(call))
-            result.cause = {"type": event.type, "seq": event.seq}
+                call.error = text("hall_line_failed", state=state)
+            appended = append_event(session, meeting.id, "hall_line_changed",
+                                    {"round": rnd.number, "call": call.id, "state": state}, _actor(call))
+            result.cause = {"type": appended.type, "seq": appended.seq}
     elif leg is not None:
         _store(session, call, leg[:16], raw)
-    elif not _owned(call, params) or state is None:
+    elif not _owned(call, event.ref) or state is None:
         _store(session, call, "provider", {**raw, "ignored": "not this call's leg or unknown status"})
     else:
         if state == "failed":
-            reason = params.get("ErrorMessage") or params.get("SipResponseCode") or ""
-            call.error = (_("The call failed.") + (f" ({reason})" if reason else ""))[:300]
+            call.error = (text("line_failed") + (f" ({event.reason})" if event.reason else ""))[:300]
         result.cause = move_call(session, meeting.id, call, state, _actor(call), "provider", raw)
     session.commit()
     return result
 
 
 @transactional
-def receive_voice(session: so.Session, call_id: int, params: Mapping[str, Any]) -> WebhookResult:
+def receive_voice(session: so.Session, call_id: int, event: Answered) -> WebhookResult:
     """The household answered and the provider asks what to play: the consent question."""
     call, rnd, meeting = _load(session, call_id)
     result = WebhookResult(meeting.id, call.id, title=meeting.title)
-    raw = {"kind": "voice", **raw_params(params)}
-    if not _owned(call, params) or core.is_terminal(call.state):
+    raw = dict(event.raw)
+    if not _owned(call, event.ref) or core.is_terminal(call.state):
         result.step = "gone"
         _store(session, call, "provider", {**raw, "next": "gone"})
     else:
@@ -140,21 +137,21 @@ def _consent(call: CallAttempt, value: Any, retry: int, result: WebhookResult,
 
 
 @transactional
-def receive_gather(session: so.Session, call_id: int, step: str, params: Mapping[str, Any], retry: int,
+def receive_gather(session: so.Session, call_id: int, step: str, event: KeysPressed, retry: int,
                    tel: Telephony) -> WebhookResult:
     """The keys pressed for one survey step. Consent (1) first: without it no question is
     asked or stored. A step without a valid key is asked once more, then passed over."""
     if step not in core.STEPS:
-        raise NotFound(_("Unknown survey step."))
+        raise NotFound("unknown_survey_step")
     call, rnd, meeting = _load(session, call_id)
     result = WebhookResult(meeting.id, call.id, title=meeting.title)
-    raw = {"kind": "gather", "step": step, "retry": retry, **raw_params(params)}
-    if not _owned(call, params) or core.is_terminal(call.state):
+    raw = dict(event.raw)
+    if not _owned(call, event.ref) or core.is_terminal(call.state):
         result.step = "gone"
         _store(session, call, "provider", {**raw, "next": "gone"})
         session.commit()
         return result
-    value = core.parse_digit(step, params.get("Digits"))
+    value = core.parse_digit(step, event.digits)
     answers = dict(call.answers or {})
     change: dict[str, Any] | None = None
     if step == "consent":
@@ -175,27 +172,51 @@ def receive_gather(session: so.Session, call_id: int, step: str, params: Mapping
         call.answers = {**answers, **change}
         base = {"round": rnd.number, "call": call.id, "household": call.household.code}
         if step == "consent":
-            event = append_event(session, meeting.id, "call_consent", {**base, "consent": change["consent"]},
-                                 _actor(call))
+            appended = append_event(session, meeting.id, "call_consent", {**base, "consent": change["consent"]},
+                                    _actor(call))
         else:
             discrepancy = update_discrepancy(session, rnd)
-            event = append_event(session, meeting.id, "call_answer_recorded",
-                                 {**base, "question": step, "answer": value, "discrepancy": discrepancy}, _actor(call))
-        result.cause = {"type": event.type, "seq": event.seq}
+            appended = append_event(session, meeting.id, "call_answer_recorded",
+                                    {**base, "question": step, "answer": value, "discrepancy": discrepancy},
+                                    _actor(call))
+        result.cause = {"type": appended.type, "seq": appended.seq}
     session.commit()
     return result
 
 
 @transactional
-def record_hall_error(session: so.Session, call_id: int, message: str, code: str) -> WebhookResult:
+def record_hall_error(session: so.Session, call_id: int, error: ProviderError) -> WebhookResult:
     """The provider could not dial the hall line: show the moderator why (the survey goes on)."""
     call, rnd, meeting = _load(session, call_id)
-    call.error = message[:300]
-    _store(session, call, "hall", {"kind": "connect_hall", "error": code, "message": message}, "failed")
-    event = append_event(session, meeting.id, "hall_line_changed",
-                         {"round": rnd.number, "call": call.id, "state": "failed", "error": code}, _actor(call))
+    call.error = error.message[:300]
+    _store(session, call, "hall", {"kind": "connect_hall", "error": error.code, "reason": error.reason,
+                                   "params": error.params}, "failed")
+    appended = append_event(session, meeting.id, "hall_line_changed",
+                            {"round": rnd.number, "call": call.id, "state": "failed", "error": error.code},
+                            _actor(call))
     session.commit()
-    return WebhookResult(meeting.id, call.id, cause={"type": event.type, "seq": event.seq})
+    return WebhookResult(meeting.id, call.id, cause={"type": appended.type, "seq": appended.seq})
+
+
+def receive_keys(session: so.Session, call_id: int, step: str, event: KeysPressed, retry: int,
+                 tel: Telephony) -> WebhookResult:
+    """The keys pressed for one step (receive_gather), then, after the consent, the hall line
+    dialled into the call's conference — with no transaction open — and a refusal recorded in
+    a transaction of its own (record_hall_error: `hall_cause`)."""
+    result = receive_gather(session, call_id, step, event, retry, tel)
+    if result.hall is not None:
+        try:
+            tel.provider.connect_hall(result.hall)
+        except ProviderError as exc:
+            result.hall_cause = record_hall_error(session, result.call_id, exc).cause
+    return result
+
+
+def known_call(session: so.Session, call_id: int) -> int:
+    """The call's id if it exists (the hall's TwiML needs nothing else); NotFound otherwise."""
+    if session.get(CallAttempt, call_id) is None:
+        raise NotFound("call_not_found")
+    return call_id
 
 
 def prompt_state(session: so.Session, call_id: int) -> tuple[str, int] | None:
