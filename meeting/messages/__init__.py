@@ -31,7 +31,7 @@ def _merge(domains: tuple[Mapping[str, str], ...]) -> dict[str, str]:
 CATALOG: dict[str, str] = _merge(_DOMAINS)
 
 
-def text(code: str, **params: Any) -> str:
+def text(code: str, /, **params: Any) -> str:
     """The words for `code` in the active locale; the code itself if the catalog lacks it."""
     msgid = CATALOG.get(code)
     if msgid is None:
@@ -46,4 +46,5 @@ def error_text(exc: Any) -> str:
     legacy = getattr(exc, "legacy_message", None)
     if legacy is not None:
         return str(legacy)
-    return text(exc.code, **getattr(exc, "params", {}))
+    # `reason` names the catalog entry when the code itself is not one (a provider's raw code).
+    return text(getattr(exc, "reason", None) or exc.code, **getattr(exc, "params", {}))

@@ -59,13 +59,9 @@ class ProviderError(Exception):
 
 
 def words(reason: str, params: dict[str, Any]) -> str:
-    """meeting.messages.text(reason, **params), also for a value named `code` (Twilio's msgids
-    say "(Twilio error %(code)s)"), which text's own first parameter, `code`, would swallow:
-    the msgid is translated first and formatted here (text formats nothing without values)."""
-    from meeting.messages import text  # the catalog needs Flask-Babel; the port does not
-    if "code" not in params:
-        return text(reason, **params)
-    return text(reason) % params
+    """meeting.messages.text(reason, **params): the catalog needs Flask-Babel, the port does not."""
+    from meeting.messages import text
+    return text(reason, **params)
 
 
 # --- provider events: what happened on a call, in our words -------------------------------
