@@ -151,7 +151,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
     projector.wait_for_selector("#scene[data-seq] .welcome")
     for page, token in zip(tablets, seeded.tokens):
         page.goto(f"{server.url}/j/{token}")
-        page.wait_for_function("() => !!(window.__live && window.__live.state)")
+        page.wait_for_function("() => !!(window.__juror?.live && window.__juror?.live.state)")
     log_in(console, server.url, *MODERATOR, next_path=f"/console/{mid}")
     console.wait_for_selector(".conn.is-online")
     console.wait_for_selector("#actions [data-action=start_meeting]")
@@ -174,7 +174,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
     console.wait_for_selector("#actions [data-action=start_report]")
     cadre = console.evaluate("__console.state.round.cadre")
     shown_no = console.inner_text("#subject .subject-no span")
-    assert int(shown_no) == cadre["number"]
+    assert shown_no == f"{cadre['number']:04d}号"   # the one cadre number format (the console showed 0261 before)
     # The spin takes ~3 s: wait for the landing, whatever the machine's speed.
     projector.wait_for_selector(".draw.landed [data-reels][data-landed]")
     assert projector.get_attribute("[data-reels]", "data-landed") == str(cadre["number"])
@@ -182,6 +182,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
         "[data-reels] .reel-strip", "ns => ns.map(n => n.firstElementChild.textContent)"))
     assert int(reels) == cadre["number"]
     assert cadre["name"] in projector.inner_text(".cadre-card")
+    assert projector.inner_text(".cadre-card .cadre-no") == shown_no   # console and screens agree
     for page in tablets:
         page.wait_for_function("n => document.getElementById('cadre-name').textContent === n", arg=cadre["name"])
     screens.shoot("03-drawn")
@@ -236,7 +237,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
         page.locator("#submit").tap()
         page.wait_for_selector('#receipt[data-state="acked"][data-version="1"]')
         assert page.get_attribute("#receipt", "data-total") == str(totals[i])
-        acked = page.evaluate("window.I18N.acked").replace("{version}", "1").replace("{total}", str(totals[i]))
+        acked = page.evaluate("JSON.parse(document.getElementById('juror-i18n').textContent).acked").replace("{version}", "1").replace("{total}", str(totals[i]))
         assert page.inner_text("#receipt-main") == acked
         projector.wait_for_selector(f".progress[data-progress='{i + 1}/3']")
     console.wait_for_selector(".pb-n:text-is('3')")
