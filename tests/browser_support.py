@@ -42,6 +42,7 @@ def new_page(browser: Any, width: int, height: int, errors: list[str] | None = N
                                   has_touch=touch, locale=locale)
     context.set_default_timeout(timeout_ms)
     page = context.new_page()
+    expose_page_hooks(page)
     if errors is not None:
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
     return page
@@ -66,3 +67,23 @@ def screenshot(page: Any, folder: str, name: str, *, full_page: bool = False) ->
     path = out / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def expose_module(page: Any, alias: str, entry: str, module: str, export: str) -> None:
+    """Let a test reach a page's module export as `window[alias]` (the pages publish no globals).
+
+    On every page of this Page that loads the module script `entry`, once the document is parsed
+    (module scripts have run by then), `module` is imported (the page's own instance: same URL)
+    and its `export` stored under `alias`. Expressions like "window.__console && __console.state"
+    then work in wait_for_function / evaluate."""
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => {"
+        f" if (!document.querySelector('script[type=module][src=\"{entry}\"]')) {{ return; }}"
+        f" import('{module}').then(m => {{ window['{alias}'] = m['{export}']; }}); }});")
+
+
+def expose_page_hooks(page: Any) -> None:
+    """The module exports the browser tests look at: the console's `store` as window.__console and
+    the juror tablet's `app` (live client, outbox) as window.__juror."""
+    expose_module(page, "__console", "/static/console/console.js", "/static/console/store.js", "store")
+    expose_module(page, "__juror", "/static/juror/tablet.js", "/static/juror/app.js", "app")

@@ -48,7 +48,7 @@ def to_scoring(moderator: Screen) -> None:
 def open_tablet(page, server: LiveServer, token: str, stage: str) -> None:
     """Load the juror link and wait until the page shows the round in `stage`."""
     page.goto(f"{server.url}/j/{token}")
-    page.wait_for_function("s => { const l = window.__live; return !!(l && l.state && l.state.round"
+    page.wait_for_function("s => { const l = window.__juror && window.__juror.live; return !!(l && l.state && l.state.round"
                            " && l.state.round.stage === s); }", arg=stage)
 
 
@@ -81,12 +81,12 @@ def wait_receipt(page, state: str, version: int | None = None, timeout: float = 
 
 def texts(page) -> dict[str, str]:
     """The translated strings the page's scripts use."""
-    return page.evaluate("window.I18N")
+    return page.evaluate("JSON.parse(document.getElementById('juror-i18n').textContent)")
 
 
 def outbox(page) -> list[dict]:
     """Ballots kept on the device, waiting for an acknowledgement."""
-    return page.evaluate("window.__outbox.items()")
+    return page.evaluate("window.__juror?.outbox.items()")
 
 
 def ballots_of(app, seeded, seat: int) -> list[tuple[int, str, str]]:

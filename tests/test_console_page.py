@@ -67,14 +67,16 @@ def test_the_page_loads_only_local_scripts_and_styles(client, session, meeting_i
     assert external == []
     assert "http://" not in html and "https://" not in html
     assert '/static/vendor/socket.io/socket.io.min.js' in html
-    assert '/static/js/live.js' in html
-    for name in ("dom", "dialogs", "forms", "render", "panels", "actions", "console"):
-        assert f"/static/console/{name}.js" in html
-    assert "window.CONSOLE" in html and "window.I18N" in html
+    # One native ES module; it imports the other console modules and static/js/ itself.
+    assert '<script type="module" src="/static/console/console.js"></script>' in html
+    # Configuration and strings are JSON data blocks, not inline code.
+    assert '<script type="application/json" id="console-config">' in html
+    assert '<script type="application/json" id="console-i18n">' in html
+    assert "window.CONSOLE" not in html and "window.I18N" not in html
 
 
 def _config(html: str) -> dict:
-    return json.loads(re.search(r"window\.CONSOLE = (\{.*?\});", html).group(1))
+    return json.loads(re.search(r'<script type="application/json" id="console-config">(.*?)</script>', html).group(1))
 
 
 def test_stage_and_action_labels_follow_the_page_language(client, session, meeting_id):
@@ -92,9 +94,11 @@ def test_stage_and_action_labels_follow_the_page_language(client, session, meeti
 
 def test_the_static_files_of_the_console_are_served(client):
     for name in ("console.css", "console.js", "render.js", "panels.js", "actions.js", "forms.js", "dialogs.js",
-                 "dom.js"):
+                 "calls.js", "store.js", "util.js"):
         resp = client.get(f"/static/console/{name}")
         assert resp.status_code == 200, name
+        if name.endswith(".js"):   # a module script needs a JavaScript MIME type
+            assert resp.mimetype in ("text/javascript", "application/javascript"), (name, resp.mimetype)
         resp.close()
 
 

@@ -78,7 +78,7 @@ class Screens:
 
 
 def console_stage(page, stage: str) -> None:
-    page.wait_for_function("s => window.MC && MC.state && MC.state.round && MC.state.round.stage === s", arg=stage)
+    page.wait_for_function("s => window.__console && __console.state && __console.state.round && __console.state.round.stage === s", arg=stage)
 
 
 def tablet_stage(page, stage: str) -> None:
@@ -151,7 +151,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
     projector.wait_for_selector("#scene[data-seq] .welcome")
     for page, token in zip(tablets, seeded.tokens):
         page.goto(f"{server.url}/j/{token}")
-        page.wait_for_function("() => !!(window.__live && window.__live.state)")
+        page.wait_for_function("() => !!(window.__juror?.live && window.__juror?.live.state)")
     log_in(console, server.url, *MODERATOR, next_path=f"/console/{mid}")
     console.wait_for_selector(".conn.is-online")
     console.wait_for_selector("#actions [data-action=start_meeting]")
@@ -172,9 +172,9 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
 
     act(console, "draw_cadre")
     console.wait_for_selector("#actions [data-action=start_report]")
-    cadre = console.evaluate("MC.state.round.cadre")
+    cadre = console.evaluate("__console.state.round.cadre")
     shown_no = console.inner_text("#subject .subject-no span")
-    assert int(shown_no) == cadre["number"]
+    assert shown_no == f"{cadre['number']:04d}号"   # the one cadre number format (the console showed 0261 before)
     # The spin takes ~3 s: wait for the landing, whatever the machine's speed.
     projector.wait_for_selector(".draw.landed [data-reels][data-landed]")
     assert projector.get_attribute("[data-reels]", "data-landed") == str(cadre["number"])
@@ -182,6 +182,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
         "[data-reels] .reel-strip", "ns => ns.map(n => n.firstElementChild.textContent)"))
     assert int(reels) == cadre["number"]
     assert cadre["name"] in projector.inner_text(".cadre-card")
+    assert projector.inner_text(".cadre-card .cadre-no") == shown_no   # console and screens agree
     for page in tablets:
         page.wait_for_function("n => document.getElementById('cadre-name').textContent === n", arg=cadre["name"])
     screens.shoot("03-drawn")
@@ -200,7 +201,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
     console_stage(console, "verification")
     rows = console.locator(".hh-list").first.locator(".hh")
     rows.first.wait_for()
-    picked = console.evaluate("MC.state.round.picked_households.map(h => h.code)")
+    picked = console.evaluate("__console.state.round.picked_households.map(h => h.code)")
     code = rows.first.get_attribute("data-code")
     assert picked and code == picked[0]
     full_name, full_phone = household(app, code)
@@ -213,7 +214,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
     screens.shoot("05-call-form")
     console.click("#form-dialog button[type=submit]")
     console.wait_for_selector(f".hh.is-done[data-code='{code}']")
-    call = console.evaluate("MC.state.round.calls[0]")
+    call = console.evaluate("__console.state.round.calls[0]")
     assert call["household"]["code"] == code and call["state"] == "ended"
     assert call["answers"] == {"visited": "yes", "resolved": "yes", "satisfaction": 5}
     card = projector.locator(f".call-card[data-call='{call['id']}']")
@@ -226,7 +227,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
     act(console, "open_scoring")
     console_stage(console, "scoring_open")
     projector.wait_for_selector(".progress[data-progress='0/3']")
-    rubric = console.evaluate("MC.state.rubric")
+    rubric = console.evaluate("__console.state.rubric")
     totals = [total_of(rubric, s) for s in SCORES]
     for i, (page, scores) in enumerate(zip(tablets, SCORES)):
         tablet_stage(page, "scoring_open")
@@ -236,14 +237,14 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
         page.locator("#submit").tap()
         page.wait_for_selector('#receipt[data-state="acked"][data-version="1"]')
         assert page.get_attribute("#receipt", "data-total") == str(totals[i])
-        acked = page.evaluate("window.I18N.acked").replace("{version}", "1").replace("{total}", str(totals[i]))
+        acked = page.evaluate("JSON.parse(document.getElementById('juror-i18n').textContent).acked").replace("{version}", "1").replace("{total}", str(totals[i]))
         assert page.inner_text("#receipt-main") == acked
         projector.wait_for_selector(f".progress[data-progress='{i + 1}/3']")
     console.wait_for_selector(".pb-n:text-is('3')")
     assert console.inner_text("#jurors-count").startswith("3 / 3")
     assert console.locator("#jurors .juror.is-in").count() == 3
     # Who, not what: no juror's scores or totals on the console before scoring closes.
-    assert console.evaluate("MC.state.round.result") is None
+    assert console.evaluate("__console.state.round.result") is None
     juror_text = console.inner_text("#jurors") + console.inner_text("#panel")
     assert not any(str(t) in juror_text for t in totals)
     screens.shoot("07-scored")
@@ -303,7 +304,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
     assert all(f.exists() and f.stat().st_size > 0 for f in screens.files)
     assert len(screens.files) == 12 * 5
     public = [cadre.get(k) or "" for k in ("name", "position", "unit", "township")] + [
-        console.evaluate("MC.state.meeting.title"), console.evaluate("MC.state.meeting.venue") or ""]
+        console.evaluate("__console.state.meeting.title"), console.evaluate("__console.state.meeting.venue") or ""]
     seen = "\n".join(screens.projector_texts)
     for text in public:   # a public field may contain the household's name by coincidence
         seen = seen.replace(text, "") if text else seen

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.browser_support import expose_page_hooks
 from tests.juror_browser_support import (LANDSCAPE, MINE, PORTRAIT, ballots_of, draw, open_tablet, others_submit,
                                          outbox, perform, set_score, set_scores, shot, texts, to_scoring,
                                          wait_receipt)
@@ -53,6 +54,7 @@ def tablet(browser):
     """A fresh browser context (its own localStorage) with a portrait tablet page."""
     context = browser.new_context(viewport=PORTRAIT, device_scale_factor=1, has_touch=True, locale="zh-CN")
     page = context.new_page()
+    expose_page_hooks(page)   # the tablet's module state as window.__juror (the page publishes no globals)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
@@ -107,12 +109,12 @@ def test_a_juror_scores_revises_and_sees_the_result_only_after_the_reveal(live, 
     set_score(page, "report", 3)      # changed but never submitted: once scoring closes it must not show
     round_id = moderator.state["round"]["id"]
     others_submit(seeded, screen, round_id)
-    page.wait_for_function("window.__live.state.round.progress.submitted === 5")
+    page.wait_for_function("window.__juror?.live.state.round.progress.submitted === 5")
     assert page.locator("#result").is_hidden()
     perform(moderator, "close_scoring")
     page.wait_for_selector('#app[data-stage="scoring_closed"]')
     assert page.locator("#result").is_hidden()          # no scores of anybody before the reveal
-    assert page.evaluate("window.__live.state.round.result") is None
+    assert page.evaluate("window.__juror?.live.state.round.result") is None
     assert page.locator('.crit[data-key="visits"] button.step-minus').is_disabled()
     assert page.locator('.crit[data-key="report"] .crit-value').inner_text() == "9"   # the counted version 2
     assert page.locator("#submit").is_disabled()
@@ -136,7 +138,7 @@ def test_a_ballot_made_offline_is_kept_shown_as_pending_and_counted_once_after_r
     open_tablet(page, server, seeded.tokens[0], "scoring_open")
     t = texts(page)
 
-    page.evaluate("window.__live.socket.disconnect()")
+    page.evaluate("window.__juror?.live.socket.disconnect()")
     page.wait_for_selector('#banner[data-kind="offline"]:not([hidden])')
     assert page.locator("#banner .banner-head").inner_text() == t["offline"].split("—")[0].strip()
     set_scores(page, MINE)
@@ -149,7 +151,7 @@ def test_a_ballot_made_offline_is_kept_shown_as_pending_and_counted_once_after_r
     assert moderator.call("sync", {})["ok"]
     assert moderator.wait_for(lambda s: True)["round"]["progress"]["submitted"] == 0
 
-    page.evaluate("window.__live.socket.connect()")
+    page.evaluate("window.__juror?.live.socket.connect()")
     wait_receipt(page, "acked", 1)
     assert page.locator("#banner").get_attribute("data-kind") == "online"
     assert outbox(page) == []
@@ -159,11 +161,11 @@ def test_a_ballot_made_offline_is_kept_shown_as_pending_and_counted_once_after_r
 
     # The acknowledgement got lost (simulated: the same message back in the outbox) and the page reloads:
     # the resend carries the same client_msg_id, so the server answers with the first receipt.
-    page.evaluate("item => { const k = window.__outbox.key;"
+    page.evaluate("item => { const k = window.__juror?.outbox.key;"
                   " localStorage.setItem(k, JSON.stringify([item])); }", kept[0])
     page.reload()
     wait_receipt(page, "acked", 1)
-    page.wait_for_function("window.__outbox.items().length === 0")
+    page.wait_for_function("window.__juror?.outbox.items().length === 0")
     assert ballots_of(app, seeded, 1) == [(1, "88", kept[0]["client_msg_id"])]
 
     others_submit(seeded, screen, moderator.state["round"]["id"])
@@ -179,7 +181,7 @@ def test_a_pending_ballot_survives_a_reload_and_is_sent_once_when_connected(live
     page = tablet
     to_scoring(moderator)
     open_tablet(page, server, seeded.tokens[0], "scoring_open")
-    page.evaluate("window.__live.socket.disconnect()")
+    page.evaluate("window.__juror?.live.socket.disconnect()")
     page.wait_for_selector('#banner[data-kind="offline"]')
     set_scores(page, MINE)
     page.locator("#submit").tap()
@@ -206,7 +208,7 @@ def test_after_a_reload_the_tablet_shows_the_stored_ballot_from_the_snapshot(liv
     page.evaluate("localStorage.clear()")   # nothing local left: only the server knows the ballot
     page.reload()
     wait_receipt(page, "acked", 1)
-    assert page.evaluate("window.__live.state.my_ballot.version") == 1
+    assert page.evaluate("window.__juror?.live.state.my_ballot.version") == 1
     assert page.locator("#total").inner_text() == "88"
     assert page.locator("#submit").is_disabled()
 
@@ -216,13 +218,13 @@ def test_a_ballot_refused_by_the_server_leaves_the_outbox_and_says_why(live, tab
     page = tablet
     to_scoring(moderator)
     open_tablet(page, server, seeded.tokens[0], "scoring_open")
-    page.evaluate("window.__live.socket.disconnect()")
+    page.evaluate("window.__juror?.live.socket.disconnect()")
     set_scores(page, MINE)
     page.locator("#submit").tap()
     wait_receipt(page, "pending")
     others_submit(seeded, screen, moderator.state["round"]["id"])
     perform(moderator, "close_scoring")      # scoring closes while the tablet is offline
-    page.evaluate("window.__live.socket.connect()")
+    page.evaluate("window.__juror?.live.socket.connect()")
     wait_receipt(page, "error")
     assert page.locator("#receipt-main").inner_text() == texts(page)["err_scoring_not_open"]
     assert outbox(page) == []
@@ -246,16 +248,16 @@ def test_a_juror_with_a_pin_is_refused_with_a_wrong_pin_and_let_in_with_the_righ
         page.locator(f'.key[data-key="{key}"]').tap()
     page.locator("#pin-go").tap()
     page.wait_for_selector("#pin:not([hidden])")
-    page.wait_for_function("document.getElementById('pin-error').textContent === window.I18N.pin_wrong")
+    page.wait_for_function("document.getElementById('pin-error').textContent === JSON.parse(document.getElementById('juror-i18n').textContent).pin_wrong")
     shot(page, "11-pin-wrong-portrait")
     for key in "2468":
         page.locator(f'.key[data-key="{key}"]').tap()
     page.locator("#pin-go").tap()
-    page.wait_for_function("!!(window.__live && window.__live.state)")
+    page.wait_for_function("!!(window.__juror?.live && window.__juror?.live.state)")
     assert page.locator("#pin").is_hidden()
     assert page.locator("#round-no").inner_text() != "" or moderator.state["round"] is None
     page.reload()   # the PIN is remembered for this tab: no second prompt
-    page.wait_for_function("!!(window.__live && window.__live.state)")
+    page.wait_for_function("!!(window.__juror?.live && window.__juror?.live.state)")
     assert page.locator("#pin").is_hidden()
 
 
@@ -264,10 +266,10 @@ def test_the_english_tablet_uses_the_english_rubric_labels(live, tablet, app):
     page = tablet
     to_scoring(moderator)
     page.goto(f"{server.url}/j/{seeded.tokens[0]}?lang=en")
-    page.wait_for_function("!!(window.__live && window.__live.state && window.__live.state.round)")
+    page.wait_for_function("!!(window.__juror?.live && window.__juror?.live.state && window.__juror?.live.state.round)")
     labels = page.locator(".crit-label").all_inner_texts()
     assert labels == [c["label_en"] for c in moderator.state["rubric"]]
-    assert page.evaluate("window.JUROR.lang") == "en"
+    assert page.evaluate("JSON.parse(document.getElementById('juror-config').textContent).lang") == "en"
     shot(page, "12-english-portrait")
 
 
@@ -326,7 +328,7 @@ def test_a_link_revoked_during_the_meeting_is_refused_at_the_next_connect(live, 
         juror_id = db.session.scalar(sa.select(Juror.id).where(Juror.token == seeded.tokens[0]))
         revoke_juror(db.session, juror_id)
         db.remove()
-    page.evaluate("window.__live.socket.disconnect(); window.__live.socket.connect()")
+    page.evaluate("window.__juror?.live.socket.disconnect(); window.__juror?.live.socket.connect()")
     page.wait_for_selector("#fatal:not([hidden])")
     assert page.locator("#fatal-text").inner_text() == texts(page)["refused"]
 
@@ -336,8 +338,9 @@ def test_the_tablet_adds_decimal_scores_exactly(live, tablet, app):
     page = tablet
     to_scoring(moderator)
     open_tablet(page, server, seeded.tokens[0], "scoring_open")
-    got = page.evaluate("""() => {
-      const r = new JurorRubric.Rubric([
+    got = page.evaluate("""async () => {
+      const { Rubric } = await import('/static/juror/rubric.js');   // the page's own module
+      const r = new Rubric([
         {key: "a", label_zh: "甲", min: "0", max: "10", step: "0.5", weight: "2"},
         {key: "b", label_zh: "乙", min: "0.1", max: "79.9", step: "0.1", weight: "1"},
         {key: "c", label_zh: "丙", min: "0", max: "0.3", step: "0.1", weight: "0.5"}], "zh");

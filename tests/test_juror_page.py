@@ -33,9 +33,10 @@ def test_a_valid_link_renders_the_tablet_with_the_meeting_title_and_the_juror(cl
 def test_the_tablet_loads_the_vendored_socket_client_and_live_js_and_nothing_external(client, session, meeting_id):
     juror = add_juror(session, meeting_id, "张建国", "party_rep")
     html = client.get(f"/j/{juror.token}").get_data(as_text=True)
-    for path in ("/static/vendor/socket.io/socket.io.min.js", "/static/js/live.js", "/static/juror/tablet.js",
-                 "/static/juror/outbox.js", "/static/juror/rubric.js", "/static/juror/juror.css"):
+    for path in ("/static/vendor/socket.io/socket.io.min.js", "/static/juror/tablet.js", "/static/juror/juror.css"):
         assert path in html
+    # tablet.js is a native ES module; it imports the outbox, the rubric and static/js/socket.js itself.
+    assert '<script type="module" src="/static/juror/tablet.js"></script>' in html
     assert _external_refs(html) == []
     assert "//cdn" not in html
 
@@ -43,11 +44,14 @@ def test_the_tablet_loads_the_vendored_socket_client_and_live_js_and_nothing_ext
 def test_the_page_hands_the_script_its_meeting_token_and_texts_as_json(client, session, meeting_id):
     juror = add_juror(session, meeting_id, "王志强", "cppcc_member")
     html = client.get(f"/j/{juror.token}").get_data(as_text=True)
-    config = re.search(r"window\.JUROR = (\{.*?\});", html).group(1)
+    # JSON data blocks, no inline script (a Content-Security-Policy can forbid inline code).
+    config = re.search(r'<script type="application/json" id="juror-config">(.*?)</script>', html).group(1)
     assert f'"meeting": {meeting_id}' in config
     assert f'"token": "{juror.token}"' in config
     assert '"needs_pin": false' in config
-    assert "window.I18N = {" in html and '"offline":' in html and '"acked":' in html
+    texts = re.search(r'<script type="application/json" id="juror-i18n">(.*?)</script>', html).group(1)
+    assert '"offline":' in texts and '"acked":' in texts
+    assert "window.JUROR" not in html and "window.I18N" not in html
 
 
 def test_an_unknown_link_gets_a_404_page(client, session, meeting_id):
@@ -56,7 +60,7 @@ def test_an_unknown_link_gets_a_404_page(client, session, meeting_id):
     html = resp.get_data(as_text=True)
     assert '<html lang="zh-CN">' in html
     assert 'role="alert"' in html
-    assert "window.JUROR" not in html
+    assert "window.JUROR" not in html and 'id="juror-config"' not in html
     assert _external_refs(html) == []
 
 
@@ -71,7 +75,7 @@ def test_a_revoked_link_gets_a_403_page(client, session, meeting_id):
     resp = client.get(f"/j/{token}")
     assert resp.status_code == 403
     html = resp.get_data(as_text=True)
-    assert "window.JUROR" not in html and "陈德胜" not in html
+    assert "window.JUROR" not in html and 'id="juror-config"' not in html and "陈德胜" not in html
 
 
 def test_a_juror_with_a_pin_is_asked_for_it_before_anything_connects(client, session, meeting_id):
@@ -132,5 +136,5 @@ def test_the_tablet_and_its_script_texts_speak_chinese(client, session, meeting_
     html = client.get(f"/j/{juror.token}").get_data(as_text=True)
     assert _zh("Enter your juror PIN") in html
     assert _zh("Submit scores") in html
-    texts = json.loads(re.search(r"window\.I18N = (\{.*?\});</script>", html).group(1))
+    texts = json.loads(re.search(r'<script type="application/json" id="juror-i18n">(.*?)</script>', html).group(1))
     assert texts["offline"].startswith("网络已断开")  # the banner the script shows when the network is gone

@@ -276,12 +276,15 @@ def test_the_viewer_shows_the_bundle_link_only_once_the_seed_is_revealed(live, b
     _shot(viewer, "viewer-closed-en")
 
     # The heartbeat line turns orange, then red, as the last message gets older.
-    assert viewer.evaluate("""() => [5, 20, 40].map(n => MinkaoScreens.heartbeatText(n, true).cls)""") == \
+    # (The screens publish no window globals: the test imports the page's own modules.)
+    assert viewer.evaluate("""async () => { const { heartbeatText } = await import('/static/screens/common.js');
+                                             return [5, 20, 40].map(n => heartbeatText(n, true).cls); }""") == \
         ["fresh", "stale", "dead"]
     # A dropped connection comes back by itself and shows the same screen.
-    viewer.evaluate("""() => { const s = minkaoViewer.live.socket; window.__dropped = false;
-                                s.once('disconnect', () => { window.__dropped = true; }); s.io.engine.close(); }""")
-    viewer.wait_for_function("() => window.__dropped && minkaoViewer.live.connected")
+    viewer.evaluate("""async () => { const { viewer } = await import('/static/screens/viewer.js');
+                                      window.__viewerLive = viewer.live; const s = viewer.live.socket; window.__dropped = false;
+                                      s.once('disconnect', () => { window.__dropped = true; }); s.io.engine.close(); }""")
+    viewer.wait_for_function("() => window.__dropped && window.__viewerLive.connected")
     viewer.wait_for_selector("#v-heartbeat[data-seconds].fresh")
     assert viewer.get_attribute(".v-bundle", "href") == f"/m/{seeded.meeting_id}/bundle.json"
     assert not errors, errors

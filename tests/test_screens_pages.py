@@ -49,8 +49,8 @@ def test_screens_load_only_local_assets_and_the_vendored_live_client(client, mee
     links = _links(html)
     assert links and all(not re.match(r"^(https?:)?//", link) for link in links), links
     assert "/static/vendor/socket.io/socket.io.min.js" in links
-    assert "/static/js/live.js" in links
-    assert "/static/screens/common.js" in links
+    # The page script is a native ES module; it imports static/js/ and static/screens/ itself.
+    assert f'<script type="module" src="/static/screens/{page}.js"></script>' in html
     assert f"/static/screens/{page}.js" in links and f"/static/screens/{page}.css" in links
     assert "cdn" not in html.lower()
 

@@ -4,160 +4,159 @@
  * level steps around the draw), so a reload or a second console shows the same buttons. The
  * first step is the primary one (Space/Enter); the others get the digits 2–9.
  */
-(function () {
-  "use strict";
+import { $, clear, el } from "../js/dom.js";
+import { fmt } from "../js/format.js";
+import { cfg, store, t } from "./store.js";
+import { actionLabel, kbd } from "./util.js";
+import { closeForm, confirm, dialogOpen, formMessage, formOpen } from "./dialogs.js";
+import { openDecisionForm, openEntropyForm, openQuestionForm, openSkipForm } from "./forms.js";
+import { message } from "./render.js";
 
-  var MC = window.MC;
-  var t = MC.t;
-  MC.busy = false;
-  MC.currentActions = [];
+function confirmText(action) { return t.confirm[action] || t.confirm.generic; }
 
-  function confirmText(action) { return t.confirm[action] || t.confirm.generic; }
+export function needsConfirmation(action) {
+  var rnd = store.state && store.state.round;
+  var list = (rnd && rnd.needs_confirmation) || ["close_scoring", "reveal_result", "record_decision", "next_round"];
+  return action === "close_meeting" || list.indexOf(action) >= 0;
+}
 
-  MC.needsConfirmation = function (action) {
-    var rnd = MC.state && MC.state.round;
-    var list = (rnd && rnd.needs_confirmation) || ["close_scoring", "reveal_result", "record_decision", "next_round"];
-    return action === "close_meeting" || list.indexOf(action) >= 0;
-  };
+/** Show an error acknowledgement in words the moderator can act on (and its code, small). */
+export function showError(error) {
+  error = error || {};
+  var text = (error.code && t.errors[error.code]) || t.error_generic;
+  var detail = error.message && error.message !== error.code ? (error.code ? error.code + ": " : "") + error.message
+    : (error.code || "");
+  message(text, detail, "error");
+  if (formOpen()) { formMessage(text + (detail ? "  (" + detail + ")" : "")); }
+}
 
-  /** Show an error acknowledgement in words the moderator can act on (and its code, small). */
-  MC.showError = function (error) {
-    error = error || {};
-    var text = (error.code && t.errors[error.code]) || t.error_generic;
-    var detail = error.message && error.message !== error.code ? (error.code ? error.code + ": " : "") + error.message
-      : (error.code || "");
-    MC.message(text, detail, "error");
-    if (MC.formOpen()) { MC.formMessage(text + (detail ? "  (" + detail + ")" : "")); }
-  };
-
-  /**
-   * Send one action; ask first when it is irreversible. Resolves with the ack, or null when the
-   * moderator cancelled. While a request is out the buttons are disabled (no double send).
-   */
-  MC.perform = function (action, params, options) {
-    options = options || {};
-    var ask = options.confirm === undefined ? MC.needsConfirmation(action) : options.confirm;
-    var asked = ask ? MC.confirm(options.confirmText || confirmText(action), MC.actionLabel(action)) : Promise.resolve(true);
-    return asked.then(function (yes) {
-      if (!yes) { return null; }
-      MC.setBusy(true);
-      MC.message(t.sending, "", "info");
-      return MC.live.perform(action, params || {}).then(function (ack) {
-        MC.setBusy(false);
-        if (ack && ack.ok) {
-          MC.message(MC.fmt(t.done, { what: options.doneLabel || MC.actionLabel(action) }), "", "ok");
-        } else {
-          MC.showError(ack && ack.error);
-          // A stale console (e.g. an old draw number) catches up at once.
-          MC.live.sync();
-        }
-        return ack;
-      });
-    });
-  };
-
-  MC.setBusy = function (busy) {
-    MC.busy = busy;
-    document.body.classList.toggle("is-busy", busy);
-    Array.prototype.forEach.call(document.querySelectorAll(".action-btn"), function (b) { b.disabled = busy; });
-  };
-
-  function reportSeconds() {
-    var v = MC.$("report-seconds").value;
-    return v ? { seconds: parseInt(v, 10) } : {};
-  }
-
-  function latestDrawOf(state) {
-    var draws = (state.draw && state.draw.draws) || [];
-    for (var i = draws.length - 1; i >= 0; i--) {
-      if (!draws[i].skipped && draws[i].round_id === state.round.id) { return draws[i]; }
-    }
-    return draws.length ? draws[draws.length - 1] : null;
-  }
-
-  function item(id, run, extra) {
-    var a = { id: id, label: MC.actionLabel(id), run: run };
-    Object.keys(extra || {}).forEach(function (k) { a[k] = extra[k]; });
-    return a;
-  }
-
-  function simple(id) {
-    if (id === "record_decision") { return item(id, function () { MC.openDecisionForm(); }); }
-    return item(id, function () { return MC.perform(id, {}); });
-  }
-
-  /** The console's steps for this state, the usual next one first. */
-  MC.computeActions = function (state) {
-    if (!state) { return []; }
-    var status = state.meeting.status;
-    if (status === "setup") {
-      return [item("start_meeting", function () { return MC.perform("start_meeting", {}); })];
-    }
-    if (status !== "live" || !state.round) { return []; }
-    var rnd = state.round;
-    if (rnd.kind === "cadre" && rnd.stage === "draw") {
-      var question = item("start_question", function () { MC.openQuestionForm(); });
-      if (!state.entropy) {
-        return [item("enter_entropy", function () { MC.openEntropyForm(); }), question];
+/**
+ * Send one action; ask first when it is irreversible. Resolves with the ack, or null when the
+ * moderator cancelled. While a request is out the buttons are disabled (no double send).
+ */
+export function perform(action, params, options) {
+  options = options || {};
+  var ask = options.confirm === undefined ? needsConfirmation(action) : options.confirm;
+  var asked = ask ? confirm(options.confirmText || confirmText(action), actionLabel(action)) : Promise.resolve(true);
+  return asked.then(function (yes) {
+    if (!yes) { return null; }
+    setBusy(true);
+    message(t.sending, "", "info");
+    return store.live.perform(action, params || {}).then(function (ack) {
+      setBusy(false);
+      if (ack && ack.ok) {
+        message(fmt(t.done, { what: options.doneLabel || actionLabel(action) }), "", "ok");
+      } else {
+        showError(ack && ack.error);
+        // A stale console (e.g. an old draw number) catches up at once.
+        store.live.sync();
       }
-      if (!rnd.cadre) {
-        var next = state.draw && state.draw.next;
-        if (!next) { return [question]; }
-        return [item("draw_cadre", function () {
-          return MC.perform("draw_cadre", { expected_draw: next.draw });
-        }, { hint: MC.fmt(t.next_draw, { n: next.draw }) }), question];
-      }
-      return [item("start_report", function () { return MC.perform("start_report", reportSeconds()); }),
-              item("skip_cadre", function () { MC.openSkipForm(latestDrawOf(state)); }, { danger: true })];
+      return ack;
+    });
+  });
+}
+
+export function setBusy(busy) {
+  store.busy = busy;
+  document.body.classList.toggle("is-busy", busy);
+  Array.prototype.forEach.call(document.querySelectorAll(".action-btn"), function (b) { b.disabled = busy; });
+}
+
+function reportSeconds() {
+  var v = $("report-seconds").value;
+  return v ? { seconds: parseInt(v, 10) } : {};
+}
+
+function latestDrawOf(state) {
+  var draws = (state.draw && state.draw.draws) || [];
+  for (var i = draws.length - 1; i >= 0; i--) {
+    if (!draws[i].skipped && draws[i].round_id === state.round.id) { return draws[i]; }
+  }
+  return draws.length ? draws[draws.length - 1] : null;
+}
+
+function item(id, run, extra) {
+  var a = { id: id, label: actionLabel(id), run: run };
+  Object.keys(extra || {}).forEach(function (k) { a[k] = extra[k]; });
+  return a;
+}
+
+function simple(id) {
+  if (id === "record_decision") { return item(id, function () { openDecisionForm(); }); }
+  return item(id, function () { return perform(id, {}); });
+}
+
+/** The console's steps for this state, the usual next one first. */
+export function computeActions(state) {
+  if (!state) { return []; }
+  var status = state.meeting.status;
+  if (status === "setup") {
+    return [item("start_meeting", function () { return perform("start_meeting", {}); })];
+  }
+  if (status !== "live" || !state.round) { return []; }
+  var rnd = state.round;
+  if (rnd.kind === "cadre" && rnd.stage === "draw") {
+    var question = item("start_question", function () { openQuestionForm(); });
+    if (!state.entropy) {
+      return [item("enter_entropy", function () { openEntropyForm(); }), question];
     }
-    return (rnd.legal_actions || []).map(simple);
-  };
+    if (!rnd.cadre) {
+      var next = state.draw && state.draw.next;
+      if (!next) { return [question]; }
+      return [item("draw_cadre", function () {
+        return perform("draw_cadre", { expected_draw: next.draw });
+      }, { hint: fmt(t.next_draw, { n: next.draw }) }), question];
+    }
+    return [item("start_report", function () { return perform("start_report", reportSeconds()); }),
+            item("skip_cadre", function () { openSkipForm(latestDrawOf(state)); }, { danger: true })];
+  }
+  return (rnd.legal_actions || []).map(simple);
+}
 
-  /** Draw the big buttons: primary first (Space/Enter), then 2–9. */
-  MC.renderActions = function (state) {
-    var actions = MC.computeActions(state);
-    MC.currentActions = actions;
-    var box = MC.clear(MC.$("actions"));
-    actions.forEach(function (a, i) {
-      var key = i === 0 ? (MC.cfg.lang === "en" ? "Space" : "空格") : String(i + 1);
-      var cls = "action-btn" + (i === 0 ? " is-primary" : "") + (a.danger ? " is-danger" : "") +
-        (MC.needsConfirmation(a.id) ? " is-irreversible" : "");
-      var btn = MC.el("button", { type: "button", class: cls, "data-action": a.id, disabled: MC.busy }, [
-        MC.el("span", { class: "action-label", text: a.label }),
-        a.hint ? MC.el("span", { class: "action-hint", text: a.hint }) : null,
-        MC.kbd(key)
-      ]);
-      btn.addEventListener("click", function () { btn.blur(); MC.runAction(i); });
-      box.appendChild(btn);
-    });
-    var rnd = state && state.round;
-    MC.$("report-options").hidden = !(state && state.meeting.status === "live" && rnd && rnd.kind === "cadre" &&
-      rnd.stage === "draw" && rnd.cadre);
-  };
+/** Draw the big buttons: primary first (Space/Enter), then 2–9. */
+export function renderActions(state) {
+  var actions = computeActions(state);
+  store.currentActions = actions;
+  var box = clear($("actions"));
+  actions.forEach(function (a, i) {
+    var key = i === 0 ? (cfg.lang === "en" ? "Space" : "空格") : String(i + 1);
+    var cls = "action-btn" + (i === 0 ? " is-primary" : "") + (a.danger ? " is-danger" : "") +
+      (needsConfirmation(a.id) ? " is-irreversible" : "");
+    var btn = el("button", { type: "button", class: cls, "data-action": a.id, disabled: store.busy }, [
+      el("span", { class: "action-label", text: a.label }),
+      a.hint ? el("span", { class: "action-hint", text: a.hint }) : null,
+      kbd(key)
+    ]);
+    btn.addEventListener("click", function () { btn.blur(); runAction(i); });
+    box.appendChild(btn);
+  });
+  var rnd = state && state.round;
+  $("report-options").hidden = !(state && state.meeting.status === "live" && rnd && rnd.kind === "cadre" &&
+    rnd.stage === "draw" && rnd.cadre);
+}
 
-  /** Run the i-th step (0 = primary). Ignored while a request is out or a dialog is open. */
-  MC.runAction = function (i) {
-    var a = MC.currentActions[i];
-    if (!a || MC.busy || MC.dialogOpen()) { return; }
-    a.run();
-  };
+/** Run the i-th step (0 = primary). Ignored while a request is out or a dialog is open. */
+export function runAction(i) {
+  var a = store.currentActions[i];
+  if (!a || store.busy || dialogOpen()) { return; }
+  a.run();
+}
 
-  /** Projector scenes and the panic button: no confirmation, they only change what is shown. */
-  MC.setScene = function (scene) {
-    if (MC.busy) { return; }
-    return MC.perform("set_scene", { scene: scene }, { confirm: false, doneLabel: t.scenes[scene] });
-  };
+/** Projector scenes and the panic button: no confirmation, they only change what is shown. */
+export function setScene(scene) {
+  if (store.busy) { return; }
+  return perform("set_scene", { scene: scene }, { confirm: false, doneLabel: t.scenes[scene] });
+}
 
-  MC.clearAll = function () {
-    // The panic button is never blocked by a pending request or an open dialog.
-    MC.closeForm();
-    return MC.live.perform("clear_all", {}).then(function (ack) {
-      if (ack && ack.ok) { MC.message(MC.fmt(t.done, { what: t.scenes.blank }), "", "ok"); }
-      else { MC.showError(ack && ack.error); }
-    });
-  };
+export function clearAll() {
+  // The panic button is never blocked by a pending request or an open dialog.
+  closeForm();
+  return store.live.perform("clear_all", {}).then(function (ack) {
+    if (ack && ack.ok) { message(fmt(t.done, { what: t.scenes.blank }), "", "ok"); }
+    else { showError(ack && ack.error); }
+  });
+}
 
-  MC.closeMeeting = function () {
-    return MC.perform("close_meeting", {}, { confirm: true });
-  };
-})();
+export function closeMeeting() {
+  return perform("close_meeting", {}, { confirm: true });
+}

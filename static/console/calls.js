@@ -5,147 +5,147 @@
  * (propose_calls); the console dials (place_call), hangs up (hangup_call) and records what the
  * household said (record_answers). The manual one-step `record_call` stays as a fallback.
  */
-(function () {
-  "use strict";
+import { el, replace } from "../js/dom.js";
+import { fmt, phone } from "../js/format.js";
+import { t } from "./store.js";
+import { actionLabel } from "./util.js";
+import { openForm } from "./dialogs.js";
+import { openCallForm, stageKey } from "./forms.js";
+import { perform } from "./actions.js";
+var LIVE = ["queued", "dialling", "ringing", "answered"];
 
-  var MC = window.MC;
-  var t = MC.t;
-  var el = MC.el;
-  var LIVE = ["queued", "dialling", "ringing", "answered"];
+export function hasTelephony(state) {
+  return !!(state && state.telephony && state.round && state.round.call_plan !== undefined);
+}
 
-  MC.hasTelephony = function (state) {
-    return !!(state && state.telephony && state.round && state.round.call_plan !== undefined);
-  };
+function plan(state) { return state.round.call_plan || { households: [], needed: 0, per_round: 0, next: null }; }
 
-  function plan(state) { return state.round.call_plan || { households: [], needed: 0, per_round: 0, next: null }; }
+function lastCall(state, code) {
+  var calls = (state.round.calls || []).filter(function (c) { return c.household.code === code; });
+  return calls.length ? calls[calls.length - 1] : null;
+}
 
-  function lastCall(state, code) {
-    var calls = (state.round.calls || []).filter(function (c) { return c.household.code === code; });
-    return calls.length ? calls[calls.length - 1] : null;
-  }
+function btn(label, cls, onclick, attrs) {
+  var a = { type: "button", class: "btn " + (cls || ""), onclick: function (ev) { ev.currentTarget.blur(); onclick(); } };
+  Object.keys(attrs || {}).forEach(function (k) { a[k] = attrs[k]; });
+  return el("button", a, [label]);
+}
 
-  function btn(label, cls, onclick, attrs) {
-    var a = { type: "button", class: "btn " + (cls || ""), onclick: function (ev) { ev.currentTarget.blur(); onclick(); } };
-    Object.keys(attrs || {}).forEach(function (k) { a[k] = attrs[k]; });
-    return el("button", a, [label]);
-  }
+function pickButton(state) {
+  var p = plan(state);
+  if (p.households.length >= p.needed && p.households.length > 0) { return null; }
+  return btn(t.calls.pick, "btn-primary btn-wide", function () {
+    perform("propose_calls", {}, { confirm: false, doneLabel: t.calls.pick });
+  }, { "data-call-action": "propose_calls" });
+}
 
-  function pickButton(state) {
-    var p = plan(state);
-    if (p.households.length >= p.needed && p.households.length > 0) { return null; }
-    return btn(t.calls.pick, "btn-primary btn-wide", function () {
-      MC.perform("propose_calls", {}, { confirm: false, doneLabel: t.calls.pick });
-    }, { "data-call-action": "propose_calls" });
-  }
+/** Provider line, the plan's progress and the "pick" / "dial next" buttons. */
+export function callsHeader(state) {
+  var tel = state.telephony;
+  var p = plan(state);
+  var reached = p.households.filter(function (h) { return h.status === "reached"; }).length;
+  var line = el("div", { class: "tel-line tel-" + (tel.simulated ? "sim" : tel.provider) }, [
+    el("span", { class: "tag", text: tel.provider }), tel.message || "",
+    tel.simulator_url ? el("a", { href: tel.simulator_url, target: "_blank", rel: "noopener", text: " " + t.calls.simulator }) : null
+  ]);
+  var buttons = el("div", { class: "tel-buttons" }, [
+    el("span", { class: "tel-progress", text: fmt(t.calls.progress, { n: reached, total: p.per_round }) }),
+    pickButton(state),
+    state.round.stage === "verification" && tel.dials && p.next ? btn(t.calls.dial_next, "btn-primary", function () {
+      perform("place_call", {}, { confirm: false, doneLabel: t.calls.dial_next });
+    }, { "data-call-action": "dial_next" }) : null
+  ]);
+  return [line, buttons];
+}
 
-  /** Provider line, the plan's progress and the "pick" / "dial next" buttons. */
-  MC.callsHeader = function (state) {
-    var tel = state.telephony;
-    var p = plan(state);
-    var reached = p.households.filter(function (h) { return h.status === "reached"; }).length;
-    var line = el("div", { class: "tel-line tel-" + (tel.simulated ? "sim" : tel.provider) }, [
-      el("span", { class: "tag", text: tel.provider }), tel.message || "",
-      tel.simulator_url ? el("a", { href: tel.simulator_url, target: "_blank", rel: "noopener", text: " " + t.calls.simulator }) : null
-    ]);
-    var buttons = el("div", { class: "tel-buttons" }, [
-      el("span", { class: "tel-progress", text: MC.fmt(t.calls.progress, { n: reached, total: p.per_round }) }),
-      pickButton(state),
-      state.round.stage === "verification" && tel.dials && p.next ? btn(t.calls.dial_next, "btn-primary", function () {
-        MC.perform("place_call", {}, { confirm: false, doneLabel: t.calls.dial_next });
-      }, { "data-call-action": "dial_next" }) : null
-    ]);
-    return [line, buttons];
-  };
+/** Where this household stands in the plan, as a tag (or null off the plan). */
+export function planTag(state, code) {
+  var entry = plan(state).households.filter(function (h) { return h.code === code; })[0];
+  if (!entry) { return null; }
+  var label = (t.calls.status[entry.status] || entry.status) + (entry.pick === "backup" ? " · " + t.calls.backup : "");
+  return el("span", { class: "tag tag-plan-" + entry.status, text: label });
+}
 
-  /** Where this household stands in the plan, as a tag (or null off the plan). */
-  MC.planTag = function (state, code) {
-    var entry = plan(state).households.filter(function (h) { return h.code === code; })[0];
-    if (!entry) { return null; }
-    var label = (t.calls.status[entry.status] || entry.status) + (entry.pick === "backup" ? " · " + t.calls.backup : "");
-    return el("span", { class: "tag tag-plan-" + entry.status, text: label });
-  };
-
-  /** The buttons of one household row during verification. */
-  MC.householdButtons = function (state, h) {
-    var call = lastCall(state, h.code);
-    var live = call && LIVE.indexOf(call.state) >= 0;
-    var out = [];
-    if (live) {
-      out.push(btn(t.calls.hangup, "btn-danger-outline", function () {
-        MC.perform("hangup_call", { call_id: call.id }, { confirm: false, doneLabel: t.calls.hangup });
-      }, { "data-call-action": "hangup" }));
-      out.push(btn(t.calls.answers, "btn-call", function () { MC.openAnswersForm(call, h); }, { "data-call-action": "answers" }));
-      return out;
-    }
-    if (state.telephony.dials) {
-      out.push(btn(t.calls.dial, "btn-primary btn-call", function () {
-        MC.perform("place_call", { household_code: h.code }, { confirm: false, doneLabel: t.calls.dial });
-      }, { "data-call-action": "dial" }));
-    }
-    if (call && call.state === "ended") {
-      out.push(btn(t.calls.answers, "btn-call", function () { MC.openAnswersForm(call, h); }, { "data-call-action": "answers" }));
-    }
-    out.push(btn(MC.actionLabel("record_call"), "btn-call", function () { MC.openCallForm(h); }, { "data-call-action": "record_call" }));
+/** The buttons of one household row during verification. */
+export function householdButtons(state, h) {
+  var call = lastCall(state, h.code);
+  var live = call && LIVE.indexOf(call.state) >= 0;
+  var out = [];
+  if (live) {
+    out.push(btn(t.calls.hangup, "btn-danger-outline", function () {
+      perform("hangup_call", { call_id: call.id }, { confirm: false, doneLabel: t.calls.hangup });
+    }, { "data-call-action": "hangup" }));
+    out.push(btn(t.calls.answers, "btn-call", function () { openAnswersForm(call, h); }, { "data-call-action": "answers" }));
     return out;
-  };
+  }
+  if (state.telephony.dials) {
+    out.push(btn(t.calls.dial, "btn-primary btn-call", function () {
+      perform("place_call", { household_code: h.code }, { confirm: false, doneLabel: t.calls.dial });
+    }, { "data-call-action": "dial" }));
+  }
+  if (call && call.state === "ended") {
+    out.push(btn(t.calls.answers, "btn-call", function () { openAnswersForm(call, h); }, { "data-call-action": "answers" }));
+  }
+  out.push(btn(actionLabel("record_call"), "btn-call", function () { openCallForm(h); }, { "data-call-action": "record_call" }));
+  return out;
+}
 
-  /** A small card for the report stage: pick the households while the cadre speaks. */
-  MC.callsPrepCard = function (state) {
-    if (!MC.hasTelephony(state)) { return null; }
-    var picked = state.round.picked_households || [];
-    var pick = pickButton(state);
-    return el("section", { class: "pcard" }, [
-      el("h3", { text: t.verify.picked }),
-      picked.length ? el("ol", { class: "prep-list" }, picked.map(function (h) {
-        return el("li", {}, [el("b", { text: h.name }), " ", el("span", { class: "muted", text: h.village + " · " + MC.phone(h.phone) })]);
-      })) : el("p", { class: "muted", text: t.calls.none_yet }),
-      pick ? el("div", { class: "tel-buttons" }, [pick]) : null
-    ]);
-  };
+/** A small card for the report stage: pick the households while the cadre speaks. */
+export function callsPrepCard(state) {
+  if (!hasTelephony(state)) { return null; }
+  var picked = state.round.picked_households || [];
+  var pick = pickButton(state);
+  return el("section", { class: "pcard" }, [
+    el("h3", { text: t.verify.picked }),
+    picked.length ? el("ol", { class: "prep-list" }, picked.map(function (h) {
+      return el("li", {}, [el("b", { text: h.name }), " ", el("span", { class: "muted", text: h.village + " · " + phone(h.phone) })]);
+    })) : el("p", { class: "muted", text: t.calls.none_yet }),
+    pick ? el("div", { class: "tel-buttons" }, [pick]) : null
+  ]);
+}
 
-  /** record_answers for a provider call: outcome (optional, forward only), answers, note. */
-  MC.openAnswersForm = function (call, household) {
-    MC.openForm("tpl-call", {
-      key: MC.stageKey(),
-      focus: "input[name=visited]",
-      setup: function (form) {
-        form.querySelector("h2").textContent = t.calls.answers;
-        MC.replace(form.querySelector("[data-slot=who]"), [
-          el("div", { class: "call-name", text: household.name + "  ·  " + household.village }),
-          el("div", { class: "call-phone", text: MC.phone(household.phone) }),
-          el("div", { class: "call-code", text: household.code + " · " + (t.outcome[call.state] || call.state) })
-        ]);
-        var outcome = form.querySelector("fieldset");
-        var answers = form.querySelector("[data-answers]");
-        var connected = call.state === "ended" || call.state === "answered";
-        Array.prototype.forEach.call(outcome.querySelectorAll("input"), function (r) {
-          r.required = false;
-          r.addEventListener("change", function () { answers.hidden = r.value !== "answered"; });
-        });
-        outcome.hidden = connected;
-        answers.hidden = !connected;
-        var a = call.answers || {};
-        ["visited", "resolved", "satisfaction"].forEach(function (k) {
-          if (a[k] != null) {
-            var input = form.querySelector("input[name=" + k + "][value='" + a[k] + "']");
-            if (input) { input.checked = true; }
-          }
-        });
-        if (call.note) { form.elements.note.value = call.note; }
-      },
-      submit: function (form) {
-        var params = { call_id: call.id, note: String(form.elements.note.value || "").trim() };
-        var outcome = form.querySelector("input[name=outcome]:checked");
-        if (outcome) { params.outcome = outcome.value; }
-        var answers = {};
-        ["visited", "resolved", "satisfaction"].forEach(function (k) {
-          var f = form.querySelector("input[name=" + k + "]:checked");
-          if (f) { answers[k] = k === "satisfaction" ? parseInt(f.value, 10) : f.value; }
-        });
-        var connected = params.outcome ? params.outcome === "answered" : (call.state === "ended" || call.state === "answered");
-        if (connected && Object.keys(answers).length) { params.answers = answers; }
-        return MC.perform("record_answers", params, { confirm: false, doneLabel: t.calls.answers });
-      }
-    });
-  };
-})();
+/** record_answers for a provider call: outcome (optional, forward only), answers, note. */
+export function openAnswersForm(call, household) {
+  openForm("tpl-call", {
+    key: stageKey(),
+    focus: "input[name=visited]",
+    setup: function (form) {
+      form.querySelector("h2").textContent = t.calls.answers;
+      replace(form.querySelector("[data-slot=who]"), [
+        el("div", { class: "call-name", text: household.name + "  ·  " + household.village }),
+        el("div", { class: "call-phone", text: phone(household.phone) }),
+        el("div", { class: "call-code", text: household.code + " · " + (t.outcome[call.state] || call.state) })
+      ]);
+      var outcome = form.querySelector("fieldset");
+      var answers = form.querySelector("[data-answers]");
+      var connected = call.state === "ended" || call.state === "answered";
+      Array.prototype.forEach.call(outcome.querySelectorAll("input"), function (r) {
+        r.required = false;
+        r.addEventListener("change", function () { answers.hidden = r.value !== "answered"; });
+      });
+      outcome.hidden = connected;
+      answers.hidden = !connected;
+      var a = call.answers || {};
+      ["visited", "resolved", "satisfaction"].forEach(function (k) {
+        if (a[k] != null) {
+          var input = form.querySelector("input[name=" + k + "][value='" + a[k] + "']");
+          if (input) { input.checked = true; }
+        }
+      });
+      if (call.note) { form.elements.note.value = call.note; }
+    },
+    submit: function (form) {
+      var params = { call_id: call.id, note: String(form.elements.note.value || "").trim() };
+      var outcome = form.querySelector("input[name=outcome]:checked");
+      if (outcome) { params.outcome = outcome.value; }
+      var answers = {};
+      ["visited", "resolved", "satisfaction"].forEach(function (k) {
+        var f = form.querySelector("input[name=" + k + "]:checked");
+        if (f) { answers[k] = k === "satisfaction" ? parseInt(f.value, 10) : f.value; }
+      });
+      var connected = params.outcome ? params.outcome === "answered" : (call.state === "ended" || call.state === "answered");
+      if (connected && Object.keys(answers).length) { params.answers = answers; }
+      return perform("record_answers", params, { confirm: false, doneLabel: t.calls.answers });
+    }
+  });
+}

@@ -2,82 +2,69 @@
  *
  * Every text goes in through textContent. The buttons call `act(callId, action, body)`.
  */
-(function () {
-  "use strict";
+import { el } from "../js/dom.js";
+import { t } from "./config.js";
 
-  var t = window.I18N || {};
+function button(label, cls, onclick, attrs) {
+  var b = el("button", { class: "btn " + cls, text: label });
+  b.type = "button";
+  b.addEventListener("click", onclick);
+  Object.keys(attrs || {}).forEach(function (k) { b.setAttribute(k, attrs[k]); });
+  return b;
+}
 
-  function el(tag, cls, text, kids) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    (kids || []).forEach(function (k) { if (k) { node.appendChild(k); } });
-    return node;
+var KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
+
+function keypad(call, act) {
+  return el("div", { class: "keypad" }, KEYS.map(function (k) {
+    return button(k, "key", function () { act(call.id, "digits", { digits: k, step: call.step }); },
+                  { "data-key": k, "aria-label": t.press + " " + k });
+  }));
+}
+
+function answersLine(call) {
+  var a = call.answers || {}, parts = [];
+  ["visited", "resolved", "satisfaction"].forEach(function (k) {
+    if (a[k] === undefined || a[k] === null) { return; }
+    parts.push((t["q_" + k] || k) + " " + (k === "satisfaction" ? a[k] + "/5" : (t["v_" + a[k]] || a[k])));
+  });
+  return parts.length ? el("p", { class: "answers", text: t.answers + "：" + parts.join(" · ") }) : null;
+}
+
+/** A phone for one call; `act(callId, action, body)` sends a button. */
+export function phone(call, act) {
+  var h = call.household || {};
+  var live = ["queued", "dialling", "ringing", "answered"].indexOf(call.state) >= 0;
+  var kids = [
+    el("div", { class: "sim-phone-top" }, [
+      el("span", { class: "sim-phone-state state-" + call.state, text: t[call.state] || call.state }),
+      el("span", { class: "sim-phone-id", text: "#" + call.id })
+    ]),
+    el("div", { class: "sim-phone-who" }, [el("b", { text: h.name }), el("span", { class: "muted", text: " " + h.village + " · " + h.code })]),
+    el("div", { class: "sim-phone-number", text: h.phone })
+  ];
+  if (call.state === "ringing" || call.state === "dialling" || call.state === "queued") {
+    kids.push(el("div", { class: "ring", text: t.incoming }));
+    kids.push(el("div", { class: "sim-phone-actions" }, [
+      button(t.answer, "btn-answer", function () { act(call.id, "answer"); }, { "data-action": "answer" }),
+      button(t.decline_busy, "btn-busy", function () { act(call.id, "busy"); }, { "data-action": "busy" }),
+      button(t.no_answer_btn, "btn-quiet", function () { act(call.id, "no_answer"); }, { "data-action": "no_answer" })
+    ]));
   }
-
-  function button(label, cls, onclick, attrs) {
-    var b = el("button", "btn " + cls, label);
-    b.type = "button";
-    b.addEventListener("click", onclick);
-    Object.keys(attrs || {}).forEach(function (k) { b.setAttribute(k, attrs[k]); });
-    return b;
+  if (call.state === "answered" && call.prompt) {
+    kids.push(el("div", { class: "prompt" }, [el("div", { class: "prompt-label", text: t.you_hear })].concat(
+      call.prompt.say.map(function (s) { return el("p", { class: "prompt-text", text: s }); }))));
+    if (call.prompt.gather) { kids.push(keypad(call, act)); }
   }
-
-  var KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
-
-  function keypad(call, act) {
-    return el("div", "keypad", null, KEYS.map(function (k) {
-      return button(k, "key", function () { act(call.id, "digits", { digits: k, step: call.step }); },
-                    { "data-key": k, "aria-label": t.press + " " + k });
-    }));
+  kids.push(answersLine(call));
+  if (call.state === "answered") {
+    kids.push(el("div", { class: "sim-phone-actions" }, [
+      button(t.hangup, "btn-hangup", function () { act(call.id, "hangup"); }, { "data-action": "hangup" })
+    ]));
   }
-
-  function answersLine(call) {
-    var a = call.answers || {}, parts = [];
-    ["visited", "resolved", "satisfaction"].forEach(function (k) {
-      if (a[k] === undefined || a[k] === null) { return; }
-      parts.push((t["q_" + k] || k) + " " + (k === "satisfaction" ? a[k] + "/5" : (t["v_" + a[k]] || a[k])));
-    });
-    return parts.length ? el("p", "answers", t.answers + "：" + parts.join(" · ")) : null;
-  }
-
-  /** A phone for one call; `act(callId, action, body)` sends a button. */
-  function phone(call, act) {
-    var h = call.household || {};
-    var live = ["queued", "dialling", "ringing", "answered"].indexOf(call.state) >= 0;
-    var kids = [
-      el("div", "sim-phone-top", null, [
-        el("span", "sim-phone-state state-" + call.state, t[call.state] || call.state),
-        el("span", "sim-phone-id", "#" + call.id)
-      ]),
-      el("div", "sim-phone-who", null, [el("b", null, h.name), el("span", "muted", " " + h.village + " · " + h.code)]),
-      el("div", "sim-phone-number", h.phone)
-    ];
-    if (call.state === "ringing" || call.state === "dialling" || call.state === "queued") {
-      kids.push(el("div", "ring", t.incoming));
-      kids.push(el("div", "sim-phone-actions", null, [
-        button(t.answer, "btn-answer", function () { act(call.id, "answer"); }, { "data-action": "answer" }),
-        button(t.decline_busy, "btn-busy", function () { act(call.id, "busy"); }, { "data-action": "busy" }),
-        button(t.no_answer_btn, "btn-quiet", function () { act(call.id, "no_answer"); }, { "data-action": "no_answer" })
-      ]));
-    }
-    if (call.state === "answered" && call.prompt) {
-      kids.push(el("div", "prompt", null, [el("div", "prompt-label", t.you_hear)].concat(
-        call.prompt.say.map(function (s) { return el("p", "prompt-text", s); }))));
-      if (call.prompt.gather) { kids.push(keypad(call, act)); }
-    }
-    kids.push(answersLine(call));
-    if (call.state === "answered") {
-      kids.push(el("div", "sim-phone-actions", null, [
-        button(t.hangup, "btn-hangup", function () { act(call.id, "hangup"); }, { "data-action": "hangup" })
-      ]));
-    }
-    var card = el("article", "sim-phone" + (live ? " is-live" : " is-ended"), null, kids);
-    card.setAttribute("data-call", String(call.id));
-    card.setAttribute("data-state", call.state);
-    if (call.step) { card.setAttribute("data-step", call.step); }
-    return card;
-  }
-
-  window.SimPhone = { phone: phone, el: el };
-})();
+  var card = el("article", { class: "sim-phone" + (live ? " is-live" : " is-ended") }, kids);
+  card.setAttribute("data-call", String(call.id));
+  card.setAttribute("data-state", call.state);
+  if (call.step) { card.setAttribute("data-step", call.step); }
+  return card;
+}
