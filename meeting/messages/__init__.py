@@ -41,6 +41,11 @@ def text(code: str, **params: Any) -> str:
     return msgid % params if params else msgid
 
 
+def category_name(code: str) -> str:
+    """A juror category's name in the active locale (setup.JUROR_CATEGORIES); the code if unknown."""
+    return text(f"juror_category.{code}") if code in setup.JUROR_CATEGORIES else code
+
+
 def error_text(exc: Any) -> str:
     """The message for a meeting.errors.UserError (or anything with code and params)."""
     legacy = getattr(exc, "legacy_message", None)

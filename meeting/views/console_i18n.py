@@ -9,7 +9,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from meeting.services.setup.meetings import CATEGORY_LABELS
+from meeting.messages import category_name
+from meeting.services.setup.meetings import JUROR_CATEGORIES
 from scoring import stages
 
 # The moderator actions that are not round transitions (meeting-level; see services.live).
@@ -41,10 +42,7 @@ def console_labels(lang: str) -> dict[str, Any]:
         "actions": {**_pick(stages.ACTION_LABELS, lang), **_meeting_actions()},
         "decisions": _pick(stages.DECISION_LABELS, lang),
         "roles": _pick(stages.ROLE_LABELS, lang),
-        "categories": dict(CATEGORY_LABELS) if lang != "en" else {
-            "party_rep": "Party congress delegate", "npc_deputy": "People's congress deputy",
-            "cppcc_member": "CPPCC member", "citizen_rep": "Citizen representative",
-            "veteran_cadre": "Veteran cadre", "other": "Other"},
+        "categories": {code: category_name(code) for code in JUROR_CATEGORIES},
     }
 
 
