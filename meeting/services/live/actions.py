@@ -147,8 +147,11 @@ def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
             return getattr(call_service, name)(session, meeting.id, params, actor, telephony.context())
         except call_service.CallFailed as exc:
             # The failed attempt is committed: broadcast it (the handler publishes a returned
-            # cause), and still answer the console with the provider's message.
-            return {**exc.cause, "ok": False, "error": {"code": exc.code, "message": exc.message}}
+            # cause), and still answer the console with the provider's message. Built so that
+            # nothing in the cause can turn the failure into ok (the handler merges it last).
+            failed = dict(exc.cause)
+            failed.update(ok=False, error={"code": exc.code, "message": exc.message})
+            return failed
     return handler
 
 
