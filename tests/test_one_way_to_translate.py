@@ -109,6 +109,15 @@ def test_every_stage_action_decision_role_and_juror_category_has_a_name():
     assert JUROR_CATEGORIES == tuple(setup_messages.JUROR_CATEGORIES)
 
 
+def test_names_follow_the_active_locale(app):
+    from meeting.messages import name, names
+
+    with app.test_request_context("/?lang=en"):
+        assert names("decision")["discipline"] == "Referral for discipline"
+        assert name("stage", "scoring_open") == "Scoring open" and name("stage", "nowhere") == "nowhere"
+        assert list(names("juror_category")) == list(JUROR_CATEGORIES)
+
+
 def test_codes_are_worded_in_the_active_locale(app):
     with app.test_request_context("/?lang=en"):
         assert text("juror_category.citizen_rep") == category_name("citizen_rep") == "Citizen representative"

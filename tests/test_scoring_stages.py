@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from scoring.aggregate import QuorumNotMet
-from scoring.stages import (ACTIONS, DECISION_KINDS, GUARDS, IRREVERSIBLE, NEEDS_CONFIRMATION, STAGES,
-                            DecisionError,
+from scoring.stages import (ACTIONS, GUARDS, IRREVERSIBLE, NEEDS_CONFIRMATION, STAGES, DecisionError,
                             IllegalTransition, NoSubject, TransitionRefused, accepts_ballots, initial_stage,
                             legal_actions, mermaid, result_is_public, transition, validate_decision)
 

@@ -10,24 +10,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from meeting.messages import CATALOG, category_name, text
-from meeting.messages.live import ACTION_NAMES, DECISION_NAMES, ROLE_NAMES, STAGE_NAMES
-from meeting.services.setup.meetings import JUROR_CATEGORIES
-
-
-def _names(prefix: str, names: dict[str, str]) -> dict[str, str]:
-    return {code: text(f"{prefix}.{code}") for code in names}
+from meeting.messages import CATALOG, names, text
 
 
 def console_labels(lang: str) -> dict[str, Any]:
     """Names for the codes the state carries, in the active locale (`lang` is the page's "zh"/"en")."""
-    return {
-        "stages": _names("stage", STAGE_NAMES),
-        "actions": _names("action", ACTION_NAMES),
-        "decisions": _names("decision", DECISION_NAMES),
-        "roles": _names("role", ROLE_NAMES),
-        "categories": {code: category_name(code) for code in JUROR_CATEGORIES},
-    }
+    return {"stages": names("stage"), "actions": names("action"), "decisions": names("decision"),
+            "roles": names("role"), "categories": names("juror_category")}
 
 
 def _console_errors() -> dict[str, str]:
