@@ -54,18 +54,14 @@ GUARDS: dict[str, tuple[str, ...]] = {
     "close_scoring": ("ballots", "quorum"),
 }
 
+# TRANSITIONAL, for services/live/snapshot.py (stage_label) and views/screens.py (decisions,
+# roles) only: the core returns codes; their names are in meeting/messages/live.py (STAGE_NAMES,
+# DECISION_NAMES, ROLE_NAMES). Delete these three once those two modules stop using them.
 STAGE_LABELS: dict[str, tuple[str, str]] = {
     "draw": ("抽号", "Draw"), "report": ("述职", "Report"), "verification": ("电话核实", "Call-out verification"),
-    "question": ("点名提问", "Question"), "answer": ("现场答复", "Answer"),
+    "question": ("点名提问", "Questioning"), "answer": ("现场答复", "On-the-spot answer"),
     "scoring_open": ("评分中", "Scoring open"), "scoring_closed": ("评分结束", "Scoring closed"),
     "revealed": ("公布结果", "Result revealed"), "decided": ("已作决定", "Decision recorded"),
-}
-ACTION_LABELS: dict[str, tuple[str, str]] = {
-    "start_report": ("开始述职", "Start report"), "start_verification": ("开始电话核实", "Start verification"),
-    "start_answer": ("开始答复", "Start answer"), "open_scoring": ("开始评分", "Open scoring"),
-    "close_scoring": ("结束评分", "Close scoring"), "reopen_scoring": ("重新开放评分", "Reopen scoring"),
-    "reveal_result": ("公布结果", "Reveal result"), "record_decision": ("记录决定", "Record decision"),
-    "next_round": ("下一轮", "Next round"),
 }
 
 
@@ -170,6 +166,7 @@ def mermaid(kind: str) -> str:
 DECISION_KINDS = ("pass", "rectification", "investigation", "discipline")
 INVESTIGATION_ROLES = ("discipline_inspector", "deputy", "citizen_rep")
 REQUIRED_ROLES = ("discipline_inspector", "citizen_rep")
+# TRANSITIONAL, for views/screens.py only (see STAGE_LABELS above): names are in meeting/messages/live.py.
 DECISION_LABELS: dict[str, tuple[str, str]] = {
     "pass": ("通过", "Pass"), "rectification": ("限时整改", "Rectification"),
     "investigation": ("派出调查组", "Investigation"), "discipline": ("移交纪委", "Referral for discipline"),

@@ -102,7 +102,7 @@ def test_calls_are_placed_only_during_verification(app):
     v, _ = _sim(app)
     v.perform("propose_calls")
     v.perform("open_scoring")
-    assert _refused(v, "place_call") == "not_verification"
+    assert _refused(v, "place_call") == "calls_not_verification"
 
 
 def test_a_crash_after_the_attempt_is_stored_never_dials_twice(app):

@@ -15,6 +15,7 @@ from meeting.services.draw import steps as draw_steps
 from meeting.services.events import event_as_dict, events_since
 from scoring.verify import verify
 from tests.draw_support import SEED, build_roster, household_name, household_phone, new_meeting, run_demo_meeting
+from tests.errors_support import raises
 
 
 @pytest.fixture
@@ -68,39 +69,39 @@ def test_a_leaders_only_plan_freezes_only_leaders(roster):
 ])
 def test_bad_plans_and_exclusions_are_refused_with_a_clear_message(roster, plan, exclusions, fragment):
     mid = new_meeting(roster)
-    with pytest.raises(UserError, match=fragment):
+    with raises(UserError, fragment):
         draw_pool.freeze_pool(roster, mid, plan, exclusions)
     assert roster.get(Meeting, mid).roster_hash == "" and events_since(roster, mid) == []
 
 
 def test_the_moderator_cannot_do_things_out_of_order(roster):
     mid = new_meeting(roster)
-    with pytest.raises(Conflict, match="Freeze"):
+    with raises(Conflict, "Freeze"):
         draw_seed.commit_seed(roster, mid)
     draw_pool.set_exclusions(roster, mid, [{"number": 104, "reason": "出国"}])
     draw_pool.freeze_pool(roster, mid, {"draws": 3})
     assert roster.get(Meeting, mid).exclusions == [{"number": 104, "reason": "出国"}]
-    with pytest.raises(Conflict, match="already frozen"):
+    with raises(Conflict, "already frozen"):
         draw_pool.freeze_pool(roster, mid, {"draws": 3})
-    with pytest.raises(Conflict, match="exclusions"):
+    with raises(Conflict, "exclusions"):
         draw_pool.set_exclusions(roster, mid, [{"number": 105, "reason": "病假"}])
-    with pytest.raises(Conflict, match="not been committed"):
+    with raises(Conflict, "not been committed"):
         draw_seed.enter_entropy(roster, mid, "1 2 3")
     draw_seed.commit_seed(roster, mid, seed_factory=lambda: SEED)
-    with pytest.raises(Conflict, match="already committed"):
+    with raises(Conflict, "already committed"):
         draw_seed.commit_seed(roster, mid)
-    with pytest.raises(Conflict, match="entropy"):
+    with raises(Conflict, "entropy"):
         draw_steps.draw_next(roster, mid)
-    with pytest.raises(UserError, match="empty"):
+    with raises(UserError, "empty"):
         draw_seed.enter_entropy(roster, mid, "   ")
     draw_seed.enter_entropy(roster, mid, "1 2 3")
-    with pytest.raises(Conflict, match="already been entered"):
+    with raises(Conflict, "already been entered"):
         draw_seed.enter_entropy(roster, mid, "4 5 6")
     draw_steps.draw_next(roster, mid)
     draw_seed.reveal_seed(roster, mid)
-    with pytest.raises(Conflict, match="revealed"):
+    with raises(Conflict, "revealed"):
         draw_steps.draw_next(roster, mid)
-    with pytest.raises(Conflict, match="revealed"):
+    with raises(Conflict, "revealed"):
         draw_seed.reveal_seed(roster, mid)
 
 
@@ -118,7 +119,7 @@ def test_asking_for_the_same_draw_again_returns_the_same_cadre_without_a_new_eve
     assert first.new and not again.new
     assert (again.cadre_number, again.index, again.slot) == (first.cadre_number, first.index, first.slot)
     assert [e.type for e in events_since(roster, mid)].count("cadre_drawn") == 1
-    with pytest.raises(Conflict, match="not the next"):
+    with raises(Conflict, "not the next"):
         draw_steps.draw_next(roster, mid, expected_draw=3)
 
 
@@ -131,7 +132,7 @@ def test_draws_are_deterministic_given_seed_roster_plan_and_entropy(roster):
 def test_a_skip_is_logged_and_the_next_slot_is_drawn(roster):
     mid = _ready(roster, plan={"draws": 2})
     first = draw_steps.draw_next(roster, mid)
-    with pytest.raises(UserError, match="reason"):
+    with raises(UserError, "reason"):
         draw_steps.skip_drawn(roster, mid, 1, "  ")
     skipped = draw_steps.skip_drawn(roster, mid, 1, "缺席 (住院)")
     assert skipped.skipped and skipped.skip_reason == "缺席 (住院)"
@@ -139,9 +140,9 @@ def test_a_skip_is_logged_and_the_next_slot_is_drawn(roster):
     second = draw_steps.draw_next(roster, mid)
     assert second.slot == 1 and second.cadre_number != first.cadre_number
     draw_steps.draw_next(roster, mid)
-    with pytest.raises(Conflict, match="latest"):
+    with raises(Conflict, "latest"):
         draw_steps.skip_drawn(roster, mid, 2, "late")
-    with pytest.raises(Conflict, match="every draw"):
+    with raises(Conflict, "every draw"):
         draw_steps.draw_next(roster, mid)
     types = [e.type for e in events_since(roster, mid)]
     assert types[-4:] == ["cadre_drawn", "cadre_skipped", "cadre_drawn", "cadre_drawn"]
@@ -180,10 +181,10 @@ def test_households_of_an_undrawn_or_skipped_cadre_cannot_be_picked(roster):
     mid = _ready(roster)
     drawn = draw_steps.draw_next(roster, mid).cadre_number
     other = 101 if drawn != 101 else 102
-    with pytest.raises(Conflict, match="not been drawn"):
+    with raises(Conflict, "not been drawn"):
         draw_steps.pick_households(roster, mid, count=1, cadre_number=other)
     draw_steps.skip_drawn(roster, mid, 1, "absent")
-    with pytest.raises(Conflict, match="skipped"):
+    with raises(Conflict, "skipped"):
         draw_steps.pick_households(roster, mid, count=1, cadre_number=drawn)
 
 
@@ -193,7 +194,7 @@ def test_households_changed_after_the_freeze_block_an_unverifiable_pick(roster):
     h = roster.scalar(sa.select(Household).where(Household.cadre_id == result.cadre_id))
     h.code = h.code + "x"
     roster.commit()
-    with pytest.raises(Conflict, match="changed after the pool was frozen"):
+    with raises(Conflict, "changed after the pool was frozen"):
         draw_steps.pick_households(roster, mid, count=1, cadre_number=result.cadre_number)
     assert roster.scalar(sa.select(sa.func.count()).select_from(DrawRecord).where(
         DrawRecord.kind == "household")) == 0
@@ -218,7 +219,7 @@ def test_every_draw_state_change_is_a_past_tense_event_in_one_intact_chain(roste
 
 def test_the_bundle_is_refused_before_the_reveal_and_never_leaks_the_seed_early(roster):
     mid = run_demo_meeting(roster, reveal=False)
-    with pytest.raises(Conflict, match="not been revealed"):
+    with raises(Conflict, "not been revealed"):
         draw_bundle.build_bundle(roster, mid)
     assert SEED not in json.dumps(draw_bundle.draw_state(roster, mid))
     assert SEED not in json.dumps(draw_bundle.notice_data(roster, mid))

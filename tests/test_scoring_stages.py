@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from scoring.aggregate import QuorumNotMet
-from scoring.stages import (ACTION_LABELS, ACTIONS, DECISION_KINDS, DECISION_LABELS, GUARDS, IRREVERSIBLE,
-                            NEEDS_CONFIRMATION, ROLE_LABELS, STAGE_LABELS, STAGES, DecisionError,
+from scoring.stages import (ACTIONS, GUARDS, IRREVERSIBLE, NEEDS_CONFIRMATION, STAGES, DecisionError,
                             IllegalTransition, NoSubject, TransitionRefused, accepts_ballots, initial_stage,
                             legal_actions, mermaid, result_is_public, transition, validate_decision)
 
@@ -174,14 +173,6 @@ def test_ballots_are_accepted_only_while_scoring_is_open():
 
 def test_the_result_is_public_only_from_the_reveal_on():
     assert [s for s in STAGES["cadre"] if result_is_public(s)] == ["revealed", "decided"]
-
-
-def test_every_stage_action_decision_and_role_has_a_chinese_and_an_english_label():
-    stages = set(STAGES["cadre"]) | set(STAGES["question"])
-    assert set(STAGE_LABELS) == stages and set(ACTION_LABELS) == set(ACTIONS)
-    assert set(DECISION_LABELS) == set(DECISION_KINDS)
-    assert set(ROLE_LABELS) == {"discipline_inspector", "deputy", "citizen_rep"}
-    assert all(zh and en for zh, en in [*STAGE_LABELS.values(), *ACTION_LABELS.values(), *DECISION_LABELS.values()])
 
 
 @pytest.mark.parametrize("kind", ["cadre", "question"])

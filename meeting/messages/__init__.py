@@ -41,6 +41,28 @@ def text(code: str, /, **params: Any) -> str:
     return msgid % params if params else msgid
 
 
+# Codes the state carries whose names the edge shows: kind -> {code: msgid}; catalog code "<kind>.<code>".
+NAMES: dict[str, Mapping[str, str]] = {
+    "stage": live.STAGE_NAMES, "action": live.ACTION_NAMES, "decision": live.DECISION_NAMES,
+    "role": live.ROLE_NAMES, "juror_category": setup.JUROR_CATEGORIES,
+}
+
+
+def name(kind: str, code: str) -> str:
+    """The name of a stage, action, decision, team role or juror category; the code if unknown."""
+    return text(f"{kind}.{code}") if code in NAMES[kind] else code
+
+
+def names(kind: str) -> dict[str, str]:
+    """Every name of one kind (see NAMES) in the active locale, in the catalog's order."""
+    return {code: text(f"{kind}.{code}") for code in NAMES[kind]}
+
+
+def category_name(code: str) -> str:
+    """A juror category's name in the active locale (setup.JUROR_CATEGORIES); the code if unknown."""
+    return name("juror_category", code)
+
+
 def error_text(exc: Any) -> str:
     """The message for a meeting.errors.UserError (or anything with code and params)."""
     legacy = getattr(exc, "legacy_message", None)

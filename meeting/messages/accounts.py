@@ -1,7 +1,9 @@
-"""Message catalog entries: code -> English msgid (translated by meeting.messages.text)."""
+"""Message catalog entries of staff log-in (services/accounts): code -> English msgid (translated by meeting.messages.text)."""
 from __future__ import annotations
 
 from meeting.messages.markers import N_
 
 MESSAGES: dict[str, str] = {
+    "invalid_credentials": N_("Wrong username or password."),
+    "rate_limited": N_("Too many failed log-in attempts. Please wait %(minutes)d minutes and try again."),
 }

@@ -11,8 +11,7 @@ from meeting.messages.markers import N_
 MESSAGES: dict[str, str] = {
     # Codes the console already knows (views/console_i18n.py) and other domains raise too:
     # if another domain's catalog defines one of them, keep one entry (common.py) at merge.
-    "not_live": N_("The meeting is not live."),
-    "not_verification": N_("Calls are placed during call-out verification only."),
+    "calls_not_verification": N_("Calls are placed during call-out verification only."),
     "bad_household": N_("That household is not one of this cadre's households."),
     "bad_answers": N_("Only an answered call has answers."),
     # Placing, hanging up and recording calls (services/calls/attempts.py, manual.py).

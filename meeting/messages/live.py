@@ -1,7 +1,74 @@
-"""Message catalog entries: code -> English msgid (translated by meeting.messages.text)."""
+"""Message catalog entries of the live meeting (services/live: actions, rounds, ballots) and the
+names of the round's stages, actions, decisions and team roles (scoring.stages has the codes):
+code -> English msgid (translated by meeting.messages.text)."""
 from __future__ import annotations
 
 from meeting.messages.markers import N_
 
+# Names of scoring.stages' codes, shown by the console, the screens and the tablet.
+STAGE_NAMES: dict[str, str] = {
+    "draw": N_("Draw"), "report": N_("Report"), "verification": N_("Call-out verification"),
+    "question": N_("Questioning"), "answer": N_("On-the-spot answer"),
+    "scoring_open": N_("Scoring open"), "scoring_closed": N_("Scoring closed"),
+    "revealed": N_("Result revealed"), "decided": N_("Decision recorded"),
+}
+ACTION_NAMES: dict[str, str] = {
+    "start_report": N_("Start report"), "start_verification": N_("Start verification"),
+    "start_answer": N_("Start answer"), "open_scoring": N_("Open scoring"),
+    "close_scoring": N_("Close scoring"), "reopen_scoring": N_("Reopen scoring"),
+    "reveal_result": N_("Reveal result"), "record_decision": N_("Record decision"),
+    "next_round": N_("Next round"),
+    # meeting-level actions (services.live.actions.MEETING_ACTIONS) the console shows as buttons
+    "start_meeting": N_("Start the meeting"), "enter_entropy": N_("Enter live entropy"),
+    "draw_cadre": N_("Draw a cadre"), "skip_cadre": N_("Absent: skip"),
+    "start_question": N_("Question a department head"), "close_meeting": N_("Close the meeting"),
+    "record_call": N_("Record call"),
+}
+DECISION_NAMES: dict[str, str] = {
+    "pass": N_("Pass"), "rectification": N_("Rectification"), "investigation": N_("Investigation"),
+    "discipline": N_("Referral for discipline"),
+}
+ROLE_NAMES: dict[str, str] = {
+    "discipline_inspector": N_("Discipline inspector"), "deputy": N_("Deputy"),
+    "citizen_rep": N_("Citizen representative"),
+}
+
 MESSAGES: dict[str, str] = {
+    # parameters of moderator actions (live/actions.py)
+    "unknown_action": N_("Unknown action."),
+    "bad_params_object": N_("The parameters must be an object."),
+    "bad_param_text": N_("%(key)s must be text of at most %(limit)s characters."),
+    "missing_param": N_("A required field is empty."),
+    "bad_whole_number": N_("%(key)s must be a whole number."),
+    "bad_entropy_sources": N_("The live entropy must be text or a list of texts."),
+    "bad_scene": N_("The scene is one of %(scenes)s."),
+    # state of the meeting
+    "already_live": N_("The meeting has already started."),
+    "closed": N_("The meeting is closed."),
+    "not_live": N_("The meeting is not live."),
+    "close_not_live": N_("Only a live meeting can be closed."),
+    "not_started": N_("The meeting has not started."),
+    "not_draw_stage": N_("This is only possible at the start of a round, before a cadre is drawn."),
+    "question_not_draw_stage": N_("A question round can only start before a cadre is drawn."),
+    "already_drawn": N_("This round already has its cadre. Skip them first if they are absent."),
+    "not_verification": N_("Calls are recorded during call-out verification only."),
+    # round transitions (live/rounds.py; codes of scoring.stages, prefixed transition_)
+    "transition_illegal": N_("That step is not possible at this stage of the round."),
+    "transition_no_subject": N_("Nobody has been drawn or called up for this round yet."),
+    "quorum_not_met": N_("Not enough jurors have submitted to close scoring."),
+    "bad_seconds": N_("The report time must be between 30 and 3600 seconds."),
+    "bad_decision_detail": N_("The decision detail must be an object."),
+    "bad_decision": N_("The decision is incomplete or not valid."),
+    # ballots (live/ballots.py)
+    "bad_msg_id": N_("The message id must be 1–64 letters, digits or . _ : -"),
+    "juror_revoked": N_("Not accepted: this juror link has been withdrawn."),
+    "not_current_round": N_("That is not the current round."),
+    "scoring_not_open": N_("Scoring is not open."),
+    "bad_score_object": N_("The scores must be an object."),
+    "bad_score": N_("The scores are not valid: %(why)s"),
+    # names
+    **{f"stage.{code}": name for code, name in STAGE_NAMES.items()},
+    **{f"action.{code}": name for code, name in ACTION_NAMES.items()},
+    **{f"decision.{code}": name for code, name in DECISION_NAMES.items()},
+    **{f"role.{code}": name for code, name in ROLE_NAMES.items()},
 }

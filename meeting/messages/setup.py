@@ -1,7 +1,32 @@
-"""Message catalog entries: code -> English msgid (translated by meeting.messages.text)."""
+"""Message catalog entries of meeting set-up (services/setup/meetings), and the juror categories:
+code -> English msgid (translated by meeting.messages.text)."""
 from __future__ import annotations
 
 from meeting.messages.markers import N_
 
+# The one list of juror categories, in the order forms offer them: code -> name msgid.
+# services.setup.meetings validates against it; pages, the console and the tablet show
+# category_name(code) (meeting.messages), i.e. MESSAGES["juror_category.<code>"].
+JUROR_CATEGORIES: dict[str, str] = {
+    "party_rep": N_("Party congress delegate"),
+    "npc_deputy": N_("People's congress deputy"),
+    "cppcc_member": N_("CPPCC member"),
+    "citizen_rep": N_("Citizen representative"),
+    "veteran_cadre": N_("Veteran cadre"),
+    "other": N_("Other"),
+}
+
 MESSAGES: dict[str, str] = {
+    "bad_title": N_("Enter a title of 1 to 200 characters."),
+    "bad_date": N_("Enter the date as YYYY-MM-DD."),
+    "bad_number": N_("Enter a whole number from %(low)s to %(high)s."),
+    "bad_rule": N_("Choose one of the aggregation rules."),
+    "bad_rubric": N_("The rubric is not valid: %(why)s"),
+    "bad_bands": N_("The grade bands are not valid: %(why)s"),
+    "settings_fixed": N_("The meeting is live: the rubric, grade bands, rule and quorum can no longer change."),
+    "bad_name": N_("Enter the name of the juror (1 to 64 characters)."),
+    "bad_category": N_("Choose a category for the juror."),
+    "bad_pin": N_("A PIN is 4 to 8 digits."),
+    "juror_not_found": N_("Juror %(id)s does not exist."),
+    **{f"juror_category.{code}": name for code, name in JUROR_CATEGORIES.items()},
 }

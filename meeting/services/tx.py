@@ -5,22 +5,13 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar
 
-import flask_babel
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import has_request_context
 
 from meeting.errors import NotFound
 from meeting.models import Meeting
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _(msgid: str, **values: Any) -> str:
-    """gettext while serving a request or socket event; the English msgid in the CLI and tests."""
-    if has_request_context():
-        return flask_babel.gettext(msgid, **values)
-    return msgid % values if values else msgid
 
 
 def transactional(func: F) -> F:
@@ -47,7 +38,7 @@ def lock_meeting(session: so.Session, meeting_id: int) -> Meeting:
     result = session.execute(sa.update(Meeting).where(Meeting.id == meeting_id).values(seq=Meeting.seq),
                              execution_options={"synchronize_session": False})
     if result.rowcount == 0:
-        raise NotFound(_("Meeting %(id)s does not exist.", id=meeting_id))
+        raise NotFound("meeting_not_found", id=meeting_id)
     return session.get(Meeting, meeting_id, populate_existing=True)
 
 
@@ -55,5 +46,5 @@ def get_meeting(session: so.Session, meeting_id: int) -> Meeting:
     """Load without locking (read-only pages); NotFound if missing."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(_("Meeting %(id)s does not exist.", id=meeting_id))
+        raise NotFound("meeting_not_found", id=meeting_id)
     return meeting

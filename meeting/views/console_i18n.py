@@ -1,7 +1,8 @@
 """Every text the console's JavaScript shows, translated on the server (the page gets a JSON dict).
 
-Stage, action, decision and role labels come from scoring.stages as (zh, en) pairs; the rest
-are gettext msgids in English. Placeholders in JS strings are written {name}, not %(name)s.
+Names of stages, actions, decisions, roles and juror categories, and the words of the
+services' error codes, come from the catalog (meeting.messages); the rest are gettext msgids
+in English. Placeholders in JS strings are written {name}, not %(name)s.
 """
 from __future__ import annotations
 
@@ -9,84 +10,30 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from meeting.services.setup.meetings import CATEGORY_LABELS
-from scoring import stages
-
-# The moderator actions that are not round transitions (meeting-level; see services.live).
-MEETING_ACTION_IDS = ("start_meeting", "enter_entropy", "draw_cadre", "skip_cadre", "start_question",
-                      "close_meeting", "record_call")
-
-
-def _pick(pairs: dict[str, tuple[str, str]], lang: str) -> dict[str, str]:
-    index = 1 if lang == "en" else 0
-    return {key: pair[index] for key, pair in pairs.items()}
-
-
-def _meeting_actions() -> dict[str, str]:
-    return {
-        "start_meeting": _("Start the meeting"),
-        "enter_entropy": _("Enter live entropy"),
-        "draw_cadre": _("Draw a cadre"),
-        "skip_cadre": _("Absent: skip"),
-        "start_question": _("Question a department head"),
-        "close_meeting": _("Close the meeting"),
-        "record_call": _("Record call"),
-    }
+from meeting.messages import CATALOG, names, text
 
 
 def console_labels(lang: str) -> dict[str, Any]:
-    """Labels from the scoring core for the page's language ("zh" or "en")."""
-    return {
-        "stages": _pick(stages.STAGE_LABELS, lang),
-        "actions": {**_pick(stages.ACTION_LABELS, lang), **_meeting_actions()},
-        "decisions": _pick(stages.DECISION_LABELS, lang),
-        "roles": _pick(stages.ROLE_LABELS, lang),
-        "categories": dict(CATEGORY_LABELS) if lang != "en" else {
-            "party_rep": "Party congress delegate", "npc_deputy": "People's congress deputy",
-            "cppcc_member": "CPPCC member", "citizen_rep": "Citizen representative",
-            "veteran_cadre": "Veteran cadre", "other": "Other"},
-    }
+    """Names for the codes the state carries, in the active locale (`lang` is the page's "zh"/"en")."""
+    return {"stages": names("stage"), "actions": names("action"), "decisions": names("decision"),
+            "roles": names("role"), "categories": names("juror_category")}
 
 
-def _errors() -> dict[str, str]:
-    """Error codes of the server's acknowledgements, in words the moderator can act on."""
+def _console_errors() -> dict[str, str]:
+    """Codes the catalog does not word without values: the connection's own (the browser or
+    the socket layer sets them) and a few the console words better for the moderator."""
     return {
         "offline": _("Not connected to the server: nothing was sent. Wait for the connection."),
         "timeout": _("The server did not answer in time. Check the state before trying again."),
         "server_error": _("The server could not process this request. Nothing was changed."),
-        "forbidden": _("Your account may not do this."),
         "not_connected": _("The console is not logged in to the meeting. Reload the page."),
         "bad_request": _("The request was not understood."),
-        "unknown_action": _("Unknown action."),
         "bad_param": _("A value in the form is not valid."),
-        "missing_param": _("A required field is empty."),
-        "transition_illegal": _("That step is not possible at this stage of the round."),
-        "transition_no_subject": _("Nobody has been drawn or called up for this round yet."),
-        "quorum_not_met": _("Not enough jurors have submitted to close scoring."),
-        "not_live": _("The meeting is not live."),
-        "already_live": _("The meeting has already started."),
-        "closed": _("The meeting is closed."),
-        "not_started": _("The meeting has not started."),
-        "not_draw_stage": _("This is only possible at the start of a round, before a cadre is drawn."),
-        "already_drawn": _("This round already has its cadre. Skip them first if they are absent."),
-        "not_verification": _("Calls are recorded during call-out verification only."),
-        "scoring_not_open": _("Scoring is not open."),
-        "not_current_round": _("That is not the current round."),
         "bad_household": _("That household is not one of this cadre's households."),
         "bad_answers": _("The call answers are not valid (only an answered call has answers)."),
-        "bad_decision": _("The decision is incomplete or not valid."),
-        "bad_seconds": _("The report time must be between 30 and 3600 seconds."),
-        "pool_not_frozen": _("The draw pool has not been frozen yet."),
-        "seed_not_committed": _("The seed has not been committed yet."),
-        "seed_revealed": _("The seed has been revealed; the draw is closed."),
-        "entropy_missing": _("Enter the live entropy before the first draw."),
-        "entropy_entered": _("The live entropy has already been entered."),
         "bad_entropy": _("The live entropy is not valid."),
-        "draw_out_of_order": _("The console showed an old draw number; the state has been refreshed."),
         "draw_exhausted": _("No more cadres can be drawn."),
-        "skip_not_latest": _("Only the latest draw can be skipped."),
-        "skip_reason_missing": _("Give a reason for skipping the drawn cadre."),
-        "not_found": _("Not found."),
+        "draw_out_of_order": _("The console showed an old draw number; the state has been refreshed."),
         "call_in_progress": _("A call to this household is already in progress; hang it up first."),
         "no_household_left": _("No household is left to call: every picked household has been called."),
         "bad_phone": _("This household has no valid phone number."),
@@ -96,6 +43,13 @@ def _errors() -> dict[str, str]:
                                 "the pick could not be verified."),
         "no_households": _("This cadre has no households."),
     }
+
+
+def _errors() -> dict[str, str]:
+    """Error codes of the server's acknowledgements, in words the moderator can act on: the
+    catalog's entry when it needs no values (the ack's message then carries the details)."""
+    catalog = {code: text(code) for code, msgid in CATALOG.items() if "%(" not in msgid and "." not in code}
+    return {**_console_errors(), **catalog}
 
 
 def console_strings() -> dict[str, Any]:

@@ -10,7 +10,6 @@ import datetime as dt
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from meeting.errors import UserError
@@ -66,7 +65,7 @@ def authenticate(session: so.Session, username: str, password: str, remote_addr:
                  now: dt.datetime | None = None) -> User:
     """Return the User whose password matches, or raise.
 
-    Error messages are lazy strings, translated when shown, so this also runs outside a request.
+    The errors carry codes (meeting/messages/accounts.py words them), so this also runs outside a request.
 
     Raises RateLimited (nothing is checked or recorded) when the username or the address has
     too many recent failures; InvalidCredentials after recording a failure otherwise. A success
@@ -76,14 +75,13 @@ def authenticate(session: so.Session, username: str, password: str, remote_addr:
     name = normalise_username(username)
     by_user, by_addr = recent_failures(session, name, remote_addr, now)
     if by_user >= MAX_FAILURES_PER_USERNAME or by_addr >= MAX_FAILURES_PER_ADDRESS:
-        raise RateLimited(_l("Too many failed log-in attempts. Please wait %(minutes)d minutes "
-                            "and try again.", minutes=int(WINDOW.total_seconds() // 60)))
+        raise RateLimited(minutes=int(WINDOW.total_seconds() // 60))
     user = session.scalar(sa.select(User).where(User.username == name)) if name else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
     if user is None or not user.check_password(password or ""):
         _record_failure(session, name, remote_addr, now)
-        raise InvalidCredentials(_l("Wrong username or password."))
+        raise InvalidCredentials()
     session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == name.lower()))
     session.commit()
     return user

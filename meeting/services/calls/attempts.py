@@ -62,7 +62,7 @@ def _round_in(session: so.Session, meeting_id: int, allowed: tuple[str, ...]) ->
         raise Conflict("not_live")
     rnd = current_round(session, meeting_id)
     if rnd is None or rnd.kind != "cadre" or rnd.cadre_id is None or rnd.stage not in allowed:
-        raise Conflict("not_verification")
+        raise Conflict("calls_not_verification")
     return meeting, rnd
 
 

@@ -11,7 +11,8 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict
 from meeting.models import Cadre, DrawRecord, Event, Meeting, Township
-from meeting.services.tx import _, get_meeting
+from meeting.messages.markers import Label
+from meeting.services.tx import get_meeting
 from meeting.services.draw.common import as_cadre_draw, cadre_records, is_frozen, outcome, roster_entries
 from meeting.services.events import event_as_dict, events_since, iso_at
 from scoring import bundle as bundle_mod
@@ -27,8 +28,7 @@ def build_bundle(session: so.Session, meeting_id: int) -> dict[str, Any]:
     """
     meeting = get_meeting(session, meeting_id)
     if meeting.seed_revealed_at is None:
-        raise Conflict(_("The seed has not been revealed yet; the bundle is published after the meeting."),
-                       code="seed_not_revealed")
+        raise Conflict("seed_not_revealed")
     draws, skips = cadre_records(session, meeting_id)
     draw_list = []
     for record in draws:
@@ -51,14 +51,13 @@ def notice_data(session: so.Session, meeting_id: int) -> dict[str, Any]:
     """
     meeting = get_meeting(session, meeting_id)
     if not meeting.commitment:
-        raise Conflict(_("The pre-meeting notice is available once the pool is frozen and the seed "
-                         "committed."), code="seed_not_committed")
+        raise Conflict("notice_not_ready")
     townships = dict(session.execute(sa.select(Township.code, Township.name)).all())
     counts: dict[str, int] = {}
     for entry in roster_entries(meeting):
         counts[entry.stratum] = counts.get(entry.stratum, 0) + 1
     strata = [{"key": s["key"], "draws": s["draws"],
-               "name": _("Whole pool") if s["key"] == WHOLE else townships.get(s["key"], s["key"]),
+               "name": Label("whole_pool") if s["key"] == WHOLE else townships.get(s["key"], s["key"]),
                "size": meeting.pool_text.count("\n") if s["key"] == WHOLE else counts.get(s["key"], 0)}
               for s in meeting.draw_plan["strata"]]
     names = dict(session.execute(sa.select(Cadre.number, Cadre.name).where(
@@ -80,7 +79,7 @@ def published_roster(session: so.Session, meeting_id: int) -> str:
     """The canonical roster file (its SHA-256 is on the notice). Conflict before the freeze."""
     meeting = get_meeting(session, meeting_id)
     if not is_frozen(meeting):
-        raise Conflict(_("The draw pool has not been frozen yet."), code="pool_not_frozen")
+        raise Conflict("pool_not_frozen")
     return meeting.pool_text
 
 

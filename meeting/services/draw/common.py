@@ -11,7 +11,6 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict
 from meeting.models import DrawRecord, Meeting
-from meeting.services.tx import _
 from scoring.draw import CadreDraw, DrawEngine, master_key
 from scoring.pool import RosterEntry, parse_roster, plan_hash
 
@@ -83,15 +82,15 @@ def is_frozen(meeting: Meeting) -> bool:
 def require_committed(meeting: Meeting) -> None:
     """Conflict unless the pool is frozen and the seed committed."""
     if not is_frozen(meeting):
-        raise Conflict(_("The draw pool has not been frozen yet."), code="pool_not_frozen")
+        raise Conflict("pool_not_frozen")
     if not meeting.commitment:
-        raise Conflict(_("The seed has not been committed yet."), code="seed_not_committed")
+        raise Conflict("seed_not_committed")
 
 
 def require_not_revealed(meeting: Meeting) -> None:
     """Conflict once the seed is public: nothing more may be drawn."""
     if meeting.seed_revealed_at is not None:
-        raise Conflict(_("The seed has been revealed; the draw is closed."), code="seed_revealed")
+        raise Conflict("seed_revealed")
 
 
 def require_drawable(meeting: Meeting) -> None:
@@ -99,7 +98,7 @@ def require_drawable(meeting: Meeting) -> None:
     require_committed(meeting)
     require_not_revealed(meeting)
     if not meeting.live_entropy:
-        raise Conflict(_("Enter the live entropy before the first draw."), code="entropy_missing")
+        raise Conflict("entropy_missing")
 
 
 def roster_entries(meeting: Meeting) -> list[RosterEntry]:

@@ -19,7 +19,7 @@ from meeting.errors import Conflict, UserError
 from meeting.models import RANKS, Cadre, Household, Township
 from meeting.services.draw.common import PoolSummary, is_frozen
 from meeting.services.events import append_event
-from meeting.services.tx import _, lock_meeting, transactional
+from meeting.services.tx import lock_meeting, transactional
 from scoring.pool import (PROTOCOL, REHEARSAL_PROTOCOL, PoolError, first_pool_error, make_entry,
                           normalise_exclusions, normalise_plan, plan_hash, roster_hash, roster_text, admits)
 
@@ -33,7 +33,7 @@ def set_exclusions(session: so.Session, meeting_id: int, exclusions: Iterable[Ma
     """
     meeting = lock_meeting(session, meeting_id)
     if is_frozen(meeting):
-        raise Conflict(_("The draw pool is frozen; exclusions can no longer change."), code="pool_frozen")
+        raise Conflict("exclusions_frozen")
     cleaned = _exclusions(session, exclusions)
     meeting.exclusions = cleaned
     append_event(session, meeting_id, "exclusions_set", {"exclusions": cleaned}, actor)
@@ -53,19 +53,19 @@ def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | 
     """
     meeting = lock_meeting(session, meeting_id)
     if is_frozen(meeting):
-        raise Conflict(_("The draw pool is already frozen."), code="pool_frozen")
+        raise Conflict("pool_frozen")
     try:
         canonical = normalise_plan(plan if plan is not None else (meeting.draw_plan or {}),
                                    default_draws=meeting.rounds_planned)
     except PoolError as exc:
-        raise UserError(_("The draw plan is not valid: %(why)s", why=str(exc)), code="bad_plan") from None
+        raise UserError("bad_plan", why=str(exc)) from None
     unknown = [r for r in canonical["ranks"] if r not in RANKS]
     if unknown:
-        raise UserError(_("Unknown rank in the draw plan: %(ranks)s", ranks=", ".join(unknown)), code="bad_plan")
+        raise UserError("bad_plan_rank", ranks=", ".join(unknown))
     codes = set(session.scalars(sa.select(Township.code)))
     missing = [s["key"] for s in canonical["strata"] if s["key"] != "*" and s["key"] not in codes]
     if missing:
-        raise UserError(_("No township has the code %(codes)s.", codes=", ".join(missing)), code="bad_plan")
+        raise UserError("bad_plan_township", codes=", ".join(missing))
     cleaned = _exclusions(session, exclusions if exclusions is not None else meeting.exclusions or [],
                           active_only=True)
     excluded = {x["number"] for x in cleaned}
@@ -81,11 +81,10 @@ def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | 
                 entries.append(make_entry(number, township or "", rank, name, households.get(cadre_id, ())))
         text = roster_text(entries)
     except PoolError as exc:
-        raise UserError(_("The roster cannot be frozen: %(why)s", why=str(exc)), code="bad_roster") from None
+        raise UserError("bad_roster", why=str(exc)) from None
     problem = first_pool_error(entries, canonical, cleaned)
     if problem or not entries:
-        raise UserError(_("The roster cannot be frozen: %(why)s", why=problem or _("the pool is empty")),
-                        code="bad_roster")
+        raise UserError("bad_roster", why=problem) if problem else UserError("pool_empty")
 
     meeting.protocol = REHEARSAL_PROTOCOL if meeting.rehearsal else PROTOCOL
     meeting.pool_text = text
@@ -107,7 +106,7 @@ def _exclusions(session: so.Session, exclusions: Iterable[Mapping[str, Any]],
     try:
         cleaned = normalise_exclusions(exclusions)
     except PoolError as exc:
-        raise UserError(_("The exclusions are not valid: %(why)s", why=str(exc)), code="bad_exclusions") from None
+        raise UserError("bad_exclusions", why=str(exc)) from None
     numbers = [x["number"] for x in cleaned]
     query = sa.select(Cadre.number).where(Cadre.number.in_(numbers))
     if active_only:
@@ -115,9 +114,7 @@ def _exclusions(session: so.Session, exclusions: Iterable[Mapping[str, Any]],
     known = set(session.scalars(query)) if numbers else set()
     unknown = ", ".join(str(n) for n in numbers if n not in known)
     if unknown:
-        message = (_("No active cadre has the number %(numbers)s.", numbers=unknown) if active_only
-                   else _("No cadre has the number %(numbers)s.", numbers=unknown))
-        raise UserError(message, code="bad_exclusions")
+        raise UserError("bad_exclusions_inactive" if active_only else "bad_exclusions_unknown", numbers=unknown)
     return cleaned
 
 

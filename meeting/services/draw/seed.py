@@ -12,7 +12,7 @@ from meeting.errors import Conflict, UserError
 from meeting.models import utcnow
 from meeting.services.draw.common import is_frozen, require_committed, require_not_revealed
 from meeting.services.events import append_event
-from meeting.services.tx import _, lock_meeting, transactional
+from meeting.services.tx import lock_meeting, transactional
 from scoring.draw import DrawError, canonical_entropy, commitment, new_seed, normalise_entropy, seed_bytes
 
 @transactional
@@ -25,9 +25,9 @@ def commit_seed(session: so.Session, meeting_id: int, actor: str = "",
     """
     meeting = lock_meeting(session, meeting_id)
     if not is_frozen(meeting):
-        raise Conflict(_("Freeze the draw pool before committing the seed."), code="pool_not_frozen")
+        raise Conflict("seed_needs_frozen_pool")
     if meeting.commitment:
-        raise Conflict(_("The seed is already committed."), code="seed_committed")
+        raise Conflict("seed_committed")
     seed = seed_factory()
     seed_bytes(seed)
     meeting.seed_hex = seed
@@ -51,11 +51,11 @@ def enter_entropy(session: so.Session, meeting_id: int, sources: str | Iterable[
     require_committed(meeting)
     require_not_revealed(meeting)
     if meeting.live_entropy:
-        raise Conflict(_("The live entropy has already been entered."), code="entropy_entered")
+        raise Conflict("entropy_entered")
     try:
         cleaned = normalise_entropy(sources)
     except DrawError as exc:
-        raise UserError(_("The live entropy is not valid: %(why)s", why=str(exc)), code="bad_entropy") from None
+        raise UserError("bad_entropy", why=str(exc)) from None
     entropy = {"sources": cleaned, "canonical": canonical_entropy(cleaned)}
     meeting.live_entropy = entropy
     append_event(session, meeting_id, "entropy_entered", entropy, actor)

@@ -8,7 +8,7 @@ from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Cadre, DrawRecord, Household, Round
 from meeting.services.draw.common import (DrawOutcome, HouseholdPick, cadre_records, engine_for,
                                           meeting_master, outcome, require_drawable, roster_entries)
-from meeting.services.tx import _, lock_meeting, transactional
+from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from scoring.draw import DrawError, pick_households as derive_household_picks
 from scoring.pool import clean_text, households_digest
@@ -31,8 +31,7 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
     draws, skips = cadre_records(session, meeting_id)
     if expected_draw is not None:
         if expected_draw < 1 or expected_draw > len(draws) + 1:
-            raise Conflict(_("Draw %(asked)s is not the next draw (the next is %(next)s).",
-                             asked=expected_draw, next=len(draws) + 1), code="draw_out_of_order")
+            raise Conflict("draw_out_of_order", asked=expected_draw, next=len(draws) + 1)
         if expected_draw <= len(draws):
             record = draws[expected_draw - 1]
             session.commit()
@@ -41,7 +40,7 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
     try:
         made = engine.draw()
     except DrawError as exc:
-        raise Conflict(_("No more cadres can be drawn: %(why)s", why=str(exc)), code="draw_exhausted") from None
+        raise Conflict("draw_exhausted", why=str(exc)) from None
     name = next(e.name for e in roster_entries(meeting) if e.number == made.number)
     cadre = session.scalar(sa.select(Cadre).where(Cadre.number == made.number))
     record = DrawRecord(meeting_id=meeting_id, round_id=round_id, kind="cadre", stratum=made.stratum,
@@ -69,16 +68,16 @@ def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, act
     require_drawable(meeting)
     draws, skips = cadre_records(session, meeting_id)
     if not 1 <= draw <= len(draws):
-        raise NotFound(_("There is no draw %(draw)s.", draw=draw))
+        raise NotFound("draw_not_found", draw=draw)
     record = draws[draw - 1]
     if draw in skips:
         session.commit()
         return outcome(meeting_id, record, skips[draw], new=False)
     if draw != len(draws):
-        raise Conflict(_("Only the latest draw can be skipped."), code="skip_not_latest")
+        raise Conflict("skip_not_latest")
     reason = clean_text(reason or "")
     if not reason:
-        raise UserError(_("Give a reason for skipping the drawn cadre."), code="skip_reason_missing")
+        raise UserError("skip_reason_missing")
     skip = DrawRecord(meeting_id=meeting_id, round_id=record.round_id, kind="skip", stratum=record.stratum,
                       slot=record.slot, attempt=record.attempt, index=record.index,
                       pool_size=record.pool_size, cadre_id=record.cadre_id, reason=reason,
@@ -106,26 +105,25 @@ def pick_households(session: so.Session, meeting_id: int, *, count: int, actor: 
     Event: households_picked (codes only, never names or phones).
     """
     if count < 1:
-        raise UserError(_("Pick at least one household."), code="bad_count")
+        raise UserError("bad_count")
     meeting = lock_meeting(session, meeting_id)
     require_drawable(meeting)
     number = _cadre_number(session, meeting_id, cadre_number, round_id)
     draws, skips = cadre_records(session, meeting_id)
     drawn = [r for r in draws if r.detail["number"] == number]
     if not drawn:
-        raise Conflict(_("Cadre %(number)s has not been drawn in this meeting.", number=number), code="not_drawn")
+        raise Conflict("not_drawn", number=number)
     if drawn[0].detail["draw"] in skips:
-        raise Conflict(_("Cadre %(number)s was skipped.", number=number), code="cadre_skipped")
+        raise Conflict("cadre_skipped", number=number)
     entry = next(e for e in roster_entries(meeting) if e.number == number)
     rows = session.execute(sa.select(Household.code, Household.id).join(Cadre, Household.cadre_id == Cadre.id)
                            .where(Cadre.number == number)).all()
     ids = dict(rows)
     codes = sorted(ids)
     if not codes:
-        raise Conflict(_("Cadre %(number)s has no households.", number=number), code="no_households")
+        raise Conflict("no_households", number=number)
     if households_digest(codes) != entry.household_digest:
-        raise Conflict(_("The households of cadre %(number)s changed after the pool was frozen; "
-                         "the pick could not be verified.", number=number), code="households_changed")
+        raise Conflict("households_changed", number=number)
     existing = list(session.scalars(sa.select(DrawRecord).where(
         DrawRecord.meeting_id == meeting_id, DrawRecord.kind == "household",
         DrawRecord.stratum == str(number)).order_by(DrawRecord.slot)))
@@ -153,7 +151,7 @@ def _round(session: so.Session, meeting_id: int, round_id: int | None) -> Round 
         return None
     the_round = session.get(Round, round_id)
     if the_round is None or the_round.meeting_id != meeting_id:
-        raise NotFound(_("Round %(id)s is not part of this meeting.", id=round_id))
+        raise NotFound("round_not_in_meeting", id=round_id)
     return the_round
 
 
@@ -162,6 +160,5 @@ def _cadre_number(session: so.Session, meeting_id: int, cadre_number: int | None
         return int(cadre_number)
     the_round = _round(session, meeting_id, round_id)
     if the_round is None or the_round.cadre_id is None:
-        raise UserError(_("Say whose households to pick: a cadre number or a round with a drawn cadre."),
-                        code="no_cadre")
+        raise UserError("no_cadre")
     return session.get(Cadre, the_round.cadre_id).number

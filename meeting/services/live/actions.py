@@ -29,10 +29,10 @@ MAX_TEXT = 500
 def _text(params: Mapping[str, Any], key: str, required: bool = True, limit: int = MAX_TEXT) -> str:
     value = params.get(key, "")
     if not isinstance(value, str) or len(value) > limit:
-        raise UserError(f"'{key}' must be text of at most {limit} characters", code="bad_param")
+        raise UserError("bad_param_text", key=key, limit=limit)
     value = value.strip()
     if required and not value:
-        raise UserError(f"'{key}' is required", code="missing_param")
+        raise UserError("missing_param", key=key)
     return value
 
 
@@ -44,9 +44,9 @@ def _event(session: so.Session, meeting: Meeting, type_: str, payload: dict[str,
 
 def _start_meeting(session, meeting, params, actor):
     if meeting.status == "live":
-        raise Conflict("the meeting is already live", code="already_live")
+        raise Conflict("already_live")
     if meeting.status == "closed":
-        raise Conflict("the meeting is closed", code="closed")
+        raise Conflict("closed")
     require_committed(meeting)
     meeting.status = "live"
     meeting.scene = "round"
@@ -57,14 +57,14 @@ def _start_meeting(session, meeting, params, actor):
 
 def _require_live(meeting: Meeting) -> None:
     if meeting.status != "live":
-        raise Conflict("the meeting is not live", code="not_live")
+        raise Conflict("not_live")
 
 
 def _round_awaiting_draw(session, meeting) -> Round:
     _require_live(meeting)
     rnd = current_round(session, meeting.id)
     if rnd is None or rnd.kind != "cadre" or rnd.stage != "draw":
-        raise Conflict("a cadre can only be drawn at the start of a round", code="not_draw_stage")
+        raise Conflict("not_draw_stage")
     return rnd
 
 
@@ -72,9 +72,9 @@ def _draw_cadre(session, meeting, params, actor):
     rnd = _round_awaiting_draw(session, meeting)
     expected = params.get("expected_draw")
     if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool)):
-        raise UserError("expected_draw must be a whole number", code="bad_param")
+        raise UserError("bad_whole_number", key="expected_draw")
     if rnd.cadre_id is not None and expected is None:
-        raise Conflict("this round already has its cadre; skip them first if absent", code="already_drawn")
+        raise Conflict("already_drawn")
     session.commit()  # release the lock: draw_next takes it again in its own transaction
     out = draw_steps.draw_next(session, meeting.id, actor, expected_draw=expected, round_id=rnd.id)
     return {"type": "cadre_drawn", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq,
@@ -85,7 +85,7 @@ def _skip_cadre(session, meeting, params, actor):
     _round_awaiting_draw(session, meeting)  # the guard: only at the start of a round
     draw = params.get("draw")
     if not isinstance(draw, int) or isinstance(draw, bool):
-        raise UserError("draw must be a whole number", code="bad_param")
+        raise UserError("bad_whole_number", key="draw")
     reason = _text(params, "reason")
     session.commit()
     draw_steps.skip_drawn(session, meeting.id, draw, reason, actor)
@@ -95,7 +95,7 @@ def _skip_cadre(session, meeting, params, actor):
 def _enter_entropy(session, meeting, params, actor):
     sources = params.get("sources")
     if not isinstance(sources, (str, list)):
-        raise UserError("entropy sources must be text or a list of texts", code="bad_param")
+        raise UserError("bad_entropy_sources")
     session.commit()
     draw_seed.enter_entropy(session, meeting.id, sources, actor)
     return {"type": "entropy_entered", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq}
@@ -105,7 +105,7 @@ def _start_question(session, meeting, params, actor):
     _require_live(meeting)
     rnd = current_round(session, meeting.id)
     if rnd is None or rnd.stage != "draw" or rnd.cadre_id is not None:
-        raise Conflict("a question round can only start before a cadre is drawn", code="not_draw_stage")
+        raise Conflict("question_not_draw_stage")
     question = {"department_head": _text(params, "department_head", limit=64),
                 "unit": _text(params, "unit", required=False, limit=100),
                 "demand": _text(params, "demand")}
@@ -116,7 +116,7 @@ def _start_question(session, meeting, params, actor):
 def _set_scene(session, meeting, params, actor):
     scene = params.get("scene")
     if scene not in SCENES:
-        raise UserError(f"scene is one of {', '.join(SCENES)}", code="bad_param")
+        raise UserError("bad_scene", scenes=", ".join(SCENES))
     meeting.scene = scene
     return _event(session, meeting, "scene_changed", {"scene": scene}, actor)
 
@@ -130,7 +130,7 @@ def _record_call(session, meeting, params, actor):
     _require_live(meeting)
     rnd = current_round(session, meeting.id)
     if rnd is None or rnd.stage != "verification":
-        raise Conflict("calls are recorded during call-out verification", code="not_verification")
+        raise Conflict("not_verification")
     payload = record_manual_call(session, rnd, params, actor)
     return _event(session, meeting, "call_recorded", {"round": rnd.number, **payload}, actor)
 
@@ -147,8 +147,11 @@ def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
             return getattr(call_service, name)(session, meeting.id, params, actor, telephony.context())
         except call_service.CallFailed as exc:
             # The failed attempt is committed: broadcast it (the handler publishes a returned
-            # cause), and still answer the console with the provider's message.
-            return {**exc.cause, "ok": False, "error": {"code": exc.code, "message": exc.message}}
+            # cause), and still answer the console with the provider's message. Built so that
+            # nothing in the cause can turn the failure into ok (the handler merges it last).
+            failed = dict(exc.cause)
+            failed.update(ok=False, error={"code": exc.code, "message": exc.message})
+            return failed
     return handler
 
 
@@ -159,7 +162,7 @@ def _record_answers(session, meeting, params, actor):
 
 def _close_meeting(session, meeting, params, actor):
     if meeting.status != "live":
-        raise Conflict("only a live meeting can be closed", code="not_live")
+        raise Conflict("close_not_live")
     meeting.status = "closed"
     cause = _event(session, meeting, "meeting_closed", {}, actor)
     draw_seed.reveal_seed(session, meeting.id, actor)
@@ -192,11 +195,11 @@ def perform(session: so.Session, meeting_id: int, action: Any, params: Any, acto
     Raises UserError (bad input), Conflict (not legal now) or NotFound; then nothing changed.
     """
     if not isinstance(action, str) or action not in ACTIONS:
-        raise UserError(f"unknown action {action!r}", code="unknown_action")
+        raise UserError("unknown_action", action=str(action)[:64])
     if params is None:
         params = {}
     if not isinstance(params, dict):
-        raise UserError("params must be an object", code="bad_param")
+        raise UserError("bad_params_object")
     meeting = lock_meeting(session, meeting_id)
     if action in MEETING_ACTIONS:
         return MEETING_ACTIONS[action](session, meeting, params, actor)

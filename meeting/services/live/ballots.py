@@ -63,9 +63,9 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
     Conflict when scoring is not open for that round, Forbidden for a revoked juror.
     """
     if not isinstance(client_msg_id, str) or not _MSG_ID.fullmatch(client_msg_id):
-        raise UserError("client_msg_id must be 1–64 letters, digits or . _ : -", code="bad_msg_id")
+        raise UserError("bad_msg_id")
     if not isinstance(round_id, int) or isinstance(round_id, bool):
-        raise UserError("round_id must be a whole number", code="bad_param")
+        raise UserError("bad_whole_number", key="round_id")
     previous = _existing(session, juror_id, client_msg_id)
     if previous is not None:
         return previous
@@ -76,19 +76,19 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
         return previous
     juror = session.get(Juror, juror_id)
     if juror is None or juror.meeting_id != meeting_id or juror.revoked_at is not None:
-        raise Forbidden("this juror link is no longer valid", code="juror_revoked")
+        raise Forbidden("juror_revoked")
     rnd = current_round(session, meeting_id)
     if rnd is None or rnd.id != round_id:
-        raise Conflict("that round is not the current round", code="not_current_round")
+        raise Conflict("not_current_round")
     if not stages.accepts_ballots(rnd.stage):
-        raise Conflict("scoring is not open", code="scoring_not_open")
+        raise Conflict("scoring_not_open")
     if not isinstance(scores, dict):
-        raise UserError("scores must be an object", code="bad_score")
+        raise UserError("bad_score_object")
     rubric = rubric_of(meeting)
     try:
         valid = validate_scores(rubric, scores)
     except ScoreError as exc:
-        raise UserError(str(exc), code="bad_score") from None
+        raise UserError("bad_score", field=exc.field, problem=exc.code, why=str(exc)) from None
     total = decimal_str(ballot_total(rubric, valid))
     version = (session.scalar(sa.select(sa.func.max(Ballot.version)).where(
         Ballot.round_id == rnd.id, Ballot.juror_id == juror_id)) or 0) + 1

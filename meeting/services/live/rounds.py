@@ -38,9 +38,9 @@ def _move(session: so.Session, rnd: Round, action: str, **guards: Any) -> str:
     try:
         rnd.stage = stages.transition(rnd.kind, rnd.stage, action, **guards)
     except QuorumNotMet as exc:
-        raise Conflict(f"quorum not met: {exc.args[0] if exc.args else exc}", code="quorum_not_met") from None
+        raise Conflict("quorum_not_met", ballots=exc.count, quorum=exc.quorum) from None
     except TransitionRefused as exc:
-        raise Conflict(str(exc), code=f"transition_{exc.code}") from None
+        raise Conflict(f"transition_{exc.code}", kind=exc.kind, stage=exc.stage, action=exc.action) from None
     return rnd.stage
 
 
@@ -50,7 +50,7 @@ def _start_report(session, meeting, rnd, params, actor):
     seconds = params.get("seconds")
     if seconds is not None:
         if not isinstance(seconds, int) or isinstance(seconds, bool) or not 30 <= seconds <= 3600:
-            raise UserError("report time must be a whole number of seconds between 30 and 3600", code="bad_seconds")
+            raise UserError("bad_seconds", low=30, high=3600)
         rnd.report_seconds = seconds
     return "report_started", {"round": rnd.number, "seconds": rnd.report_seconds}
 
@@ -106,13 +106,13 @@ def _record_decision(session, meeting, rnd, params, actor):
     kind = params.get("kind")
     detail = params.get("detail") or {}
     if not isinstance(detail, dict):
-        raise UserError("decision detail must be an object", code="bad_decision")
+        raise UserError("bad_decision_detail")
     try:
         clean = stages.validate_decision(kind, detail, today=dt.date.today())
     except DecisionError as exc:
-        raise UserError(str(exc), code="bad_decision") from None
+        raise UserError("bad_decision", field=exc.field, problem=exc.code, why=str(exc)) from None
     except ValueError as exc:
-        raise UserError(str(exc), code="bad_decision") from None
+        raise UserError("bad_decision", field="", problem="invalid", why=str(exc)) from None
     _move(session, rnd, "record_decision")
     session.add(Decision(round_id=rnd.id, kind=kind, detail=clean, actor=actor))
     return "decision_recorded", {"round": rnd.number, "kind": kind, "detail": clean}
@@ -147,7 +147,7 @@ def run_round_action(session: so.Session, meeting: Meeting, action: str, params:
     """
     rnd = current_round(session, meeting.id)
     if rnd is None:
-        raise Conflict("the meeting has not started", code="not_started")
+        raise Conflict("not_started")
     event_type, payload = ROUND_ACTIONS[action](session, meeting, rnd, params, actor)
     event = append_event(session, meeting.id, event_type, payload, actor)
     session.commit()

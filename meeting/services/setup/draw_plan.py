@@ -14,7 +14,8 @@ from meeting.errors import Conflict, UserError
 from meeting.models import RANKS, Cadre, Meeting, Township
 from meeting.services.draw import pool as draw_pool
 from meeting.services.draw.common import is_frozen
-from meeting.services.tx import _, lock_meeting, transactional
+from meeting.messages.markers import Label
+from meeting.services.tx import lock_meeting, transactional
 from scoring.pool import WHOLE, PoolError, normalise_plan
 
 
@@ -23,15 +24,15 @@ def _check_plan(session: so.Session, meeting: Meeting, plan: Mapping[str, Any]) 
     try:
         canonical = normalise_plan(plan, default_draws=meeting.rounds_planned)
     except PoolError as exc:
-        raise UserError(_("The draw plan is not valid: %(why)s", why=str(exc)), code="bad_plan") from None
+        raise UserError("bad_plan", why=str(exc)) from None
     unknown = [r for r in canonical["ranks"] if r not in RANKS]
     if unknown:
-        raise UserError(_("Unknown rank in the draw plan: %(ranks)s", ranks=", ".join(unknown)), code="bad_plan")
+        raise UserError("bad_plan_rank", ranks=", ".join(unknown))
     keys = [s["key"] for s in canonical["strata"] if s["key"] != WHOLE]
     known = set(session.scalars(sa.select(Township.code).where(Township.code.in_(keys)))) if keys else set()
     missing = [k for k in keys if k not in known]
     if missing:
-        raise UserError(_("No township has the code %(codes)s.", codes=", ".join(missing)), code="bad_plan")
+        raise UserError("bad_plan_township", codes=", ".join(missing))
     return canonical
 
 
@@ -44,7 +45,7 @@ def save_draw_plan(session: so.Session, meeting_id: int, plan: Mapping[str, Any]
     """
     meeting = lock_meeting(session, meeting_id)
     if is_frozen(meeting):
-        raise Conflict(_("The draw pool is frozen; the plan can no longer change."), code="pool_frozen")
+        raise Conflict("plan_frozen")
     canonical = _check_plan(session, meeting, plan)
     meeting.draw_plan = canonical
     session.commit()
@@ -54,7 +55,7 @@ def save_draw_plan(session: so.Session, meeting_id: int, plan: Mapping[str, Any]
 def _unfrozen(session: so.Session, meeting_id: int) -> Meeting:
     meeting = lock_meeting(session, meeting_id)
     if is_frozen(meeting):
-        raise Conflict(_("The draw pool is frozen; exclusions can no longer change."), code="pool_frozen")
+        raise Conflict("exclusions_frozen")
     return meeting
 
 
@@ -69,7 +70,7 @@ def add_exclusion(session: so.Session, meeting_id: int, number: int, reason: str
     meeting = _unfrozen(session, meeting_id)
     current = list(meeting.exclusions or [])
     if any(x["number"] == number for x in current):
-        raise UserError(_("Cadre %(number)s is already excluded.", number=number), code="bad_exclusions")
+        raise UserError("already_excluded", number=number)
     return draw_pool.set_exclusions(session, meeting_id, current + [{"number": number, "reason": reason}], actor)
 
 
@@ -83,7 +84,7 @@ def remove_exclusion(session: so.Session, meeting_id: int, number: int, actor: s
     current = list(meeting.exclusions or [])
     kept = [x for x in current if x["number"] != number]
     if len(kept) == len(current):
-        raise UserError(_("Cadre %(number)s is not excluded.", number=number), code="bad_exclusions")
+        raise UserError("not_excluded", number=number)
     return draw_pool.set_exclusions(session, meeting_id, kept, actor)
 
 
@@ -117,5 +118,5 @@ def plan_preview(session: so.Session, meeting: Meeting, plan: Mapping[str, Any])
     for s in plan.get("strata") or []:
         size = sum(counts.values()) if s["key"] == WHOLE else counts.get(s["key"], 0)
         out.append({"key": s["key"], "draws": s["draws"], "size": size, "short": size < s["draws"],
-                    "name": _("Whole pool") if s["key"] == WHOLE else names.get(s["key"], s["key"])})
+                    "name": Label("whole_pool") if s["key"] == WHOLE else names.get(s["key"], s["key"])})
     return out

@@ -10,14 +10,14 @@ import sqlalchemy.orm as so
 from werkzeug.security import generate_password_hash
 
 from meeting.errors import Conflict, NotFound, UserError
+from meeting.messages.setup import JUROR_CATEGORIES as CATEGORY_NAMES
 from meeting.models import Juror, Meeting, utcnow
 from meeting.services.tx import transactional
 from scoring.aggregate import DEFAULT_BANDS, RULES, BandError, bands_from_json, bands_to_json
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, rubric_from_json, rubric_to_json
 
-JUROR_CATEGORIES = ("party_rep", "npc_deputy", "cppcc_member", "citizen_rep", "veteran_cadre", "other")
-CATEGORY_LABELS = {"party_rep": "党代表", "npc_deputy": "人大代表", "cppcc_member": "政协委员",
-                   "citizen_rep": "群众代表", "veteran_cadre": "老干部", "other": "其他"}
+# The juror category codes; their names are in the same list, meeting/messages/setup.py.
+JUROR_CATEGORIES: tuple[str, ...] = tuple(CATEGORY_NAMES)
 
 
 def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
     if "title" in data:
         title = str(data["title"] or "").strip()
         if not title or len(title) > 200:
-            raise UserError("a title of 1–200 characters is required", code="bad_title")
+            raise UserError("bad_title")
         out["title"] = title
     for key, limit in (("venue", 200),):
         if key in data:
@@ -35,7 +35,7 @@ def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
         try:
             out["date"] = dt.date.fromisoformat(value) if isinstance(value, str) and value else None
         except ValueError:
-            raise UserError("the date must be YYYY-MM-DD", code="bad_date") from None
+            raise UserError("bad_date") from None
     if "branch_venues" in data:
         venues = data["branch_venues"]
         if isinstance(venues, str):
@@ -46,13 +46,13 @@ def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
             try:
                 value = int(data[key])
             except (TypeError, ValueError):
-                raise UserError(f"{key} must be a whole number", code="bad_number") from None
+                raise UserError("bad_number", field=key, low=low, high=high) from None
             if not low <= value <= high:
-                raise UserError(f"{key} must be between {low} and {high}", code="bad_number")
+                raise UserError("bad_number", field=key, low=low, high=high)
             out[key] = value
     if "aggregation" in data:
         if data["aggregation"] not in RULES:
-            raise UserError(f"aggregation is one of {', '.join(RULES)}", code="bad_rule")
+            raise UserError("bad_rule", rules=", ".join(RULES))
         out["aggregation"] = data["aggregation"]
     if "show_juror_names" in data:
         out["show_juror_names"] = bool(data["show_juror_names"])
@@ -60,12 +60,12 @@ def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
         try:
             out["rubric"] = rubric_to_json(rubric_from_json(data["rubric"]))
         except RubricError as exc:
-            raise UserError(f"rubric: {exc}", code="bad_rubric") from None
+            raise UserError("bad_rubric", why=str(exc), field=exc.field, problem=exc.code) from None
     if "grade_bands" in data:
         try:
             out["grade_bands"] = bands_to_json(bands_from_json(data["grade_bands"]))
         except BandError as exc:
-            raise UserError(f"grade bands: {exc}", code="bad_bands") from None
+            raise UserError("bad_bands", why=str(exc), field=exc.field, problem=exc.code) from None
     return out
 
 
@@ -85,11 +85,10 @@ def update_meeting(session: so.Session, meeting_id: int, data: Mapping[str, Any]
     """Change settings before the meeting goes live (the rubric and rule are fixed after)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound("no such meeting")
+        raise NotFound("meeting_not_found", id=meeting_id)
     settings = _clean_settings(data)
     if meeting.status != "setup" and set(settings) & {"rubric", "grade_bands", "aggregation", "quorum"}:
-        raise Conflict("the rubric, grade bands, rule and quorum are fixed once the meeting is live",
-                       code="settings_fixed")
+        raise Conflict("settings_fixed")
     for key, value in settings.items():
         setattr(meeting, key, value)
     session.commit()
@@ -105,16 +104,16 @@ def new_token() -> str:
 def add_juror(session: so.Session, meeting_id: int, name: str, category: str, pin: str | None = None) -> Juror:
     """Add a juror with a fresh private token (and an optional 4–8 digit PIN); commits."""
     if session.get(Meeting, meeting_id) is None:
-        raise NotFound("no such meeting")
+        raise NotFound("meeting_not_found", id=meeting_id)
     name = (name or "").strip()
     if not name or len(name) > 64:
-        raise UserError("a juror name of 1–64 characters is required", code="bad_name")
+        raise UserError("bad_name")
     if category not in JUROR_CATEGORIES:
-        raise UserError(f"category is one of {', '.join(JUROR_CATEGORIES)}", code="bad_category")
+        raise UserError("bad_category", categories=", ".join(JUROR_CATEGORIES))
     pin_hash = None
     if pin:
         if not (pin.isdigit() and 4 <= len(pin) <= 8):
-            raise UserError("a PIN is 4–8 digits", code="bad_pin")
+            raise UserError("bad_pin")
         pin_hash = generate_password_hash(pin)
     seat = (session.scalar(sa.select(sa.func.max(Juror.seat)).where(Juror.meeting_id == meeting_id)) or 0) + 1
     juror = Juror(meeting_id=meeting_id, name=name, category=category, seat=seat, token=new_token(),
@@ -129,7 +128,7 @@ def revoke_juror(session: so.Session, juror_id: int) -> Juror:
     """Disable a juror's link; their ballots already stored stay on record. Commits."""
     juror = session.get(Juror, juror_id)
     if juror is None:
-        raise NotFound("no such juror")
+        raise NotFound("juror_not_found", id=juror_id)
     juror.revoked_at = juror.revoked_at or utcnow()
     session.commit()
     return juror
@@ -140,7 +139,7 @@ def reissue_token(session: so.Session, juror_id: int) -> Juror:
     """Give a juror a new link (the old one stops working at once) and re-enable them. Commits."""
     juror = session.get(Juror, juror_id)
     if juror is None:
-        raise NotFound("no such juror")
+        raise NotFound("juror_not_found", id=juror_id)
     juror.token = new_token()
     juror.revoked_at = None
     session.commit()

@@ -1,46 +1,30 @@
-"""Helpers shared by the meeting set-up pages: loading, roles, error texts, links, QR codes."""
+"""Helpers shared by the meeting set-up pages: loading, roles, names, links, QR codes."""
 from __future__ import annotations
 
 import re
 
 from flask import abort, current_app, request
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
-from meeting.errors import UserError
 from meeting.extensions import db
+from meeting.messages import category_name
 from meeting.models import Meeting
 from meeting.qr import qr_svg
-from meeting.services.setup.meetings import CATEGORY_LABELS, JUROR_CATEGORIES
+from meeting.services.setup.meetings import JUROR_CATEGORIES
 from meeting.views.auth import current_user
 
 VIEW_ROLES = ("admin", "moderator")
 CHANGE_ROLES = ("admin",)
 
-CATEGORY_NAMES = {"party_rep": _l("Party congress delegate"), "npc_deputy": _l("People's congress deputy"),
-                  "cppcc_member": _l("CPPCC member"), "citizen_rep": _l("Citizen representative"),
-                  "veteran_cadre": _l("Veteran cadre"), "other": _l("Other")}
 STATUS_NAMES = {"setup": _l("In preparation"), "live": _l("Live"), "closed": _l("Closed")}
 RULE_NAMES = {"trimmed_mean": _l("Trimmed mean (drop one highest and one lowest)"),
               "mean": _l("Plain mean"), "median": _l("Median")}
 
-# Messages of meetings.py are plain English; the pages show these instead, by error code.
-_CODE_TEXTS = {
-    "bad_title": _l("Enter a title of 1 to 200 characters."),
-    "bad_date": _l("Enter the date as YYYY-MM-DD."),
-    "bad_rule": _l("Choose one of the aggregation rules."),
-    "settings_fixed": _l("The meeting is live: the rubric, grade bands, rule and quorum can no longer change."),
-    "bad_name": _l("Enter the name of the juror (1 to 64 characters)."),
-    "bad_category": _l("Choose a category for the juror."),
-    "bad_pin": _l("A PIN is 4 to 8 digits."),
-}
-
 
 def category_label(code: str) -> str:
-    """The category's name: the service's Chinese label in Chinese, the English name otherwise."""
-    if str(get_locale() or "").startswith("zh"):
-        return CATEGORY_LABELS.get(code, code)
-    return str(CATEGORY_NAMES.get(code, code))
+    """The juror category's name in the active locale (the code itself if unknown)."""
+    return category_name(code)
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -66,13 +50,6 @@ def actor() -> str:
     """How the logged-in user is named in the event log (same form as socket principals)."""
     user = current_user()
     return f"user:{user.id}" if user is not None else "admin"
-
-
-def error_text(exc: UserError) -> str:
-    """A user-facing text for a service error: translated by code where the service's own
-    message is plain English, else the message (draw services translate their own)."""
-    text = _CODE_TEXTS.get(exc.code)
-    return str(text) if text is not None else str(exc.message)
 
 
 def public_url(path: str) -> str:

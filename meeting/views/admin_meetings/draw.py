@@ -16,7 +16,8 @@ from meeting.services.draw import pool as draw_pool
 from meeting.services.draw import seed as draw_seed
 from meeting.services.setup import draw_plan, overview
 from meeting.services.draw.common import is_frozen
-from meeting.views.admin_meetings.common import CHANGE_ROLES, VIEW_ROLES, actor, error_text, load_meeting
+from meeting.messages import error_text
+from meeting.views.admin_meetings.common import CHANGE_ROLES, VIEW_ROLES, actor, load_meeting
 from meeting.views.admin_meetings.forms import ExclusionForm
 from meeting.views.admin_meetings.forms_draw import PlanForm
 from meeting.views.auth import login_required

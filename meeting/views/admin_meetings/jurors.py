@@ -12,8 +12,9 @@ from meeting.errors import UserError
 from meeting.extensions import db
 from meeting.models import Juror
 from meeting.services.setup.meetings import add_juror, reissue_token, revoke_juror
-from meeting.views.admin_meetings.common import (CHANGE_ROLES, VIEW_ROLES, category_choices, error_text,
-                                                 inline_qr, juror_path, juror_url, load_meeting)
+from meeting.messages import error_text
+from meeting.views.admin_meetings.common import (CHANGE_ROLES, VIEW_ROLES, category_choices, inline_qr,
+                                                 juror_path, juror_url, load_meeting)
 from meeting.views.admin_meetings.forms import JurorForm
 from meeting.views.auth import login_required
 

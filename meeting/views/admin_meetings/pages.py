@@ -16,9 +16,10 @@ from meeting.services.setup import overview as setup_overview
 from meeting.services.setup.meetings import create_meeting, update_meeting
 from meeting.views.admin_meetings import draw as admin_meetings_draw
 from meeting.views.admin_meetings import jurors as admin_meetings_jurors
+from meeting.messages import error_text
 from meeting.views.admin_meetings.common import (CHANGE_ROLES, RULE_NAMES, STATUS_NAMES, VIEW_ROLES,
-                                                 can_change, category_label, error_text, inline_qr,
-                                                 load_meeting, screen_links)
+                                                 can_change, category_label, inline_qr, load_meeting,
+                                                 screen_links)
 from meeting.views.admin_meetings.forms_settings import SettingsForm
 from meeting.views.auth import login_required
 from scoring.aggregate import RULES

@@ -56,8 +56,7 @@ def import_files(session: so.Session, files: Sequence[tuple[str, bytes]]) -> Imp
         session.commit()
     except sa.exc.IntegrityError as exc:
         session.rollback()
-        raise Conflict(_("The roster changed in the database while importing; nothing was "
-                         "written. Please import the file again.")) from exc
+        raise Conflict("import_roster_changed") from exc
     except BaseException:
         session.rollback()
         raise

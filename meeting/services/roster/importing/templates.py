@@ -45,12 +45,11 @@ def template_file(kind: str | None, fmt: str, lang: str = "zh") -> tuple[str, by
 
 def _check(kind: str | None, fmt: str) -> None:
     if kind is not None and kind not in TEMPLATE_KINDS:
-        raise UserError(_("Unknown list %(kind)s: use one of %(kinds)s.", kind=kind,
-                          kinds=", ".join(TEMPLATE_KINDS)))
+        raise UserError("import_unknown_list", kind=kind, kinds=", ".join(TEMPLATE_KINDS))
     if fmt not in ("csv", "xlsx"):
-        raise UserError(_("Unknown format %(fmt)s: use xlsx or csv.", fmt=fmt))
+        raise UserError("import_unknown_format", fmt=fmt)
     if fmt == "csv" and kind is None:
-        raise UserError(_("A CSV template holds one list: choose which."))
+        raise UserError("import_csv_one_list")
 
 
 def _filename(kind: str | None, fmt: str, lang: str) -> str:

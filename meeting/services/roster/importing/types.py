@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
 from meeting.errors import UserError
 
 
@@ -46,8 +44,7 @@ class ImportRefused(UserError):
 
     def __init__(self, errors: list[RowError]) -> None:
         rows = len({(e.sheet, e.row) for e in errors})
-        message = _("Rows with errors: %(num)d. Nothing was imported.", num=rows)
-        super().__init__(message)
+        super().__init__(num=rows)
         self.errors = errors
 
 
