@@ -23,9 +23,9 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
-    from meeting.realtime import handlers  # noqa: F401  (its @socketio.on handlers bind on import)
-    from meeting.views import (admin, admin_import, api, auth, console, draw_public, juror, public, screens,
-                               simulator, telephony)
+    from meeting.realtime import handlers
+    from meeting.views import (admin, admin_import, api, auth, console, draw_public, errors, juror, public,
+                               screens, simulator, telephony)
     from meeting.views.admin_meetings import pages as admin_meetings
 
     app = Flask(
@@ -53,9 +53,11 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
     )
+    handlers.register(socketio)
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
                    api, telephony, simulator):
         app.register_blueprint(module.bp)
+    errors.register(app)
     for commands in (db_commands, roster, importer, draw_commands):
         commands.register(app)
     return app

@@ -54,16 +54,6 @@ GUARDS: dict[str, tuple[str, ...]] = {
     "close_scoring": ("ballots", "quorum"),
 }
 
-# TRANSITIONAL, for services/live/snapshot.py (stage_label) and views/screens.py (decisions,
-# roles) only: the core returns codes; their names are in meeting/messages/live.py (STAGE_NAMES,
-# DECISION_NAMES, ROLE_NAMES). Delete these three once those two modules stop using them.
-STAGE_LABELS: dict[str, tuple[str, str]] = {
-    "draw": ("抽号", "Draw"), "report": ("述职", "Report"), "verification": ("电话核实", "Call-out verification"),
-    "question": ("点名提问", "Questioning"), "answer": ("现场答复", "On-the-spot answer"),
-    "scoring_open": ("评分中", "Scoring open"), "scoring_closed": ("评分结束", "Scoring closed"),
-    "revealed": ("公布结果", "Result revealed"), "decided": ("已作决定", "Decision recorded"),
-}
-
 
 class TransitionRefused(ValueError):
     """Base of refused actions; `code` is stable for translation."""
@@ -166,15 +156,6 @@ def mermaid(kind: str) -> str:
 DECISION_KINDS = ("pass", "rectification", "investigation", "discipline")
 INVESTIGATION_ROLES = ("discipline_inspector", "deputy", "citizen_rep")
 REQUIRED_ROLES = ("discipline_inspector", "citizen_rep")
-# TRANSITIONAL, for views/screens.py only (see STAGE_LABELS above): names are in meeting/messages/live.py.
-DECISION_LABELS: dict[str, tuple[str, str]] = {
-    "pass": ("通过", "Pass"), "rectification": ("限时整改", "Rectification"),
-    "investigation": ("派出调查组", "Investigation"), "discipline": ("移交纪委", "Referral for discipline"),
-}
-ROLE_LABELS: dict[str, tuple[str, str]] = {
-    "discipline_inspector": ("纪检人员", "Discipline inspector"), "deputy": ("人大代表/党代表", "Deputy"),
-    "citizen_rep": ("群众代表", "Citizen representative"),
-}
 _FIELDS = {
     "pass": {"note"},
     "rectification": {"items", "deadline", "responsible", "note"},

@@ -23,19 +23,6 @@ EDGE_DIRS = ("views", "realtime")
 FORBIDDEN_TOP = {"sqlalchemy", "flask_sqlalchemy"}
 FORBIDDEN_MODULES = {"meeting.database"}
 
-# Offences of modules other helpers are still moving to services (simulator → telephony adapter,
-# admin_meetings forms and loaders). The list may only shrink: delete entries as they are fixed.
-NOT_YET: dict[str, set[str]] = {
-    "views/simulator.py": {"imports sqlalchemy", "imports meeting.models.CallAttempt",
-                           "imports meeting.models.CallEvent", "imports meeting.models.Meeting",
-                           "imports meeting.models.Round", "db.session.get", "db.session.scalar",
-                           "db.session.scalars", "db.session.commit"},
-    "views/telephony.py": {"imports meeting.models.CallAttempt", "db.session.get"},
-    "views/admin_meetings/common.py": {"imports meeting.models.Meeting", "db.session.get"},
-    "views/admin_meetings/jurors.py": {"imports meeting.models.Juror", "db.session.get"},
-    "views/admin_meetings/forms.py": {"imports meeting.models.Meeting"},
-    "views/admin_meetings/pages.py": {"db.session.expire_all"},
-}
 
 
 def _type_checking_nodes(tree: ast.AST) -> set[int]:
@@ -116,14 +103,10 @@ def _edge_modules() -> dict[str, Path]:
 def test_views_and_socket_code_issue_no_queries():
     breaches = {}
     for name, path in _edge_modules().items():
-        extra = offences(path.read_text(encoding="utf-8")) - NOT_YET.get(name, set())
+        extra = offences(path.read_text(encoding="utf-8"))
         if extra:
             breaches[name] = sorted(extra)
     assert breaches == {}, "views/realtime must call services, not query (see this test's docstring)"
-
-
-def test_the_not_yet_list_names_existing_modules_only():
-    assert set(NOT_YET) <= set(_edge_modules())
 
 
 def test_the_rule_catches_what_it_should_and_allows_passing_the_session():

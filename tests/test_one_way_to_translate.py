@@ -18,8 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Built with flask_babel.gettext per row, i.e. through the catalogs (left as is on purpose).
 THROUGH_GETTEXT = ("meeting/services/roster/importing/",)
 # Not converted yet: the calls/telephony domain (its own change). Empty this when it lands.
-PENDING = {"meeting/services/calls/attempts.py", "meeting/services/calls/manual.py",
-           "meeting/services/calls/webhooks.py"}
+PENDING: set[str] = set()
 ERRORS = {"UserError", "NotFound", "Forbidden", "Conflict", "InvalidCredentials", "RateLimited"}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)")
 

@@ -6,4 +6,7 @@ from meeting.messages.markers import N_
 MESSAGES: dict[str, str] = {
     "invalid_credentials": N_("Wrong username or password."),
     "rate_limited": N_("Too many failed log-in attempts. Please wait %(minutes)d minutes and try again."),
+    "juror_link_invalid": N_("This juror link is not valid"),
+    "juror_link_revoked": N_("This juror link has been withdrawn"),
+    "juror_pin_wrong": N_("Wrong PIN — please try again"),
 }

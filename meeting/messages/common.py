@@ -9,4 +9,7 @@ MESSAGES: dict[str, str] = {
     "forbidden": N_("You may not do this."),
     "conflict": N_("This does not fit the current state of the meeting."),
     "meeting_not_found": N_("Meeting %(id)s does not exist."),
+    "not_connected": N_("Connect with valid credentials first."),
+    "server_error": N_("The server could not process this request."),
+    "bad_request": N_("The request is not in the expected form."),
 }

@@ -9,12 +9,12 @@ import logging
 from typing import Any, Callable
 
 from flask import request
-from flask_socketio import ConnectionRefusedError, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from meeting.audience import Audience
 from meeting.errors import UserError
-from meeting.extensions import db, socketio
-from meeting.messages import error_text
+from meeting.extensions import db
+from meeting.messages import error_text, text
 from meeting.realtime import broadcast
 from meeting.realtime.principal import AuthError, Principal, resolve
 from meeting.services.live import ballots
@@ -26,8 +26,8 @@ log = logging.getLogger("minkao.realtime")
 _principals: dict[str, Principal] = {}
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"ok": False, "error": {"code": code, "message": message}}
+def _error(code: str, message: str | None = None) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message": text(code) if message is None else message}}
 
 
 def _guard(fn: Callable[[Principal, Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
@@ -40,14 +40,14 @@ def _guard(fn: Callable[[Principal, Any], dict[str, Any]]) -> Callable[[Any], di
     def wrapper(data: Any = None) -> dict[str, Any]:
         principal = _principals.get(request.sid)
         if principal is None:
-            return _error("not_connected", "connect with valid credentials first")
+            return _error("not_connected")
         try:
             return fn(principal, data)
         except UserError as exc:
             return _error(exc.code, error_text(exc))
         except Exception:  # noqa: BLE001 — the client still gets an answer; the log gets the trace
             log.exception("socket handler %s failed", fn.__name__)
-            return _error("server_error", "the server could not process this request")
+            return _error("server_error")
         finally:
             db.remove()
 
@@ -55,7 +55,6 @@ def _guard(fn: Callable[[Principal, Any], dict[str, Any]]) -> Callable[[Any], di
     return wrapper
 
 
-@socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
     """Authenticate, join the audience's rooms, send the snapshot."""
     try:
@@ -70,13 +69,11 @@ def on_connect(auth: Any = None) -> None:
     db.remove()
 
 
-@socketio.on("disconnect")
 def on_disconnect(*_args: Any) -> None:
     """Forget the connection."""
     _principals.pop(request.sid, None)
 
 
-@socketio.on("sync")
 @_guard
 def on_sync(principal: Principal, _data: Any) -> dict[str, Any]:
     """A client saw a gap in seq (or came back): resend its full snapshot."""
@@ -84,29 +81,37 @@ def on_sync(principal: Principal, _data: Any) -> dict[str, Any]:
     return {"ok": True, "seq": state["seq"]}
 
 
-@socketio.on("perform")
 @_guard
 def on_perform(principal: Principal, data: Any) -> dict[str, Any]:
     """A moderator action: {action, params}."""
     if principal.audience is not Audience.MODERATOR:
-        return _error("forbidden", "only the moderator can do this")
+        return _error("forbidden")
     if not isinstance(data, dict):
-        return _error("bad_request", "send an object {action, params}")
+        return _error("bad_request")
     cause = live.perform(db.session, principal.meeting_id, data.get("action"), data.get("params"), principal.actor)
     broadcast.publish(principal.meeting_id, {"type": cause["type"], "seq": cause["seq"]})
-    return {"ok": True, **cause}
+    # A failed call reports ok: False in its cause; nothing else may turn an answer into ok.
+    return {**cause, "ok": cause.get("ok", True) is True}
 
 
-@socketio.on("submit_ballot")
 @_guard
 def on_submit_ballot(principal: Principal, data: Any) -> dict[str, Any]:
     """A juror's ballot: {round_id, scores, client_msg_id}; acknowledged only once stored."""
     if principal.audience is not Audience.JUROR:
-        return _error("forbidden", "only jurors submit ballots")
+        return _error("forbidden")
     if not isinstance(data, dict):
-        return _error("bad_request", "send an object {round_id, scores, client_msg_id}")
+        return _error("bad_request")
     receipt = ballots.submit_ballot(db.session, principal.meeting_id, principal.juror_id, data.get("round_id"),
                                     data.get("scores"), data.get("client_msg_id"))
     if not receipt.duplicate:
         broadcast.publish(principal.meeting_id, {"type": "ballot_received", "seq": receipt.seq})
     return {"ok": True, "ballot": receipt.to_json()}
+
+
+def register(socketio: SocketIO) -> None:
+    """Bind the handlers to the app's SocketIO object (create_app calls this; binding is idempotent)."""
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("disconnect", on_disconnect)
+    socketio.on_event("sync", on_sync)
+    socketio.on_event("perform", on_perform)
+    socketio.on_event("submit_ballot", on_submit_ballot)

@@ -10,8 +10,8 @@ with HTTP errors; here they become
   for a stale CSRF token.
 
 Status codes come from the error (UserError.status, the HTTP code). Words come from
-meeting.messages.error_text. A blueprint's own handlers still win for that blueprint
-(Flask looks there first); none of the blueprints in meeting/views/ besides admin_meetings has any.
+meeting.messages.error_text. No blueprint has handlers of its own; a blueprint that says an
+HTTP error more exactly has its words in BLUEPRINT_PAGE_MESSAGES.
 """
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ PAGE_MESSAGES: dict[int, Any] = {
 }
 BLUEPRINT_PAGE_MESSAGES: dict[tuple[str, int], Any] = {
     ("admin_import", 403): _l("Only an administrator may import the roster."),
+    ("admin_meetings", 403): _l("Your account may look at meetings but not change them."),
+    ("admin_meetings", 404): _l("There is no such meeting or juror."),
 }
 # Codes for HTTP errors in JSON bodies (the UserError codes where there is one).
 HTTP_CODES: dict[int, str] = {400: "bad_request", 403: "forbidden", 404: "not_found",

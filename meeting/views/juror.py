@@ -9,19 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, make_response, render_template
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _
 
 from meeting.errors import Forbidden, NotFound
 from meeting.extensions import db
+from meeting.messages import category_name
 from meeting.services.accounts.juror_tokens import juror_by_token
 
 bp = Blueprint("juror", __name__)
 
-CATEGORY_NAMES = {
-    "party_rep": _l("Party representative"), "npc_deputy": _l("People's Congress deputy"),
-    "cppcc_member": _l("CPPCC member"), "citizen_rep": _l("Citizen representative"),
-    "veteran_cadre": _l("Veteran cadre"), "other": _l("Juror"),
-}
 
 
 def juror_texts() -> dict[str, str]:
@@ -90,7 +86,7 @@ def tablet(token: str) -> Any:
               "juror": {"id": juror.id, "seat": juror.seat, "name": juror.name}}
     resp = make_response(render_template(
         "juror/tablet.html", meeting=meeting, juror=juror, config=config, i18n=juror_texts(),
-        category=CATEGORY_NAMES.get(juror.category, CATEGORY_NAMES["other"])))
+        category=category_name(juror.category)))
     # The URL is the juror's credential: keep it out of caches and of any Referer header.
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Referrer-Policy"] = "no-referrer"

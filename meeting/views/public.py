@@ -1,15 +1,12 @@
-"""Public, read-only pages and the health check; installs the app-wide error handlers."""
+"""Public, read-only pages and the health check."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, url_for
 
 from meeting.extensions import db
 from meeting.services.health import database_answers
-from meeting.views import errors
 
 bp = Blueprint("public", __name__)
-# Until create_app calls meeting.views.errors.register itself: every app registers this blueprint.
-bp.record_once(lambda state: errors.register(state.app))
 
 
 @bp.get("/healthz")

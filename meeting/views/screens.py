@@ -11,10 +11,10 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import get_locale, gettext as _
 
 from meeting.extensions import db
+from meeting.messages import names
 from meeting.qr import qr_svg
 from meeting.services.live.queries import largest_cadre_number
 from meeting.services.tx import get_meeting
-from scoring import stages
 
 if TYPE_CHECKING:
     from meeting.models import Meeting
@@ -89,15 +89,14 @@ def _lang() -> str:
 
 def _screen_config(meeting: Meeting, role: str) -> dict[str, Any]:
     """What the page script needs besides the live state: ids, locale, local URLs, labels."""
-    idx = 1 if _lang() == "en" else 0
     return {
         "meeting": meeting.id, "role": role, "lang": _lang(), "reelDigits": _reel_digits(),
         "qrUrl": url_for("screens.viewer_qr", meeting_id=meeting.id),
         "viewerUrl": viewer_url(meeting.id),
         "bundleUrl": url_for("draw_public.bundle", meeting_id=meeting.id),
         "noticeUrl": url_for("draw_public.notice", meeting_id=meeting.id),
-        "decisions": {k: v[idx] for k, v in stages.DECISION_LABELS.items()},
-        "roles": {k: v[idx] for k, v in stages.ROLE_LABELS.items()},
+        "decisions": names("decision"),
+        "roles": names("role"),
     }
 
 

@@ -13,8 +13,14 @@ from meeting.errors import Conflict, NotFound, UserError
 from meeting.messages.setup import JUROR_CATEGORIES as CATEGORY_NAMES
 from meeting.models import Juror, Meeting, utcnow
 from meeting.services.tx import transactional
-from scoring.aggregate import DEFAULT_BANDS, RULES, BandError, bands_from_json, bands_to_json
+from scoring.aggregate import DEFAULT_BANDS, QUORUM_RANGE, RULES, BandError, bands_from_json, bands_to_json
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, rubric_from_json, rubric_to_json
+
+# Limits of the settings and juror fields; the set-up forms import them (defined once, here).
+TITLE_MAX = 200
+ROUNDS_RANGE = (1, 200)
+JUROR_NAME_MAX = 64
+PIN_DIGITS = (4, 8)
 
 # The juror category codes; their names are in the same list, meeting/messages/setup.py.
 JUROR_CATEGORIES: tuple[str, ...] = tuple(CATEGORY_NAMES)
@@ -24,7 +30,7 @@ def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "title" in data:
         title = str(data["title"] or "").strip()
-        if not title or len(title) > 200:
+        if not title or len(title) > TITLE_MAX:
             raise UserError("bad_title")
         out["title"] = title
     for key, limit in (("venue", 200),):
@@ -41,7 +47,7 @@ def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(venues, str):
             venues = [v.strip() for v in venues.splitlines()]
         out["branch_venues"] = [str(v).strip()[:100] for v in venues if str(v).strip()][:50]
-    for key, low, high in (("rounds_planned", 1, 200), ("quorum", 1, 99)):
+    for key, (low, high) in (("rounds_planned", ROUNDS_RANGE), ("quorum", QUORUM_RANGE)):
         if key in data:
             try:
                 value = int(data[key])
@@ -106,13 +112,13 @@ def add_juror(session: so.Session, meeting_id: int, name: str, category: str, pi
     if session.get(Meeting, meeting_id) is None:
         raise NotFound("meeting_not_found", id=meeting_id)
     name = (name or "").strip()
-    if not name or len(name) > 64:
+    if not name or len(name) > JUROR_NAME_MAX:
         raise UserError("bad_name")
     if category not in JUROR_CATEGORIES:
         raise UserError("bad_category", categories=", ".join(JUROR_CATEGORIES))
     pin_hash = None
     if pin:
-        if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        if not (pin.isdigit() and PIN_DIGITS[0] <= len(pin) <= PIN_DIGITS[1]):
             raise UserError("bad_pin")
         pin_hash = generate_password_hash(pin)
     seat = (session.scalar(sa.select(sa.func.max(Juror.seat)).where(Juror.meeting_id == meeting_id)) or 0) + 1

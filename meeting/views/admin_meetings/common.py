@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from flask import abort, current_app, request
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -9,10 +10,14 @@ from markupsafe import Markup
 
 from meeting.extensions import db
 from meeting.messages import category_name
-from meeting.models import Meeting
+from meeting.errors import NotFound
 from meeting.qr import qr_svg
+from meeting.services.tx import get_meeting
 from meeting.services.setup.meetings import JUROR_CATEGORIES
 from meeting.views.auth import current_user
+
+if TYPE_CHECKING:
+    from meeting.models import Meeting
 
 VIEW_ROLES = ("admin", "moderator")
 CHANGE_ROLES = ("admin",)
@@ -32,12 +37,12 @@ def category_choices() -> list[tuple[str, str]]:
     return [(code, category_label(code)) for code in JUROR_CATEGORIES]
 
 
-def load_meeting(meeting_id: int) -> Meeting:
-    """The meeting, or a 404 page."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
+def load_meeting(meeting_id: int) -> "Meeting":
+    """The meeting, or the 404 page of these pages."""
+    try:
+        return get_meeting(db.session, meeting_id)
+    except NotFound:
         abort(404)
-    return meeting
 
 
 def can_change() -> bool:

@@ -16,11 +16,9 @@ from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, StringField
 from wtforms.validators import AnyOf, Length, Regexp, ValidationError
 
-from meeting.services.setup.meetings import JUROR_CATEGORIES
+from meeting.services.setup.meetings import JUROR_CATEGORIES, JUROR_NAME_MAX, PIN_DIGITS
 
-# The juror rules of meetings.add_juror (the service stays the authority; a test checks both agree).
-JUROR_NAME_MAX = 64
-PIN_DIGITS = (4, 8)
+# The juror limits come from meetings.add_juror itself (JUROR_NAME_MAX, PIN_DIGITS).
 # Cadre numbers are stored as 32-bit integers.
 MAX_CADRE_NUMBER = 2**31 - 1
 

@@ -9,23 +9,23 @@ import datetime as dt
 import decimal
 import re
 from decimal import Decimal
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, ValidationError
 
-from meeting.models import Meeting
+from meeting.services.setup.meetings import ROUNDS_RANGE, TITLE_MAX
 from meeting.views.admin_meetings.forms import WholeNumber, add_error, flat_errors, nfkc, strip
 from scoring.aggregate import (BAND_MIN_RANGE, BANDS, DEFAULT_BANDS, DEFAULT_RULE, MAX_BANDS, QUORUM_RANGE, RULES,
                                BandError, bands_from_json, bands_to_json)
 from scoring.rubric import (CRITERIA, DEFAULT_RUBRIC, EXACT, FULL_MARK, MAX_CRITERIA, MAX_STEPS, InputError,
                             RowRules, RubricError, decimal_str, parse_number, rubric_from_json, rubric_to_json)
 
-# The ranges meetings._clean_settings enforces (it stays the authority; a test checks both agree).
-TITLE_MAX = 200
-ROUNDS_RANGE = (1, 200)
+if TYPE_CHECKING:
+    from meeting.models import Meeting
+
 CRIT_FIELDS = CRITERIA.fields
 BAND_FIELDS = BANDS.fields
 _WHERE = re.compile(r"(criteria|bands)\[(\d+)\]\.(\w+)")

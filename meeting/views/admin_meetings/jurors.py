@@ -5,12 +5,14 @@ hashed by the service; no page shows one (the sheet says the PIN is given separa
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext as _
 
-from meeting.errors import UserError
+from meeting.errors import NotFound, UserError
 from meeting.extensions import db
-from meeting.models import Juror
+from meeting.services.setup.loaders import juror_of_meeting
 from meeting.services.setup.meetings import add_juror, reissue_token, revoke_juror
 from meeting.messages import error_text
 from meeting.views.admin_meetings.common import (CHANGE_ROLES, VIEW_ROLES, category_choices, inline_qr,
@@ -18,18 +20,21 @@ from meeting.views.admin_meetings.common import (CHANGE_ROLES, VIEW_ROLES, categ
 from meeting.views.admin_meetings.forms import JurorForm
 from meeting.views.auth import login_required
 
+if TYPE_CHECKING:
+    from meeting.models import Juror
+
 # The sheets are for the jurors on stage, whatever language the organiser's screen uses.
 SHEET_LOCALE = "zh_CN"
 
 
-def _juror_of(meeting_id: int, juror_id: int) -> Juror:
-    juror = db.session.get(Juror, juror_id)
-    if juror is None or juror.meeting_id != meeting_id:
+def _juror_of(meeting_id: int, juror_id: int) -> "Juror":
+    try:
+        return juror_of_meeting(db.session, meeting_id, juror_id)
+    except NotFound:
         abort(404)
-    return juror
 
 
-def _links(jurors: list[Juror]) -> dict[int, dict]:
+def _links(jurors: list["Juror"]) -> dict[int, dict]:
     return {j.id: {"url": juror_url(j.token), "path": juror_path(j.token), "qr": inline_qr(juror_url(j.token))}
             for j in jurors if j.revoked_at is None}
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 
 from meeting.errors import UserError
 from meeting.extensions import db
@@ -115,7 +114,6 @@ def settings(meeting_id: int):
     try:
         update_meeting(db.session, meeting_id, data)
     except UserError as exc:
-        db.session.expire_all()
         return _settings_page(form, load_meeting(meeting_id), exc.status, error_text(exc))
     flash(_("Settings saved."), "success")
     return redirect(url_for("admin_meetings.overview", meeting_id=meeting_id))
@@ -123,19 +121,3 @@ def settings(meeting_id: int):
 
 admin_meetings_jurors.register(bp)
 admin_meetings_draw.register(bp)
-
-
-@bp.errorhandler(403)
-def _forbidden(_exc):
-    return render_template("admin/error.html", status=403,
-                           message=_("Your account may look at meetings but not change them.")), 403
-
-
-@bp.errorhandler(404)
-def _not_found(_exc):
-    return render_template("admin/error.html", status=404, message=_("There is no such meeting or juror.")), 404
-
-
-@bp.errorhandler(CSRFError)
-def _csrf_error(_exc: CSRFError):
-    return render_template("auth/csrf_error.html"), 400

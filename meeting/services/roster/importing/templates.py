@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 
-from flask_babel import gettext as _
 
 from meeting.errors import UserError
 from meeting.services.roster.importing.formats import SPECS, TEMPLATE_KINDS, VOCABULARIES, vocab_spellings
