@@ -69,7 +69,8 @@ def normalise_entropy(sources: str | Iterable[Any]) -> list[dict[str, str]]:
             if unicodedata.category(ch) == "Cc":
                 raise DrawError(f"entropy source {label!r} contains a control character")
             if unicodedata.category(ch) == "Cn":  # the verifier refuses it too (VERIFY.md §7)
-                raise DrawError(f"entropy source {label!r} contains U+{ord(ch):04X}, not assigned in Unicode")
+                raise DrawError(f"entropy source {label!r}: U+{ord(ch):04X} is not assigned in Unicode "
+                                f"{unicodedata.unidata_version}")
         out.append({"label": label, "value": value})
     if not out:
         raise DrawError("at least one entropy source is needed")
