@@ -324,7 +324,7 @@ def _rows(session: so.Session, model: Any, ids: Iterable[int]) -> list[Any]:
     missing = [i for i in wanted if i not in found]
     if missing:
         raise UserError("case_link_unknown", ids=", ".join(str(i) for i in missing))
-    return [found[i] for i in wanted]
+    return [found[i] for i in sorted(wanted)]  # id order, as the relationships load them
 
 
 def _promise(kind: str, detail: Mapping[str, Any]) -> str:
