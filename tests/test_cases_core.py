@@ -227,3 +227,11 @@ def test_states_are_plain_frozen_values():
     case = opened()
     with pytest.raises(dataclasses.FrozenInstanceError):
         case.status = "closed"  # type: ignore[misc]
+
+
+def test_the_organisers_guide_shows_the_life_cycles_the_rules_enforce():
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "FOLLOWUP.md").read_text(encoding="utf-8")
+    for kind in ("rectification", "penalty", "investigation"):
+        assert f"```mermaid\n{rules.mermaid(kind)}\n```" in doc
