@@ -354,3 +354,27 @@ def test_days_are_counted_in_the_policy_zone(session, world):
     utc_case = followup.create_case_from_decision(session, decide(session, world, at=late_evening).id,
                                                   actor="moderator", policy=Policy(zone="UTC"))
     assert utc_case.opened_on == dt.date(2026, 3, 24)
+
+
+def test_a_pledge_on_a_question_round_becomes_a_case_followed_like_a_rectification(session, world):
+    q = Round(meeting_id=world["meeting"].id, number=3, kind="question", stage="decided")
+    session.add(q)
+    session.commit()
+    with pytest.raises(UserError) as err:
+        followup.create_pledge_case(session, promise="  ", responsible_person="刘长生", responsible_unit="县民政局",
+                                    actor="moderator", round_id=q.id)
+    assert err.value.code == "case_promise_required"
+    case = followup.create_pledge_case(session, promise="年底前完成低保对象全面复核", responsible_person="刘长生",
+                                       responsible_unit="县民政局", deadline=dt.date(2026, 12, 31), actor="moderator",
+                                       round_id=q.id, now=UTC(2026, 3, 24, 3, 0, tzinfo=dt.timezone.utc))
+    assert (case.code, case.kind, case.status, case.meeting_id) == ("2026-03-24-R3-01", "pledge", "open",
+                                                                   world["meeting"].id)
+    assert (case.reply_due, case.deadline) == (dt.date(2026, 4, 8), dt.date(2026, 12, 31))
+    loose = followup.create_pledge_case(session, promise="公开答复", responsible_person="", responsible_unit="县水利局",
+                                        actor="organiser", now=UTC(2026, 5, 19, 1, 0))
+    assert (loose.code, loose.deadline) == ("2026-05-19-01", dt.date(2027, 5, 19))
+    followup.reply(session, case.code, "已清退 3000 余户", actor="unit:县民政局", now=UTC(2026, 4, 1))
+    followup.start_return_visit(session, case.code, actor="organiser", now=UTC(2026, 5, 1))
+    assert followup.record_return_visit(session, case.code, "unsatisfied", "仍有不符合条件的低保户",
+                                        actor="organiser", now=UTC(2026, 5, 2)).status == "reopened"
+    assert followup.verify_stream(session) is None

@@ -13,5 +13,8 @@ MESSAGES: dict[str, str] = {
     "case_reason_too_long": N_("The reason is at most 500 characters."),
     "case_outcome_unknown": N_("A return visit is satisfied, unsatisfied or contradicting, not “%(outcome)s”."),
     "case_kind_unknown": N_("Unknown case kind."),
+    "case_promise_required": N_("Say what was promised."),
+    "case_round_not_found": N_("Round %(id)s does not exist."),
+    "case_meeting_not_found": N_("Meeting %(id)s does not exist."),
     "case_link_unknown": N_("No household or demand with id %(ids)s."),
 }

@@ -42,6 +42,15 @@ class TickResult:
     checked: int
 
 
+def _clock(now: dt.datetime | None) -> dt.datetime:
+    """`now` as naive UTC (the form stored and hashed); the real time if None."""
+    if now is None:
+        return utcnow()
+    if now.tzinfo is not None:
+        now = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return now
+
+
 def policy_from_config(config: Mapping[str, Any]) -> Policy:
     """The Policy from app config keys CASES_REPLY_DAYS, CASES_TOWNSHIP_AFTER_DAYS, … (defaults otherwise)."""
     names = {"reply_days", "rectification_days", "investigation_days", "penalty_days", "pledge_days",
@@ -70,7 +79,7 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
         return existing
     rnd = session.get(Round, decision.round_id)
     meeting = session.get(Meeting, rnd.meeting_id) if rnd else None
-    at = now or utcnow()
+    at = _clock(now)
     opened_on = local_date(decision.created_at or at, policy.zone)
     detail = decision.detail or {}
     promised = detail.get("deadline") or detail.get("report_by")
@@ -80,11 +89,7 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
         raise UserError(exc.code) from None
     cadre = rnd.cadre if rnd else None
     day = meeting.date if meeting and meeting.date else opened_on
-    prefix = rules.case_code(day, rnd.number if rnd else None, 1)[:-2]
-    taken = session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.code.like(prefix + "%"),
-                                                                               sa.func.length(Case.code) == len(prefix) + 2))
-    code = rules.case_code(day, rnd.number if rnd else None, (taken or 0) + 1)
-    case = Case(stream_id=stream.id, code=code, kind=kind, meeting_id=meeting.id if meeting else None,
+    case = Case(stream_id=stream.id, code=_next_code(session, day, rnd.number if rnd else None), kind=kind, meeting_id=meeting.id if meeting else None,
                 round_id=rnd.id if rnd else None, decision_id=decision.id, cadre_id=cadre.id if cadre else None,
                 subject_unit=cadre.unit if cadre else "", township_id=cadre.township_id if cadre else None,
                 items=list(detail.get("items") or []), promise=_promise(decision.kind, detail),
@@ -127,6 +132,51 @@ def create_case_from_decision(session: so.Session, decision_id: int, *, actor: s
     return case
 
 
+@transactional
+def create_pledge_case(session: so.Session, *, promise: str, responsible_person: str, responsible_unit: str,
+                       actor: str, deadline: dt.date | None = None, meeting_id: int | None = None,
+                       round_id: int | None = None, demand_ids: Iterable[int] | None = None,
+                       now: dt.datetime | None = None, policy: Policy | None = None,
+                       stream_code: str = DEFAULT_STREAM) -> Case:
+    """Open the case of a public pledge (公开承诺), e.g. a department head's on a question round, and commit.
+
+    The code is the meeting date and round when given ('2026-05-19-R3-01'), else the day it was
+    opened ('2026-05-19-01'). A pledge with no date is tracked for policy.pledge_days.
+    """
+    policy = policy or Policy()
+    at = _clock(now)
+    text = rules.clean_reason(promise, required=False) if isinstance(promise, str) else ""
+    if not text:
+        raise UserError("case_promise_required")
+    stream = lock_stream(session, stream_code)
+    rnd = session.get(Round, round_id) if round_id is not None else None
+    if round_id is not None and rnd is None:
+        raise NotFound("case_round_not_found", id=round_id)
+    meeting = session.get(Meeting, rnd.meeting_id if rnd else meeting_id) if (rnd or meeting_id) else None
+    if meeting_id is not None and meeting is None:
+        raise NotFound("case_meeting_not_found", id=meeting_id)
+    opened_on = local_date(at, policy.zone)
+    state = rules.new_case("pledge", opened_on, deadline, policy)
+    day = meeting.date if meeting and meeting.date else opened_on
+    case = Case(stream_id=stream.id, code=_next_code(session, day, rnd.number if rnd else None), kind="pledge",
+                meeting_id=meeting.id if meeting else None, round_id=rnd.id if rnd else None,
+                cadre_id=rnd.cadre_id if rnd else None, subject_unit=responsible_unit, promise=text, items=[],
+                responsible_person=responsible_person.strip(), responsible_unit=responsible_unit.strip(),
+                reopen_count=0, escalation="unit", closed_by_override=False, private=False, reply_text="",
+                last_reason="")
+    _store(case, state)
+    case.demands = _rows(session, Demand, demand_ids or [])
+    session.add(case)
+    session.flush()
+    append_case_event(session, stream, case, "case_opened", {
+        **_head(case), "meeting_id": case.meeting_id, "round": rnd.number if rnd else None, "promise": text,
+        "responsible_person": case.responsible_person, "responsible_unit": case.responsible_unit,
+        "opened_on": _iso(case.opened_on), "reply_due": _iso(case.reply_due), "deadline": _iso(case.deadline),
+        "households": [], "demands": [d.id for d in case.demands]}, actor, at)
+    session.commit()
+    return case
+
+
 # --- life cycle ---------------------------------------------------------------------------
 
 @transactional
@@ -140,7 +190,7 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
     satisfied / unsatisfied / contradicting) is kept in the event.
     """
     policy = policy or Policy()
-    at = now or utcnow()
+    at = _clock(now)
     stream = lock_stream(session, stream_code)
     case = _get(session, stream, code)
     today = local_date(at, policy.zone)
@@ -206,7 +256,7 @@ def tick(session: so.Session, *, now: dt.datetime | None = None, policy: Policy 
     case_escalated or case_overdue_cleared). A second run the same day changes nothing.
     """
     policy = policy or Policy()
-    at = now or utcnow()
+    at = _clock(now)
     today = local_date(at, policy.zone)
     stream = lock_stream(session, stream_code)
     rows = session.scalars(sa.select(Case).where(Case.stream_id == stream.id, Case.status.not_in(rules.TERMINAL))
@@ -280,6 +330,14 @@ def _open_penalty(session: so.Session, stream: CaseStream, parent: Case, reason:
         **_head(child), "parent": parent.code, "promise": reason, "opened_on": _iso(child.opened_on),
         "reply_due": _iso(child.reply_due), "deadline": _iso(child.deadline)}, actor, at)
     return child
+
+
+def _next_code(session: so.Session, day: dt.date, round_number: int | None) -> str:
+    """The next free public code of that day and round (the caller holds the stream lock)."""
+    prefix = rules.case_code(day, round_number, 1)[:-2]
+    taken = session.scalar(sa.select(sa.func.count()).select_from(Case).where(
+        Case.code.like(prefix + "%"), sa.func.length(Case.code) == len(prefix) + 2))
+    return rules.case_code(day, round_number, (taken or 0) + 1)
 
 
 def _get(session: so.Session, stream: CaseStream, code: str) -> Case:
