@@ -218,7 +218,7 @@ def assessment_of(state: CaseState) -> Assessment:
 
 
 def case_code(day: dt.date, round_number: int | None, seq: int) -> str:
-    """The public code: '2026-03-24-R2-01' (meeting date, round, nth case of the round), '2026-03-24-01' without a round."""
+    """The public code: '2026-03-24-R2-01' (date, round, nth case of that round); '2026-03-24-01' without a round."""
     if seq < 1:
         raise ValueError("seq starts at 1")
     if round_number is None:

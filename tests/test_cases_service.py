@@ -113,12 +113,11 @@ def test_the_live_service_can_open_the_case_inside_its_own_transaction(session, 
     assert session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
     assert session.scalar(sa.select(sa.func.count()).select_from(CaseEvent)) == 0
     lock_meeting(session, world["meeting"].id)
-    d = Decision(round_id=world["round"].id, kind="rectification", detail=RECTIFY, actor="moderator",
-                 created_at=DECIDED_AT)
-    session.add(d)
-    session.flush()
-    case = followup.open_case_for_decision(session, d, actor="moderator")
+    d = Decision(round_id=world["round"].id, kind="rectification", detail=RECTIFY, actor="moderator")
+    session.add(d)                           # added, not flushed: the step flushes it
+    case = followup.open_case_for_decision(session, d, actor="moderator", now=DECIDED_AT)
     session.commit()
+    assert case.decision_id == d.id
     assert case.code == "2026-03-24-R2-01" and followup.verify_stream(session) is None
 
 

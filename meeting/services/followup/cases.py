@@ -73,6 +73,8 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
     kind = rules.DECISION_CASE_KIND.get(decision.kind)
     if kind is None:
         return None
+    if decision.id is None:
+        session.flush()  # the live service may hand over a Decision it has only added
     stream = lock_stream(session, stream_code)
     existing = session.scalar(sa.select(Case).where(Case.decision_id == decision.id))
     if existing is not None:
@@ -89,8 +91,9 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
         raise UserError(exc.code) from None
     cadre = rnd.cadre if rnd else None
     day = meeting.date if meeting and meeting.date else opened_on
-    case = Case(stream_id=stream.id, code=_next_code(session, day, rnd.number if rnd else None), kind=kind, meeting_id=meeting.id if meeting else None,
-                round_id=rnd.id if rnd else None, decision_id=decision.id, cadre_id=cadre.id if cadre else None,
+    case = Case(stream_id=stream.id, code=_next_code(session, day, rnd.number if rnd else None), kind=kind,
+                meeting_id=meeting.id if meeting else None, round_id=rnd.id if rnd else None,
+                decision_id=decision.id, cadre_id=cadre.id if cadre else None,
                 subject_unit=cadre.unit if cadre else "", township_id=cadre.township_id if cadre else None,
                 items=list(detail.get("items") or []), promise=_promise(decision.kind, detail),
                 responsible_person=_responsible(decision.kind, detail, cadre),
@@ -120,7 +123,7 @@ def create_case_from_decision(session: so.Session, decision_id: int, *, actor: s
                               policy: Policy | None = None, household_ids: Iterable[int] | None = None,
                               demand_ids: Iterable[int] | None = None, responsible_unit: str | None = None,
                               stream_code: str = DEFAULT_STREAM) -> Case:
-    """Open the case of a recorded decision and commit; NotFound, or Conflict(decision_opens_no_case) for a pass."""
+    """Open the case of a recorded decision and commit; NotFound, or Conflict(case_decision_opens_none) for a pass."""
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound("case_decision_not_found", id=decision_id)
