@@ -13,9 +13,11 @@ import flask_babel
 from flask import has_app_context
 
 from meeting.messages import accounts, calls, common, draw, live, roster, setup
+from meeting.messages import followup
 
 _DOMAINS: tuple[Mapping[str, str], ...] = (common.MESSAGES, accounts.MESSAGES, roster.MESSAGES,
-                                           draw.MESSAGES, live.MESSAGES, calls.MESSAGES, setup.MESSAGES)
+                                           draw.MESSAGES, live.MESSAGES, calls.MESSAGES, setup.MESSAGES,
+                                           followup.MESSAGES)
 
 
 def _merge(domains: tuple[Mapping[str, str], ...]) -> dict[str, str]:

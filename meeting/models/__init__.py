@@ -1,6 +1,7 @@
 """All models, importable from one place (Alembic's env.py imports this)."""
 from meeting.models.base import Base, utcnow
 from meeting.models.calls import CallAttempt, CallEvent
+from meeting.models.cases import Case, CaseEvent, CaseStream, case_demands, case_households
 from meeting.models.events import Event
 from meeting.models.grid import Township, Village, WorkArea
 from meeting.models.meeting import GENESIS_HASH, Ballot, Decision, DrawRecord, Juror, Meeting, Round

@@ -1,0 +1,20 @@
+"""Message catalog entries of the follow-up (cases): code -> English msgid."""
+from __future__ import annotations
+
+from meeting.messages.markers import N_
+
+MESSAGES: dict[str, str] = {
+    "case_not_found": N_("Case %(code)s does not exist."),
+    "case_decision_not_found": N_("Decision %(id)s does not exist."),
+    "case_decision_opens_none": N_("A “%(kind)s” decision opens no case."),
+    "case_transition_refused": N_("A %(kind)s case that is %(status)s cannot do “%(action)s”."),
+    "case_reason_required": N_("Give a reason: it is kept in the log."),
+    "case_reason_type": N_("The reason must be text."),
+    "case_reason_too_long": N_("The reason is at most 500 characters."),
+    "case_outcome_unknown": N_("A return visit is satisfied, unsatisfied or contradicting, not “%(outcome)s”."),
+    "case_kind_unknown": N_("Unknown case kind."),
+    "case_promise_required": N_("Say what was promised."),
+    "case_round_not_found": N_("Round %(id)s does not exist."),
+    "case_meeting_not_found": N_("Meeting %(id)s does not exist."),
+    "case_link_unknown": N_("No household or demand with id %(ids)s."),
+}
