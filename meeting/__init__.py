@@ -19,7 +19,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     # Imported here, not at the top: the entry point monkey-patches before Flask may load.
     from flask import Flask
 
-    from meeting.commands import db as db_commands, draw as draw_commands, importer, roster
+    from meeting.commands import cases as cases_commands, db as db_commands, draw as draw_commands, importer, roster
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
@@ -58,6 +58,6 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
                    api, telephony, simulator):
         app.register_blueprint(module.bp)
     errors.register(app)
-    for commands in (db_commands, roster, importer, draw_commands):
+    for commands in (db_commands, roster, importer, draw_commands, cases_commands):
         commands.register(app)
     return app

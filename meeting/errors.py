@@ -19,20 +19,14 @@ class UserError(Exception):
     status = 400
 
     def __init__(self, code: str | None = None, /, **params: Any) -> None:
-        # Transition: the old form UserError(message, code="x") is still accepted until every
-        # service raises codes; `legacy_message` then holds the already-worded message.
-        self.legacy_message: str | None = None
-        if "code" in params:
-            self.legacy_message = code
-            code = params.pop("code")
         if code:
             self.code = code
         self.params = params
-        super().__init__(self.legacy_message or self.code)
+        super().__init__(self.code)
 
     @property
     def message(self) -> str:
-        """The message in the active locale (compatibility; new code calls error_text)."""
+        """The words in the active locale, for the edge (CLI, views): meeting.messages.error_text."""
         from meeting.messages import error_text  # the catalog needs Flask-Babel; errors must not
         return error_text(self)
 

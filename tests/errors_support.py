@@ -12,9 +12,6 @@ from meeting.messages import CATALOG
 
 def english(exc: BaseException) -> str:
     """The error's message in English (the catalog's msgid with its values), whatever the locale."""
-    legacy = getattr(exc, "legacy_message", None)
-    if legacy is not None:
-        return str(legacy)
     msgid = CATALOG.get(exc.code, exc.code)  # type: ignore[attr-defined]
     params = getattr(exc, "params", {})
     return msgid % params if params else msgid

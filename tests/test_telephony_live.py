@@ -9,7 +9,11 @@ import re
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from meeting.extensions import db
+from meeting.models import Event
+from meeting.models.cases import Case, CaseEvent
 from meeting.telephony.settings import derived_token
 from tests.liveserver import LiveServer, free_port
 from tests.live_support import MODERATOR, seed_meeting
@@ -79,7 +83,7 @@ def _ok(ack: dict) -> dict:
     return ack
 
 
-def test_one_household_confirms_one_contradicts_and_the_round_ends_in_an_investigation(live):
+def test_one_household_confirms_one_contradicts_and_the_round_ends_in_an_investigation(app, live):
     seeded, server, screen = live
     moderator = screen("moderator", cookie=staff_cookie(server.url, *MODERATOR))
     projector = screen("projector")
@@ -136,3 +140,15 @@ def test_one_household_confirms_one_contradicts_and_the_round_ends_in_an_investi
                                   "report_by": (dt.date.today() + dt.timedelta(days=15)).isoformat()}))
     decided = projector.wait_for(lambda s: s["round"]["stage"] == "decided")["round"]
     assert decided["decisions"][0]["kind"] == "investigation" and decided["discrepancy"] is True
+
+    # The decision opened its follow-up case in the same transaction: named in the meeting's
+    # decision_recorded event and logged in the county's case stream.
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.meeting_id == seeded.meeting_id))
+        assert case is not None and case.kind == "investigation" and case.decision_id is not None
+        event = db.session.scalar(sa.select(Event).where(Event.meeting_id == seeded.meeting_id,
+                                                         Event.type == "decision_recorded"))
+        assert event.payload["case"] == case.code
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent)
+                                 .where(CaseEvent.case_id == case.id)) >= 1
+        db.remove()

@@ -67,8 +67,5 @@ def category_name(code: str) -> str:
 
 def error_text(exc: Any) -> str:
     """The message for a meeting.errors.UserError (or anything with code and params)."""
-    legacy = getattr(exc, "legacy_message", None)
-    if legacy is not None:
-        return str(legacy)
     # `reason` names the catalog entry when the code itself is not one (a provider's raw code).
     return text(getattr(exc, "reason", None) or exc.code, **getattr(exc, "params", {}))

@@ -34,7 +34,7 @@ class ProviderRefused(UserError):
 
     def __init__(self, error: ProviderError) -> None:
         super().__init__(error.code)
-        self.params = dict(error.params)  # not through __init__: a "code" value would read as the legacy form
+        self.params = dict(error.params)
         self.reason = error.reason
 
     @property

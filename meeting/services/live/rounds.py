@@ -1,7 +1,6 @@
 """The round state machine as use cases: each action checks scoring.stages, saves, logs, commits."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Callable, Mapping
 
 import sqlalchemy as sa
@@ -10,8 +9,10 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, UserError
 from meeting.models import Ballot, Decision, Juror, Meeting, Round, utcnow
 from meeting.services.events import append_event
+from meeting.services.followup.cases import open_case_for_decision
 from scoring import stages
 from scoring.aggregate import QuorumNotMet, bands_from_json, tally
+from scoring.deadlines import local_date
 from scoring.stages import DecisionError, TransitionRefused
 
 Handler = Callable[[so.Session, Meeting, Round, Mapping[str, Any], str], tuple[str, dict[str, Any]]]
@@ -108,14 +109,19 @@ def _record_decision(session, meeting, rnd, params, actor):
     if not isinstance(detail, dict):
         raise UserError("bad_decision_detail")
     try:
-        clean = stages.validate_decision(kind, detail, today=dt.date.today())
+        # Deadlines are calendar days in Beijing, whatever the server's own zone.
+        clean = stages.validate_decision(kind, detail, today=local_date(utcnow()))
     except DecisionError as exc:
         raise UserError("bad_decision", field=exc.field, problem=exc.code, why=str(exc)) from None
     except ValueError as exc:
         raise UserError("bad_decision", field="", problem="invalid", why=str(exc)) from None
     _move(session, rnd, "record_decision")
-    session.add(Decision(round_id=rnd.id, kind=kind, detail=clean, actor=actor))
-    return "decision_recorded", {"round": rnd.number, "kind": kind, "detail": clean}
+    decision = Decision(round_id=rnd.id, kind=kind, detail=clean, actor=actor)
+    session.add(decision)
+    # The decision and the case that follows it up are one transaction: no decision without its case.
+    case = open_case_for_decision(session, decision, actor=actor)
+    return "decision_recorded", {"round": rnd.number, "kind": kind, "detail": clean,
+                                 "case": case.code if case else None}
 
 
 def _next_round(session, meeting, rnd, params, actor):
