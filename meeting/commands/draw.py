@@ -75,7 +75,7 @@ def run_rehearsal(kind: str, draws: int, ranks: str, strata: str, entropy: tuple
     """The rehearsal itself (the command is a thin wrapper); returns (bundle path, meeting id)."""
     session = db.session
     if session.scalar(sa.select(sa.func.count()).select_from(Cadre)) == 0:
-        raise UserError("The roster is empty: import or generate cadres first.")
+        raise UserError("rehearsal_roster_empty")
     plan: dict = {"kind": kind, "draws": draws}
     if kind == "filter":
         plan["ranks"] = [r.strip() for r in ranks.split(",") if r.strip()]

@@ -12,4 +12,5 @@ MESSAGES: dict[str, str] = {
     "not_connected": N_("Connect with valid credentials first."),
     "server_error": N_("The server could not process this request."),
     "bad_request": N_("The request is not in the expected form."),
+    "bad_param": N_("after must be a whole number of at least 0, and limit a whole number from 1 to %(max)s."),
 }

@@ -46,4 +46,5 @@ MESSAGES: dict[str, str] = {
     "no_households": N_("Cadre %(number)s has no households."),
     "households_changed": N_("The households of cadre %(number)s changed after the pool was frozen; "
                              "the pick could not be verified."),
+    "rehearsal_roster_empty": N_("The roster is empty: import or generate cadres first."),
 }

@@ -55,7 +55,7 @@ def events(meeting_id: int):
         after = int(request.args.get("after", 0))
         limit = int(request.args.get("limit", MAX_EVENTS))
     except ValueError:
-        raise UserError("after and limit must be whole numbers", code="bad_param") from None
+        raise UserError("bad_param", max=MAX_EVENTS) from None
     if after < 0 or not 1 <= limit <= MAX_EVENTS:
-        raise UserError(f"after must be ≥ 0 and limit between 1 and {MAX_EVENTS}", code="bad_param")
+        raise UserError("bad_param", max=MAX_EVENTS)
     return jsonify(events=[event_as_dict(e) for e in events_page(db.session, meeting_id, after, limit)])
