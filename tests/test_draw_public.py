@@ -83,4 +83,5 @@ def test_the_rehearsal_command_runs_a_whole_rehearsal_and_writes_a_verifiable_bu
 
 def test_the_rehearsal_command_explains_an_empty_roster(runner, tmp_path):
     result = runner.invoke(args=["draw-rehearsal", "--entropy", "1 2 3", "--out", str(tmp_path / "x.json")])
-    assert result.exit_code != 0 and "roster is empty" in result.output
+    # The CLI speaks the default locale (zh_CN) like every edge now.
+    assert result.exit_code != 0 and "名册为空" in result.output
