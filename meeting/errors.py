@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from meeting.messages import error_text
+
 
 class UserError(Exception):
     """An error the person at the screen caused and can fix."""
@@ -27,7 +29,6 @@ class UserError(Exception):
     @property
     def message(self) -> str:
         """The words in the active locale, for the edge (CLI, views): meeting.messages.error_text."""
-        from meeting.messages import error_text  # the catalog needs Flask-Babel; errors must not
         return error_text(self)
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from scoring import rfc3797
 from scoring.pool import WHOLE, RosterEntry, nfkc_clean, stratum_numbers
 
 SEED_BYTES = 32
@@ -261,8 +262,6 @@ def pick_households(master: bytes, cadre: int, codes: Sequence[str], picked: Seq
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m scoring.draw rfc3797 …` (see scoring.rfc3797)."""
-    from scoring import rfc3797
-
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["rfc3797"]:
         return rfc3797.main(args[1:])

@@ -9,14 +9,17 @@ from flask_babel import force_locale
 
 from meeting.errors import UserError
 from meeting.extensions import db
+from meeting.services.roster.importing.formats import TEMPLATE_KINDS
+from meeting.services.roster.importing.messages import format_error, kind_label
+from meeting.services.roster.importing.service import import_files
+from meeting.services.roster.importing.templates import template_file
+from meeting.services.roster.importing.types import ImportRefused
 
 _LOCALES = {"zh": "zh_CN", "en": "en"}
 
 
 def register(app: Flask) -> None:
     """Add import-roster and roster-template."""
-    from meeting.services.roster.importing.formats import TEMPLATE_KINDS
-
     @app.cli.command("import-roster")
     @click.argument("files", nargs=-1, required=True,
                     type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -28,10 +31,6 @@ def register(app: Flask) -> None:
         Prints the counts, or every error as "row N, column C: reason" and exits with status 1
         having written nothing.
         """
-        from meeting.services.roster.importing.types import ImportRefused
-        from meeting.services.roster.importing.messages import format_error, kind_label
-        from meeting.services.roster.importing.service import import_files
-
         locale = _LOCALES[lang] if lang else current_app.config["BABEL_DEFAULT_LOCALE"]
         with force_locale(locale):
             try:
@@ -57,8 +56,6 @@ def register(app: Flask) -> None:
                   help="where to write it (default: the template's own name, here)")
     def roster_template_command(kind: str | None, fmt: str, lang: str, output: Path | None) -> None:
         """Write an empty import template (.xlsx or .csv)."""
-        from meeting.services.roster.importing.templates import template_file
-
         try:
             name, data, _mimetype = template_file(kind, fmt, lang)
         except UserError as exc:

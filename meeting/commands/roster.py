@@ -7,6 +7,8 @@ import click
 from flask import Flask
 
 from meeting.errors import Conflict
+from meeting.demo.generator import generate_roster
+from meeting.demo.load import load_roster, roster_is_empty
 from meeting.extensions import db
 
 
@@ -20,9 +22,6 @@ def register(app: Flask) -> None:
                   help="same scale and seed give the same roster")
     def generate_roster_command(scale: float, seed: int) -> None:
         """Generate a deterministic demo roster and load it into the (empty) roster tables."""
-        from meeting.demo.generator import generate_roster
-        from meeting.demo.load import load_roster, roster_is_empty
-
         if not roster_is_empty(db.session):
             raise click.ClickException(
                 "the roster is not empty: generate-roster only fills an empty database "

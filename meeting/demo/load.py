@@ -8,16 +8,15 @@ ORM inserts (an import, a new cadre) do not collide with them.
 from __future__ import annotations
 
 from itertools import islice
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict
+from meeting.demo.model import Roster
 from meeting.models import Cadre, Demand, Household, Township, Village, WorkArea
 
-if TYPE_CHECKING:
-    from meeting.demo.model import Roster
 
 ROSTER_MODELS = (Township, WorkArea, Village, Cadre, Household, Demand)
 # Rows per executemany call or COPY: bounds the memory of the parameters and the length of

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 import flask_babel
 from flask import has_app_context
+from markupsafe import escape
 
 from meeting.messages import accounts, calls, common, draw, live, roster, setup
 from meeting.messages import followup
@@ -69,3 +70,27 @@ def error_text(exc: Any) -> str:
     """The message for a meeting.errors.UserError (or anything with code and params)."""
     # `reason` names the catalog entry when the code itself is not one (a provider's raw code).
     return text(getattr(exc, "reason", None) or exc.code, **getattr(exc, "params", {}))
+
+
+class Label(str):
+    """A catalog code carried as data, translated only when shown.
+
+    Services put it where a page shows a word (e.g. the name of the whole-pool stratum); the
+    edge translates it when it renders it (Jinja calls __html__, str() calls __str__); JSON
+    gets the English msgid, which is its str value.
+    """
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, **params: Any) -> "Label":
+        msgid = CATALOG.get(code, code)
+        self = super().__new__(cls, msgid % params if params else msgid)
+        self.code, self.params = code, params
+        return self
+
+    def __str__(self) -> str:
+        return text(self.code, **self.params)
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))

@@ -12,5 +12,5 @@ __all__ = [
     "Base", "utcnow", "CallAttempt", "CallEvent", "Event", "Township", "Village", "WorkArea",
     "GENESIS_HASH", "Ballot", "Decision", "DrawRecord", "Juror", "Meeting", "Round",
     "DEMAND_STATUSES", "LEVELS", "RANKS", "Cadre", "Demand", "Household", "ROLES",
-    "LoginAttempt", "User",
+    "LoginAttempt", "User", "Case", "CaseEvent", "CaseStream", "case_demands", "case_households",
 ]

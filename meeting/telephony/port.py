@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from meeting.messages import text
+
 
 @dataclass(frozen=True)
 class CallRequest:
@@ -59,8 +61,7 @@ class ProviderError(Exception):
 
 
 def words(reason: str, params: dict[str, Any]) -> str:
-    """meeting.messages.text(reason, **params): the catalog needs Flask-Babel, the port does not."""
-    from meeting.messages import text
+    """The words for `reason` with `params`, in the active locale."""
     return text(reason, **params)
 
 

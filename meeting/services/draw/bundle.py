@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict
 from meeting.models import Cadre, DrawRecord, Event, Meeting, Township
-from meeting.messages.markers import Label
+from meeting.messages import Label
 from meeting.services.tx import get_meeting
 from meeting.services.draw.common import as_cadre_draw, cadre_records, is_frozen, outcome, roster_entries
 from meeting.services.events import event_as_dict, events_since, iso_at

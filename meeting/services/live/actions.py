@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 
 import sqlalchemy.orm as so
 
+from meeting import telephony
 from meeting.errors import Conflict, UserError
 from meeting.models import Meeting, Round
 from meeting.services.calls import attempts as call_service
@@ -140,8 +141,6 @@ def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
     release the meeting lock first: the provider is never called inside a transaction."""
 
     def handler(session, meeting, params, actor):
-        from meeting import telephony
-
         session.commit()
         try:
             return getattr(call_service, name)(session, meeting.id, params, actor, telephony.context())

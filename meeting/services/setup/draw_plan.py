@@ -14,7 +14,7 @@ from meeting.errors import Conflict, UserError
 from meeting.models import RANKS, Cadre, Meeting, Township
 from meeting.services.draw import pool as draw_pool
 from meeting.services.draw.common import is_frozen
-from meeting.messages.markers import Label
+from meeting.messages import Label
 from meeting.services.tx import lock_meeting, transactional
 from scoring.pool import WHOLE, PoolError, normalise_plan
 
