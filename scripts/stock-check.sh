@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Check the README's two commands on a stock Debian 12: a fresh `debootstrap --variant=minbase
+# bookworm` root (no Python, PostgreSQL, Redis or Chromium), entered with chroot, on a clean
+# clone of this repository's HEAD (commit first: uncommitted changes are not checked).
+#
+#   Phase 1, with the network: inside the root, `bash scripts/demo.sh --install-only` and
+#     `bash scripts/test.sh --install-only` (the apt and pip steps of the two commands).
+#   Phase 2, without it (`unshare --net --pid --mount`: only a loopback of its own, so the
+#     host's PostgreSQL and Redis are out of reach): `bash scripts/demo.sh` (waits until the
+#     login page answers, then SIGTERM), `bash scripts/demo.sh --scale 0.05` against that
+#     database (must refuse, exit 2), and `bash scripts/test.sh`, which has to start and
+#     configure the root's own PostgreSQL and Redis.
+#
+# What differs from a booted stock machine: no systemd, so package installation starts no
+# daemons (a policy-rc.d says so, as in a container image; on a booted machine apt starts
+# PostgreSQL and Redis and test.sh finds them running). Debian's apt sources are those of a
+# default install (bookworm, bookworm-updates, bookworm-security).
+#
+# Usage, as root on a Debian/Ubuntu host: bash scripts/stock-check.sh [WORKDIR]
+# WORKDIR (default /var/tmp/minkao-stock) keeps the pristine debootstrap in base/ between runs;
+# every run starts from a fresh copy of it in root/. Prints a summary at the end; exit 0 when
+# everything passed.
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(mkdir -p "${1:-/var/tmp/minkao-stock}" && cd "${1:-/var/tmp/minkao-stock}" && pwd)"
+BASE="$WORK/base" ROOTFS="$WORK/root"
+MIRROR="${MINKAO_STOCK_MIRROR:-http://deb.debian.org/debian}"
+SECURITY="${MINKAO_STOCK_SECURITY:-http://deb.debian.org/debian-security}"
+step() { printf '\n##### %s  (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
+[ "$(id -u)" = 0 ] || { echo "stock-check.sh: run as root (debootstrap, chroot, unshare)" >&2; exit 1; }
+case "$WORK/" in "$REPO"/*) echo "stock-check.sh: WORKDIR must be outside the repository" >&2; exit 1;; esac
+
+if [ ! -f "$BASE/etc/debian_version" ]; then
+  command -v debootstrap >/dev/null 2>&1 || apt-get -qq install -y --no-install-recommends debootstrap >/dev/null
+  step "debootstrap --variant=minbase bookworm $BASE $MIRROR"
+  rm -rf "$BASE.tmp"
+  debootstrap --variant=minbase bookworm "$BASE.tmp" "$MIRROR" > "$WORK/debootstrap.log" 2>&1
+  mv "$BASE.tmp" "$BASE"
+fi
+
+cleanup() {
+  for m in dev/pts dev/shm proc sys; do
+    mountpoint -q "$ROOTFS/$m" 2>/dev/null && umount -l "$ROOTFS/$m"
+  done
+  return 0
+}
+trap cleanup EXIT
+cleanup
+step "fresh root from $BASE"
+rm -rf "$ROOTFS"
+cp -a "$BASE" "$ROOTFS"
+cat > "$ROOTFS/etc/apt/sources.list" <<SRC
+deb $MIRROR bookworm main
+deb $MIRROR bookworm-updates main
+deb $SECURITY bookworm-security main
+SRC
+printf '#!/bin/sh\nexit 101\n' > "$ROOTFS/usr/sbin/policy-rc.d"
+chmod 755 "$ROOTFS/usr/sbin/policy-rc.d"
+cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+echo "in the root: $(chroot "$ROOTFS" sh -c 'command -v python3 psql pg_ctlcluster redis-server chromium || true' | wc -l) of python3, psql, pg_ctlcluster, redis-server, chromium"
+
+step "clean clone of $(git -C "$REPO" rev-parse --short HEAD) into the root's /root/minkao"
+git clone -q --no-local "$REPO" "$ROOTFS/root/minkao"
+git -C "$ROOTFS/root/minkao" checkout -q --detach "$(git -C "$REPO" rev-parse HEAD)"
+
+mount -t proc proc "$ROOTFS/proc"
+mount -t sysfs sys "$ROOTFS/sys"
+# /dev: debootstrap's device nodes, plus a private pts and shm (Chromium needs /dev/shm).
+ln -sf pts/ptmx "$ROOTFS/dev/ptmx"
+mount -t devpts -o newinstance,ptmxmode=0666 devpts "$ROOTFS/dev/pts"
+mount -t tmpfs -o mode=1777 shm "$ROOTFS/dev/shm"
+
+# A stock shell's environment, nothing of the host's (no PIP_* settings, no host PATH).
+inroot() {
+  chroot "$ROOTFS" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    bash -c "cd /root/minkao && $1"
+}
+
+step "phase 1 (network): bash scripts/demo.sh --install-only"
+t0=$SECONDS
+inroot 'bash scripts/demo.sh --install-only'
+echo "demo install: $((SECONDS - t0)) s"
+step "phase 1 (network): bash scripts/test.sh --install-only"
+t0=$SECONDS
+inroot 'bash scripts/test.sh --install-only'
+echo "test install: $((SECONDS - t0)) s"
+umount -l "$ROOTFS/proc"
+
+step "phase 2 (no network): the two README commands"
+export ROOTFS
+export -f inroot
+set +e
+unshare --net --pid --mount --fork bash -s <<'PHASE2'
+set -uo pipefail
+mount -t proc proc "$ROOTFS/proc"
+ip link set lo up
+echo "network interfaces: $(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')"
+result=0
+
+echo "--- bash scripts/demo.sh (in the background; waiting for http://127.0.0.1:5000/login)"
+t0=$SECONDS
+inroot 'exec bash scripts/demo.sh' > "$ROOTFS/root/demo.log" 2>&1 &
+demo=$!
+answered=""
+for _ in $(seq 1 240); do
+  if code=$(inroot '.venv/bin/python -c "import urllib.request as u; print(u.urlopen(\"http://127.0.0.1:5000/login\", timeout=5).status)"' 2>/dev/null); then
+    answered="$code"; break
+  fi
+  kill -0 "$demo" 2>/dev/null || break
+  sleep 1
+done
+cat "$ROOTFS/root/demo.log"
+if [ -n "$answered" ]; then
+  echo "DEMO ANSWERED: GET /login -> $answered after $((SECONDS - t0)) s"
+  kill -TERM "$demo"; wait "$demo"; echo "demo after SIGTERM: exit status $?"
+else
+  echo "DEMO DID NOT ANSWER"; result=1; kill -TERM "$demo" 2>/dev/null
+fi
+
+echo "--- bash scripts/demo.sh --scale 0.05 --no-serve (existing full demo database: must refuse)"
+inroot 'bash scripts/demo.sh --scale 0.05 --no-serve'
+rc=$?
+echo "SCALE REFUSAL: exit status $rc (expected 2)"
+[ "$rc" = 2 ] || result=1
+
+echo "--- bash scripts/test.sh"
+t0=$SECONDS
+inroot 'bash scripts/test.sh'
+rc=$?
+echo "TEST SUITE: exit status $rc after $((SECONDS - t0)) s"
+[ "$rc" = 0 ] || result=1
+exit "$result"
+PHASE2
+status=$?
+set -e
+step "done: exit status $status"
+exit "$status"
