@@ -45,6 +45,8 @@ py_ok() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 
 venv_ok() { py_ok .venv/bin/python && .venv/bin/python -m pip --version >/dev/null 2>&1; }
 
+need=()
+py=""
 if ! venv_ok; then
   py="${PYTHON:-}"
   if [ -z "$py" ]; then
@@ -56,15 +58,21 @@ if ! venv_ok; then
     if command -v python3 >/dev/null 2>&1; then
       die "needs Python 3.11 or newer; python3 here is $(python3 -V 2>&1). Install one (e.g. apt-get install python3.11 python3.11-venv) and run again, or set PYTHON=/path/to/python3.11"
     fi
-    apt_install python3 python3-venv
+    need+=(python3 python3-venv)
     py=python3
+  elif ! "$py" -c 'import ensurepip' 2>/dev/null; then
+    # Debian/Ubuntu ship venv's pip bootstrap (ensurepip) separately: python3-venv.
+    if [ "$py" = python3 ]; then need+=(python3-venv)
+    else need+=("$("$py" -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')")
+    fi
   fi
-  # Debian/Ubuntu ship venv's pip bootstrap (ensurepip) separately: python3-venv.
-  if ! "$py" -c 'import ensurepip' 2>/dev/null; then
-    pkgs=(python3-venv)
-    [ "$py" = python3 ] || pkgs=("$("$py" -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')")
-    apt_install "${pkgs[@]}"
-  fi
+fi
+# Debian's pip checks PyPI's certificate against the system's CA bundle (absent on minimal systems).
+if [ ! -s /etc/ssl/certs/ca-certificates.crt ] && command -v apt-get >/dev/null 2>&1; then
+  need+=(ca-certificates)
+fi
+[ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
+if [ -n "$py" ]; then
   step "Creating the Python environment .venv ($("$py" -V 2>&1))"
   "$py" -m venv --clear .venv || die "could not create .venv with $py"
 fi

@@ -11,7 +11,8 @@
 #     database (must refuse, exit 2), and `bash scripts/test.sh`, which has to start and
 #     configure the root's own PostgreSQL and Redis.
 #
-# What differs from a booted stock machine: no systemd, so package installation starts no
+# What differs from a booted stock machine: the host's extra CAs (a TLS-inspecting network's),
+# if any, are trusted in the root; no systemd, so package installation starts no
 # daemons (a policy-rc.d says so, as in a container image; on a booted machine apt starts
 # PostgreSQL and Redis and test.sh finds them running). Debian's apt sources are those of a
 # default install (bookworm, bookworm-updates, bookworm-security).
@@ -58,6 +59,22 @@ SRC
 printf '#!/bin/sh\nexit 101\n' > "$ROOTFS/usr/sbin/policy-rc.d"
 chmod 755 "$ROOTFS/usr/sbin/policy-rc.d"
 cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+# A network that inspects TLS has its own CA, which the host trusts and any machine on that
+# network must trust too: the host's CAs that are not Mozilla's go to the root's local CAs
+# (installed into the bundle when test.sh/demo.sh install ca-certificates). None on most hosts.
+python3 - "$ROOTFS/usr/local/share/ca-certificates" <<'PY'
+import glob, pathlib, re, sys
+pem = lambda text: re.findall(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", text, re.S)
+mozilla = {c for f in glob.glob("/usr/share/ca-certificates/mozilla/*.crt") for c in pem(open(f).read())}
+try:
+    host = pem(open("/etc/ssl/certs/ca-certificates.crt").read())
+except OSError:
+    host = []
+extra = [c for c in host if c not in mozilla]
+for i, cert in enumerate(extra, 1):
+    pathlib.Path(sys.argv[1], f"host-network-{i}.crt").write_text(cert + "\n")
+print(f"host CAs that are not Mozilla's, given to the root: {len(extra)}")
+PY
 echo "in the root: $(chroot "$ROOTFS" sh -c 'command -v python3 psql pg_ctlcluster redis-server chromium || true' | wc -l) of python3, psql, pg_ctlcluster, redis-server, chromium"
 
 step "clean clone of $(git -C "$REPO" rev-parse --short HEAD) into the root's /root/minkao"

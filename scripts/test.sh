@@ -3,7 +3,7 @@
 # on SQLite (embedded default) and on PostgreSQL (production). One line per step.
 #
 # Installs with apt (as root, or through sudo), without recommended packages, only what is
-# missing: python3/python3-venv, chromium + fonts-noto-cjk (browser tests, Debian's browser:
+# missing: python3/python3-venv, ca-certificates, chromium + fonts-noto-cjk (browser tests, Debian's browser:
 # nothing is downloaded by Playwright), postgresql and redis-server. Starts PostgreSQL and
 # Redis if they are down. PostgreSQL: postgresql://postgres@127.0.0.1:5432/test when that
 # connects (trust auth and a `test` database, as on CI); otherwise, on a local Debian server
@@ -58,6 +58,8 @@ if ! { [ -x .venv/bin/python ] && py_ok .venv/bin/python; }; then
   elif ! python3 -c 'import ensurepip' 2>/dev/null; then need+=(python3-venv)
   fi
 fi
+# Debian's pip checks PyPI's certificate against the system's CA bundle (absent on minimal systems).
+[ -s /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 if [ -z "$PG_URL" ]; then
