@@ -49,6 +49,7 @@ cleanup() {
 trap cleanup EXIT
 cleanup
 step "fresh root from $BASE"
+if grep -q " $ROOTFS/" /proc/mounts; then echo "stock-check.sh: still mounted under $ROOTFS" >&2; exit 1; fi
 rm -rf "$ROOTFS"
 cp -a "$BASE" "$ROOTFS"
 cat > "$ROOTFS/etc/apt/sources.list" <<SRC
@@ -71,6 +72,7 @@ try:
 except OSError:
     host = []
 extra = [c for c in host if c not in mozilla]
+pathlib.Path(sys.argv[1]).mkdir(parents=True, exist_ok=True)
 for i, cert in enumerate(extra, 1):
     pathlib.Path(sys.argv[1], f"host-network-{i}.crt").write_text(cert + "\n")
 print(f"host CAs that are not Mozilla's, given to the root: {len(extra)}")
