@@ -52,10 +52,19 @@ quietly() {
 PG_URL="${MINKAO_TEST_PG_URL:-}"
 py_ok() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }
 need=()
+py="${PYTHON:-python3}"
 if ! { [ -x .venv/bin/python ] && py_ok .venv/bin/python; }; then
-  if ! command -v python3 >/dev/null 2>&1; then need+=(python3 python3-venv)
-  elif ! py_ok python3; then die "needs Python 3.11 or newer; python3 here is $(python3 -V 2>&1)"
-  elif ! python3 -c 'import ensurepip' 2>/dev/null; then need+=(python3-venv)
+  if [ -z "${PYTHON:-}" ] && command -v python3 >/dev/null 2>&1 && ! py_ok python3; then
+    for c in python3.13 python3.12 python3.11; do
+      if command -v "$c" >/dev/null 2>&1 && py_ok "$c"; then py="$c"; break; fi
+    done
+  fi
+  if ! command -v "$py" >/dev/null 2>&1; then need+=(python3 python3-venv)
+  elif ! py_ok "$py"; then die "needs Python 3.11 or newer; $py here is $("$py" -V 2>&1) (install python3.11 python3.11-venv)"
+  elif ! "$py" -c 'import ensurepip' 2>/dev/null; then
+    if [ "$py" = python3 ]; then need+=(python3-venv)
+    else need+=("$("$py" -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')")
+    fi
   fi
 fi
 # Debian's pip checks PyPI's certificate against the system's CA bundle (absent on minimal systems).
@@ -79,7 +88,7 @@ fi
 
 # 2. Python packages, in a project-local virtual environment.
 if ! { py_ok .venv/bin/python && .venv/bin/python -m pip --version >/dev/null 2>&1; }; then
-  quietly "Creating the Python environment .venv ($(python3 -V 2>&1))" python3 -m venv --clear .venv
+  quietly "Creating the Python environment .venv ($("$py" -V 2>&1))" "$py" -m venv --clear .venv
 fi
 quietly "Installing Python packages (requirements-test.txt) into .venv" \
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-test.txt
