@@ -120,7 +120,11 @@ result=0
 
 echo "--- bash scripts/demo.sh (in the background; waiting for http://127.0.0.1:5000/login)"
 t0=$SECONDS
-inroot 'exec bash scripts/demo.sh' > "$ROOTFS/root/demo.log" 2>&1 &
+# Not through inroot (a function runs in a subshell): $! must be the server's PID. chroot, env,
+# bash and demo.sh all exec, so it is.
+chroot "$ROOTFS" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  bash -c 'cd /root/minkao && exec bash scripts/demo.sh' > "$ROOTFS/root/demo.log" 2>&1 &
 demo=$!
 answered=""
 for _ in $(seq 1 240); do
@@ -133,7 +137,13 @@ done
 cat "$ROOTFS/root/demo.log"
 if [ -n "$answered" ]; then
   echo "DEMO ANSWERED: GET /login -> $answered after $((SECONDS - t0)) s"
-  kill -TERM "$demo"; wait "$demo"; echo "demo after SIGTERM: exit status $?"
+  kill -TERM "$demo"; wait "$demo"; echo "demo after SIGTERM: exit status $? (143 = ended by SIGTERM)"
+  sleep 1
+  if inroot '.venv/bin/python -c "import urllib.request as u; u.urlopen(\"http://127.0.0.1:5000/login\", timeout=3)"' 2>/dev/null; then
+    echo "DEMO STILL ANSWERS AFTER SIGTERM"; result=1
+  else
+    echo "demo stopped: port 5000 no longer answers"
+  fi
 else
   echo "DEMO DID NOT ANSWER"; result=1; kill -TERM "$demo" 2>/dev/null
 fi
