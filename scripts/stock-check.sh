@@ -97,6 +97,9 @@ inroot() {
     bash -c "cd /root/minkao && $1"
 }
 
+pkgs() { chroot "$ROOTFS" dpkg-query -W -f='${Installed-Size}\n' | awk '{n++; kb+=$1} END {printf "%d %d", n, kb/1024}'; }
+read -r pkgs0 mb0 < <(pkgs)
+
 step "phase 1 (network): bash scripts/demo.sh --install-only"
 t0=$SECONDS
 inroot 'bash scripts/demo.sh --install-only'
@@ -105,6 +108,8 @@ step "phase 1 (network): bash scripts/test.sh --install-only"
 t0=$SECONDS
 inroot 'bash scripts/test.sh --install-only'
 echo "test install: $((SECONDS - t0)) s"
+read -r pkgs1 mb1 < <(pkgs)
+echo "apt installed $((pkgs1 - pkgs0)) packages, $((mb1 - mb0)) MB (the debootstrap root had $pkgs0)"
 umount -l "$ROOTFS/proc"
 
 step "phase 2 (no network): the two README commands"
