@@ -19,10 +19,12 @@
 #
 # Usage, as root on a Debian/Ubuntu host: bash scripts/stock-check.sh [WORKDIR]
 # WORKDIR (default /var/tmp/minkao-stock) keeps the pristine debootstrap in base/ between runs;
-# every run starts from a fresh copy of it in root/. MINKAO_STOCK_PYTEST_ARGS (e.g. a few test
+# every run starts from a fresh copy of it in root/ (MINKAO_STOCK_PHASE2_ONLY=1 reuses the last
+# root and skips to phase 2, to retry quickly; its result is not a stock check). MINKAO_STOCK_PYTEST_ARGS (e.g. a few test
 # files) is passed to test.sh for a quick try; unset, the whole suite runs. Prints a summary at the end; exit 0 when
 # everything passed.
 set -euo pipefail
+{ # the whole script is one block, parsed before it runs: editing the file meanwhile is harmless
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mkdir -p "${1:-/var/tmp/minkao-stock}" && cd "${1:-/var/tmp/minkao-stock}" && pwd)"
 BASE="$WORK/base" ROOTFS="$WORK/root"
@@ -48,6 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
+if [ -z "${MINKAO_STOCK_PHASE2_ONLY:-}" ]; then
 step "fresh root from $BASE"
 if grep -q " $ROOTFS/" /proc/mounts; then echo "stock-check.sh: still mounted under $ROOTFS" >&2; exit 1; fi
 rm -rf "$ROOTFS"
@@ -83,6 +86,12 @@ step "clean clone of $(git -C "$REPO" rev-parse --short HEAD) into the root's /r
 git clone -q --no-local "$REPO" "$ROOTFS/root/minkao"
 git -C "$ROOTFS/root/minkao" checkout -q --detach "$(git -C "$REPO" rev-parse HEAD)"
 
+else
+  step "reusing $ROOTFS, its clone moved to $(git -C "$REPO" rev-parse --short HEAD) (not a stock check)"
+  git -C "$ROOTFS/root/minkao" fetch -q "$REPO" HEAD
+  git -C "$ROOTFS/root/minkao" checkout -q --detach FETCH_HEAD
+fi
+
 mount -t proc proc "$ROOTFS/proc"
 mount -t sysfs sys "$ROOTFS/sys"
 # /dev: debootstrap's device nodes, plus a private pts and shm (Chromium needs /dev/shm).
@@ -97,6 +106,7 @@ inroot() {
     bash -c "cd /root/minkao && $1"
 }
 
+if [ -z "${MINKAO_STOCK_PHASE2_ONLY:-}" ]; then
 pkgs() { chroot "$ROOTFS" dpkg-query -W -f='${Installed-Size}\n' | awk '{n++; kb+=$1} END {printf "%d %d", n, kb/1024}'; }
 read -r pkgs0 mb0 < <(pkgs)
 
@@ -110,6 +120,7 @@ inroot 'bash scripts/test.sh --install-only'
 echo "test install: $((SECONDS - t0)) s"
 read -r pkgs1 mb1 < <(pkgs)
 echo "apt installed $((pkgs1 - pkgs0)) packages, $((mb1 - mb0)) MB (the debootstrap root had $pkgs0)"
+fi
 umount -l "$ROOTFS/proc"
 
 step "phase 2 (no network): the two README commands"
@@ -171,3 +182,4 @@ status=$?
 set -e
 step "done: exit status $status"
 exit "$status"
+}
