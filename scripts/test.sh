@@ -6,7 +6,7 @@
 # missing: python3/python3-venv, ca-certificates, chromium + fonts-noto-cjk (browser tests, Debian's browser:
 # nothing is downloaded by Playwright), postgresql and redis-server. Starts PostgreSQL and
 # Redis if they are down. PostgreSQL: postgresql://postgres@127.0.0.1:5432/test when that
-# connects (trust auth and a `test` database, as on CI); otherwise, on a local Debian server
+# connects (trust auth and a `test` database, as on CI); otherwise, on a local Debian cluster
 # (password auth on 127.0.0.1, no `test` database) it creates its own role and database
 # `minkao_test` with a password it sets, kept in instance/test-pg-url; the server's own
 # configuration (pg_hba.conf, other roles and databases) is left alone. MINKAO_TEST_PG_URL
@@ -98,13 +98,17 @@ if [ -n "$install_only" ]; then
   exit 0
 fi
 
-# 3. Services: start them if they are down.
+# 3. Services: start them if they are down. PostgreSQL: 127.0.0.1:5432, or else the machine's
+# first cluster on its own port (pg_createcluster picks 5433 when 5432 was taken at install).
+pg_port=5432
 if [ -z "$PG_URL" ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
-  need_root "starting PostgreSQL"
-  read -r pg_version pg_cluster _ < <(pg_lsclusters -h | head -n 1) || die "PostgreSQL has no cluster (pg_createcluster 15 main)"
-  quietly "Starting PostgreSQL $pg_version/$pg_cluster" \
-    "${ROOT[@]}" pg_ctlcluster --skip-systemctl-redirect "$pg_version" "$pg_cluster" start
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  read -r pg_version pg_cluster pg_port _ < <(pg_lsclusters -h | head -n 1) || die "PostgreSQL has no cluster (pg_createcluster 15 main)"
+  if ! pg_isready -q -h 127.0.0.1 -p "$pg_port"; then
+    need_root "starting PostgreSQL"
+    quietly "Starting PostgreSQL $pg_version/$pg_cluster (port $pg_port)" \
+      "${ROOT[@]}" pg_ctlcluster --skip-systemctl-redirect "$pg_version" "$pg_cluster" start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$pg_port" && break; sleep 1; done
+  fi
 fi
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   need_root "starting Redis"
@@ -136,12 +140,12 @@ else
   [ ${#ROOT[@]} -eq 0 ] || as_postgres=(sudo -u postgres)
   password="$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(16))')"
   quietly "Creating PostgreSQL role and database minkao_test (password login on 127.0.0.1)" \
-    bash -c 'cd / && "$@"' _ "${as_postgres[@]}" psql -X -q -v ON_ERROR_STOP=1 -v pass="$password" <<'SQL'
+    bash -c 'cd / && "$@"' _ "${as_postgres[@]}" psql -X -q -p "$pg_port" -v ON_ERROR_STOP=1 -v pass="$password" <<'SQL'
 SELECT 'CREATE ROLE minkao_test LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'minkao_test') \gexec
 ALTER ROLE minkao_test PASSWORD :'pass';
 SELECT 'CREATE DATABASE minkao_test OWNER minkao_test' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'minkao_test') \gexec
 SQL
-  PG_URL="postgresql://minkao_test:$password@127.0.0.1:5432/minkao_test"
+  PG_URL="postgresql://minkao_test:$password@127.0.0.1:$pg_port/minkao_test"
   mkdir -p instance
   (umask 077 && printf '%s\n' "$PG_URL" > "$SAVED")
   pg_connects "$PG_URL" || die "created minkao_test, but password login on 127.0.0.1 is refused (see pg_hba.conf); set MINKAO_TEST_PG_URL"
