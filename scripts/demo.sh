@@ -87,5 +87,5 @@ fi
 
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$PWD/minkao.db}"
 export MINKAO_DEMO_COMMAND="bash scripts/demo.sh"
-step "Starting the demo on ${DATABASE_URL}"
+step "Demo database: ${DATABASE_URL}"
 exec .venv/bin/python -m meeting demo ${args[@]+"${args[@]}"}
