@@ -107,7 +107,7 @@ inroot() {
 }
 
 if [ -z "${MINKAO_STOCK_PHASE2_ONLY:-}" ]; then
-pkgs() { chroot "$ROOTFS" dpkg-query -W -f='${Installed-Size}\n' | awk '{n++; kb+=$1} END {printf "%d %d", n, kb/1024}'; }
+pkgs() { chroot "$ROOTFS" dpkg-query -W -f='${Installed-Size}\n' | awk '{n++; kb+=$1} END {printf "%d %d\n", n, kb/1024}'; }
 read -r pkgs0 mb0 < <(pkgs)
 
 step "phase 1 (network): bash scripts/demo.sh --install-only"
