@@ -133,6 +133,8 @@ mount -t proc proc "$ROOTFS/proc"
 ip link set lo up
 echo "network interfaces: $(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')"
 result=0
+: > "$ROOTFS/root/summary.txt"
+note() { echo "$*"; echo "$*" >> "$ROOTFS/root/summary.txt"; }
 
 echo "--- bash scripts/demo.sh (in the background; waiting for http://127.0.0.1:5000/login)"
 t0=$SECONDS
@@ -152,30 +154,34 @@ for _ in $(seq 1 240); do
 done
 cat "$ROOTFS/root/demo.log"
 if [ -n "$answered" ]; then
-  echo "DEMO ANSWERED: GET /login -> $answered after $((SECONDS - t0)) s"
-  kill -TERM "$demo"; wait "$demo"; echo "demo after SIGTERM: exit status $? (143 = ended by SIGTERM)"
+  note "DEMO ANSWERED: GET /login -> $answered after $((SECONDS - t0)) s"
+  kill -TERM "$demo"; wait "$demo"; note "demo after SIGTERM: exit status $? (143 = ended by SIGTERM)"
   sleep 1
   if inroot '.venv/bin/python -c "import urllib.request as u; u.urlopen(\"http://127.0.0.1:5000/login\", timeout=3)"' 2>/dev/null; then
-    echo "DEMO STILL ANSWERS AFTER SIGTERM"; result=1
+    note "DEMO STILL ANSWERS AFTER SIGTERM"; result=1
   else
-    echo "demo stopped: port 5000 no longer answers"
+    note "demo stopped: port 5000 no longer answers"
   fi
 else
-  echo "DEMO DID NOT ANSWER"; result=1; kill -TERM "$demo" 2>/dev/null
+  note "DEMO DID NOT ANSWER"; result=1; kill -TERM "$demo" 2>/dev/null
 fi
 
 echo "--- bash scripts/demo.sh --scale 0.05 --no-serve (existing full demo database: must refuse)"
 inroot 'bash scripts/demo.sh --scale 0.05 --no-serve'
 rc=$?
-echo "SCALE REFUSAL: exit status $rc (expected 2)"
+note "SCALE REFUSAL: exit status $rc (expected 2)"
 [ "$rc" = 2 ] || result=1
 
 echo "--- bash scripts/test.sh $PYTEST_ARGS"
 t0=$SECONDS
-inroot "bash scripts/test.sh $PYTEST_ARGS"
-rc=$?
-echo "TEST SUITE: exit status $rc after $((SECONDS - t0)) s"
+inroot "bash scripts/test.sh $PYTEST_ARGS" 2>&1 | tee "$ROOTFS/root/test.log"
+rc=${PIPESTATUS[0]}
+note "TEST SUITE: exit status $rc after $((SECONDS - t0)) s"
 [ "$rc" = 0 ] || result=1
+echo
+echo "===== SUMMARY"
+cat "$ROOTFS/root/summary.txt"
+grep -E "^=== test suite|^[0-9]+ (passed|failed)|^FAILED|^ERROR" "$ROOTFS/root/test.log"
 exit "$result"
 PHASE2
 status=$?

@@ -151,10 +151,10 @@ SQL
   pg_connects "$PG_URL" || die "created minkao_test, but password login on 127.0.0.1 is refused (see pg_hba.conf); set MINKAO_TEST_PG_URL"
 fi
 
-# 5. The suite, twice; -rs lists why any test was skipped (e.g. no Chromium).
+# 5. The suite, twice; -rfEs lists what failed and why any test was skipped (e.g. no Chromium).
 status=0
 echo "=== test suite on SQLite ==="
-env -u DATABASE_URL .venv/bin/python -m pytest -rs ${args[@]+"${args[@]}"} || status=$?
+env -u DATABASE_URL .venv/bin/python -m pytest -rfEs ${args[@]+"${args[@]}"} || status=$?
 echo "=== test suite on PostgreSQL ($(shown "$PG_URL")) ==="
-DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -rs ${args[@]+"${args[@]}"} || status=$?
+DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -rfEs ${args[@]+"${args[@]}"} || status=$?
 exit "$status"
