@@ -19,10 +19,11 @@
 #
 # Usage, as root on a Debian/Ubuntu host: bash scripts/stock-check.sh [WORKDIR]
 # WORKDIR (default /var/tmp/minkao-stock) keeps the pristine debootstrap in base/ between runs;
-# every run starts from a fresh copy of it in root/ (MINKAO_STOCK_PHASE2_ONLY=1 reuses the last
-# root and skips to phase 2, to retry quickly; its result is not a stock check). MINKAO_STOCK_PYTEST_ARGS (e.g. a few test
-# files) is passed to test.sh for a quick try; unset, the whole suite runs. Prints a summary at the end; exit 0 when
-# everything passed.
+# every run starts from a fresh copy of it in root/. Ends with a summary (demo answered? the
+# refusal's exit status, each pass's pytest line); exit status 0 when everything passed.
+# For quick tries: MINKAO_STOCK_PYTEST_ARGS (e.g. a few test files) goes to test.sh instead of
+# the whole suite; MINKAO_STOCK_PHASE2_ONLY=1 reuses the last root and skips to phase 2 (then
+# it is no stock check).
 set -euo pipefail
 { # the whole script is one block, parsed before it runs: editing the file meanwhile is harmless
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
