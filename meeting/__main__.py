@@ -48,20 +48,32 @@ def serve(app, host: str, port: int) -> None:
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **kwargs)
 
 
-def prepare_demo(app, scale: float, seed: int) -> tuple[dict[str, str], dict]:
-    """Migrate, load the roster and a ready meeting if the database has none, set demo accounts."""
+def prepare_demo(app, scale: float | None, seed: int) -> tuple[dict[str, str], dict]:
+    """Migrate, load the roster and a ready meeting if the database has none, set demo accounts.
+
+    Raises ScaleMismatch (nothing changed) when `scale` is given and the database already
+    holds a roster of another size.
+    """
     from meeting.commands.db import ensure_user
     from meeting.migrate import upgrade
 
     upgrade(app.config["DATABASE_URL"])
     credentials: dict[str, str] = {}
     with app.app_context():
-        from meeting.demo.prepare import prepare_demo_data
+        from meeting.demo.model import targets
+        from meeting.demo.prepare import DEFAULT_SCALE, cadre_count, prepare_demo_data
 
         from meeting.extensions import db
         from meeting.demo.sample_meeting import ensure_demo_meeting
 
+        existing = cadre_count()
+        if not existing:
+            t = targets(DEFAULT_SCALE if scale is None else scale)
+            print(f"Generating the demo roster: {t.cadres:,} cadres, {t.households:,} households ...",
+                  flush=True)
         prepare_demo_data(scale=scale, seed=seed)
+        if existing:
+            print(f"Keeping the roster already in the database: {existing:,} cadres.", flush=True)
         meeting = ensure_demo_meeting(db.session)
         for username, role in (("admin", "admin"), ("moderator", "moderator")):
             password = os.environ.get(f"MINKAO_DEMO_{role.upper()}_PASSWORD") or secrets.token_urlsafe(9)
@@ -70,13 +82,33 @@ def prepare_demo(app, scale: float, seed: int) -> tuple[dict[str, str], dict]:
     return credentials, meeting
 
 
+def scale_refusal(database_url: str, scale: float, existing: int, wanted: int) -> str:
+    """What to tell the person who asked for another roster size on an existing demo database."""
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(database_url)
+    command = os.environ.get("MINKAO_DEMO_COMMAND", "python -m meeting demo")
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        fresh = f"remove {os.path.abspath(url.database)} and run the same command again"
+        other = f"DATABASE_URL=sqlite:///{os.path.abspath('minkao-small.db')}"
+    else:
+        fresh = "empty that database (or point DATABASE_URL at an empty one) and run again"
+        other = "DATABASE_URL=<an empty database>"
+    return (f"--scale {scale:g} refused: the demo database already holds a roster of {existing:,} cadres "
+            f"and --scale {scale:g} means {wanted:,}.\n"
+            "Nothing was changed: a roster is generated only into an empty database. Either\n"
+            "  - run without --scale to keep the existing roster, or\n"
+            f"  - for a fresh demo database, {fresh}, or\n"
+            f"  - keep this one and use another database: {other} {command} --scale {scale:g}\n")
+
+
 def print_demo(base: str, credentials: dict[str, str], meeting: dict) -> None:
     """Tell the person at the laptop where everything is."""
     mid = meeting["meeting_id"]
     print("Demo ready. Log in at " + base + "/login with:", flush=True)
     for user, password in credentials.items():
         print(f"  {user} / {password}")
-    print(f"Meeting set-up:      {base}/admin/meetings/{mid}")
+    print(f"Meeting set-up:      {base}/admin/meetings/{mid}/")
     print(f"Moderator console:   {base}/console/{mid}")
     print(f"Projector (hall):    {base}/m/{mid}/projector")
     print(f"Viewer (public):     {base}/m/{mid}/viewer")
@@ -97,8 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--host", default=os.environ.get("MINKAO_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("MINKAO_PORT", "5000")))
         if name == "demo":
-            p.add_argument("--scale", type=float, default=1.0, help="roster size; 1.0 = Yishui")
-            p.add_argument("--seed", type=int, default=2013)
+            p.add_argument("--scale", type=float, default=None,
+                           help="roster size for a new demo database; 1.0 = Yishui (default)")
+            p.add_argument("--seed", type=int, default=2013, help="roster seed for a new demo database")
             p.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     args = parser.parse_args(argv)
     # Juror links and the viewer QR must point where this server listens, unless configured.
@@ -109,10 +142,18 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app()
     if args.command == "demo":
-        creds, meeting = prepare_demo(app, args.scale, args.seed)
+        from meeting.demo.prepare import ScaleMismatch
+
+        try:
+            creds, meeting = prepare_demo(app, args.scale, args.seed)
+        except ScaleMismatch as refused:
+            sys.stderr.write(scale_refusal(app.config["DATABASE_URL"], refused.scale, refused.existing,
+                                           refused.wanted))
+            return 2
         print_demo(app.config["PUBLIC_BASE_URL"].rstrip("/"), creds, meeting)
         if args.no_serve:
             return 0
+    print(f"Stop the server with Ctrl-C here, or from elsewhere: kill {os.getpid()}  (SIGTERM)", flush=True)
     serve(app, args.host, args.port)
     return 0
 
