@@ -38,6 +38,11 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     # A Yishui-scale roster (305,000 households) is ~20 MB as CSV or xlsx; refuse anything far larger.
     ("MAX_UPLOAD_MB", "MAX_UPLOAD_MB", 100, int),
     ("PUBLIC_BASE_URL", "PUBLIC_BASE_URL", "http://127.0.0.1:5000", str),
+    # The staff session cookie: SameSite (Lax: sent on links into the site, not on cross-site
+    # posts); Secure "1"/"0", empty = on when PUBLIC_BASE_URL is https (a direct https request
+    # marks it Secure anyway: meeting/views/auth.py).
+    ("SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_SAMESITE", "Lax", str),
+    ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_SECURE", "", str),
     # Telephony (docs/TELEPHONY.md): twilio | simulated | manual; empty = Twilio when its three
     # credentials are set, else simulated. Webhooks are validated against PUBLIC_BASE_URL.
     ("TELEPHONY_PROVIDER", "TELEPHONY_PROVIDER", "", str),
@@ -81,6 +86,12 @@ class Config:
             except ValueError:
                 raise ValueError(f"{var}={raw!r} is not a valid {kind.__name__}") from None
         values["MAX_CONTENT_LENGTH"] = values.pop("MAX_UPLOAD_MB") * 1024 * 1024
+        secure = values["SESSION_COOKIE_SECURE"].strip().lower()
+        if secure not in ("", "0", "1", "true", "false"):
+            raise ValueError(f"SESSION_COOKIE_SECURE={secure!r} is not 1 or 0")
+        values["SESSION_COOKIE_SECURE"] = (secure in ("1", "true") or (
+            secure == "" and values["PUBLIC_BASE_URL"].lower().startswith("https://")))
+        values["SESSION_COOKIE_HTTPONLY"] = True
         return values
 
 
@@ -94,6 +105,7 @@ class TestConfig(Config):
     # Never real calls from a test, whatever the developer's environment holds.
     TELEPHONY_PROVIDER = "simulated"
     TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_CALLER_NUMBER = HALL_LINE = ""
+    SESSION_COOKIE_SECURE = False  # the test client speaks http, whatever PUBLIC_BASE_URL says
 
 
 def load_secret_key(app_config: dict, instance_path: str) -> None:

@@ -5,12 +5,14 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from meeting.errors import UserError
 from meeting.extensions import db
 from meeting.models import ROLES, User
+from meeting.services.accounts.login_codes import CODE_VALID_FOR, issue_login_code
 
 
 def register(app: Flask) -> None:
-    """Add db-upgrade and create-user."""
+    """Add db-upgrade, create-user and login-code."""
 
     @app.cli.command("db-upgrade")
     def db_upgrade() -> None:
@@ -29,9 +31,21 @@ def register(app: Flask) -> None:
         user = ensure_user(username, password, role)
         click.echo(f"user {user.username} ({user.role}) saved")
 
+    @app.cli.command("login-code")
+    @click.argument("username")
+    def login_code(username: str) -> None:
+        """Print a one-time log-in code for this account (/login/code; once, 15 minutes)."""
+        try:
+            code = issue_login_code(db.session, username)
+        except UserError as exc:
+            raise click.ClickException(str(exc.message)) from None
+        minutes = int(CODE_VALID_FOR.total_seconds() // 60)
+        click.echo(f"one-time code for {username.strip()}: {code}")
+        click.echo(f"valid once, for {minutes} minutes, at /login/code")
+
 
 def ensure_user(username: str, password: str, role: str, display_name: str = "") -> User:
-    """Create or update a staff account; commits."""
+    """Create or update a staff account; commits. A new password ends the account's sessions."""
     session = db.session
     user = session.scalar(sa.select(User).where(User.username == username))
     if user is None:

@@ -6,11 +6,11 @@ from meeting.models.events import Event
 from meeting.models.grid import Township, Village, WorkArea
 from meeting.models.meeting import GENESIS_HASH, Ballot, Decision, DrawRecord, Juror, Meeting, Round
 from meeting.models.roster import DEMAND_STATUSES, LEVELS, RANKS, Cadre, Demand, Household
-from meeting.models.users import ROLES, LoginAttempt, User
+from meeting.models.users import ROLES, LoginAttempt, LoginCode, User
 
 __all__ = [
     "Base", "utcnow", "CallAttempt", "CallEvent", "Event", "Township", "Village", "WorkArea",
     "GENESIS_HASH", "Ballot", "Decision", "DrawRecord", "Juror", "Meeting", "Round",
     "DEMAND_STATUSES", "LEVELS", "RANKS", "Cadre", "Demand", "Household", "ROLES",
-    "LoginAttempt", "User", "Case", "CaseEvent", "CaseStream", "case_demands", "case_households",
+    "LoginAttempt", "LoginCode", "User", "Case", "CaseEvent", "CaseStream", "case_demands", "case_households",
 ]

@@ -22,10 +22,15 @@ class User(Base):
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default="moderator")
     display_name: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    # Stored in the session cookie at log-in; raising it (log-out, new password) ends every
+    # session issued before, wherever the cookie was copied to.
+    session_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash, never the password."""
+        """Store a salted hash, never the password; a changed password ends the old sessions."""
         self.password_hash = generate_password_hash(password)
+        if self.session_version is not None:  # None: not yet saved, no session exists
+            self.session_version += 1
 
     def check_password(self, password: str) -> bool:
         """True when `password` matches the stored hash."""
@@ -40,3 +45,15 @@ class LoginAttempt(Base):
     username: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     remote_addr: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
     at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, index=True)
+
+
+class LoginCode(Base):
+    """A one-time log-in code printed by `flask login-code`; only its SHA-256 is kept."""
+
+    __tablename__ = "login_codes"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[dt.datetime]
+    used_at: so.Mapped[dt.datetime | None]

@@ -61,7 +61,8 @@ def resolve(auth: Any) -> Principal:
     if audience.is_public:
         return Principal(meeting_id, audience)
     if audience is Audience.MODERATOR:
-        user = stage_user(db.session, flask_session.get("user_id"))
+        # The same keys as meeting/views/auth.py writes: an ended session (log-out, new password) is refused.
+        user = stage_user(db.session, flask_session.get("user_id"), flask_session.get("sv"))
         if user is None:
             raise AuthError("moderator log-in required")
         return Principal(meeting_id, audience, user_id=user.id, name=user.display_name or user.username)

@@ -5,14 +5,17 @@ import functools
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, Flask, abort, current_app, flash, has_request_context, redirect, render_template,
+                   request, session, url_for)
+from flask.blueprints import BlueprintSetupState
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale, gettext as _, refresh
 
 from meeting.extensions import db
 from meeting.messages import error_text
-from meeting.services.accounts.auth import WINDOW, InvalidCredentials, RateLimited, authenticate
-from meeting.services.accounts.users import user_by_id
+from meeting.services.accounts.auth import InvalidCredentials, RateLimited, authenticate
+from meeting.services.accounts.login_codes import CODE_VALID_FOR, InvalidLoginCode, redeem_login_code
+from meeting.services.accounts.users import end_sessions, session_user
 
 if TYPE_CHECKING:
     from meeting.models import User
@@ -21,6 +24,23 @@ bp = Blueprint("auth", __name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 SESSION_KEY = "user_id"
+VERSION_KEY = "sv"  # the user's session version at log-in (meeting.services.accounts.users)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie, marked Secure also when this request came over https.
+
+    SESSION_COOKIE_SECURE (meeting/config.py: on when PUBLIC_BASE_URL is https) covers a proxy
+    that terminates TLS; this covers a direct https request. SameSite comes from the config.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(super().get_cookie_secure(app) or (has_request_context() and request.is_secure))
+
+
+@bp.record_once
+def _install_session_interface(state: BlueprintSetupState) -> None:
+    state.app.session_interface = SessionInterface()
 
 
 def current_user() -> User | None:
@@ -29,7 +49,7 @@ def current_user() -> User | None:
     Not cached in `g`: the session's identity map already makes repeat calls free, and `g`
     outlives a request when a caller (a test, a CLI command) holds the app context open.
     """
-    return user_by_id(db.session, session.get(SESSION_KEY))
+    return session_user(db.session, session.get(SESSION_KEY), session.get(VERSION_KEY))
 
 
 def login_required(*roles: str) -> Callable[[F], F]:
@@ -113,20 +133,50 @@ def login():
     except (InvalidCredentials, RateLimited) as exc:
         page = render_template("auth/login.html", next_url=next_url, username=username,
                                error=error_text(exc))
-        headers = {"Retry-After": str(int(WINDOW.total_seconds()))} if exc.status == 429 else {}
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
         return page, exc.status, headers
+    return _start_session(user, next_url)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    """Log in with a one-time code from `flask login-code` (not throttled: the code is the way in)."""
+    next_url = request.values.get("next", "")
+    if not is_safe_next(next_url):
+        next_url = ""
+    if request.method == "GET":
+        return _code_form(next_url, "")
+    username = request.form.get("username", "")
+    try:
+        user = redeem_login_code(db.session, username, request.form.get("code", ""))
+    except InvalidLoginCode as exc:
+        return _code_form(next_url, username, error_text(exc)), exc.status
+    return _start_session(user, next_url)
+
+
+def _code_form(next_url: str, username: str, error: str = "") -> str:
+    return render_template("auth/login_code.html", next_url=next_url, username=username, error=error,
+                           code_minutes=int(CODE_VALID_FOR.total_seconds() // 60))
+
+
+def _start_session(user: User, next_url: str) -> Any:
+    """A fresh session for this user (no fixation of a pre-login cookie); the language is kept."""
     lang = session.get("lang")
-    session.clear()  # a fresh session on log-in: no fixation of a pre-login cookie
+    session.clear()
     if lang:
         session["lang"] = lang
     session[SESSION_KEY] = user.id
+    session[VERSION_KEY] = user.session_version
     flash(_("Welcome, %(name)s.", name=user.display_name or user.username), "success")
     return redirect(next_url or url_for("admin.index"))
 
 
 @bp.post("/logout")
 def logout():
-    """End the staff session (the language choice is kept)."""
+    """End the staff session everywhere: a copy of the cookie no longer works (the language is kept)."""
+    user = current_user()
+    if user is not None:
+        end_sessions(db.session, user.id)
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -1,12 +1,16 @@
-"""Staff log-in: password check with a database-backed rate limit.
+"""Staff log-in: password check with a database-backed throttle per (username, address).
 
-Failures are stored as LoginAttempt rows so the limit holds across restarts and processes.
-A locked-out username or address is refused *before* the password is checked, so guessing
-gains nothing while the lock lasts.
+Failures are stored as LoginAttempt rows so the throttle holds across restarts and processes.
+There is no hard lock of an account: each (username, address) pair gets a few free tries, then
+must wait after each failure, twice as long every time (up to MAX_DELAY). While a pair has to
+wait it is refused *before* the password is checked, so guessing gains nothing. Another address
+(a phone's mobile data, another laptop) is not held up by the failures of the first, and a
+one-time code from `flask login-code` (login_codes.py) always gets the organiser in.
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -15,10 +19,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from meeting.errors import UserError
 from meeting.models import LoginAttempt, User, utcnow
 
-# One person mistyping: a handful of tries. A whole office behind one NAT address: more.
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
-WINDOW = dt.timedelta(minutes=10)
+# One person mistyping: a few tries without waiting; then 2 s, 4 s, 8 s … up to 5 minutes.
+FREE_FAILURES = 3
+FIRST_DELAY = dt.timedelta(seconds=2)
+MAX_DELAY = dt.timedelta(minutes=5)
+# Failures older than this no longer count (longer than MAX_DELAY, so a patient guesser stays slow).
+WINDOW = dt.timedelta(hours=1)
 # Failures older than this are deleted now and then so the table stays small.
 KEEP_FOR = dt.timedelta(days=1)
 
@@ -34,10 +40,15 @@ class InvalidCredentials(UserError):
 
 
 class RateLimited(UserError):
-    """Too many recent failures for this username or address."""
+    """This username from this address must wait before the next try (params: seconds)."""
 
     code = "rate_limited"
     status = 429
+
+    @property
+    def retry_after(self) -> int:
+        """Whole seconds to wait (the Retry-After header)."""
+        return int(self.params.get("seconds", 1))
 
 
 def normalise_username(username: str) -> str:
@@ -45,20 +56,26 @@ def normalise_username(username: str) -> str:
     return (username or "").strip()
 
 
-def recent_failures(session: so.Session, username: str, remote_addr: str,
-                    now: dt.datetime | None = None) -> tuple[int, int]:
-    """(failures for this username, failures from this address) inside WINDOW."""
-    since = (now or utcnow()) - WINDOW
-    key = normalise_username(username).lower()
-    by_user = session.scalar(
-        sa.select(sa.func.count()).select_from(LoginAttempt)
-        .where(LoginAttempt.username == key, LoginAttempt.at >= since)) or 0
-    by_addr = 0
-    if remote_addr:
-        by_addr = session.scalar(
-            sa.select(sa.func.count()).select_from(LoginAttempt)
-            .where(LoginAttempt.remote_addr == remote_addr, LoginAttempt.at >= since)) or 0
-    return by_user, by_addr
+def delay_after(failures: int) -> dt.timedelta:
+    """How long a pair must wait after its last failure, given its recent failures."""
+    if failures < FREE_FAILURES:
+        return dt.timedelta(0)
+    steps = failures - FREE_FAILURES
+    if steps >= 20:  # far past the cap; avoid huge numbers
+        return MAX_DELAY
+    return min(FIRST_DELAY * (2 ** steps), MAX_DELAY)
+
+
+def wait_needed(session: so.Session, username: str, remote_addr: str,
+                now: dt.datetime | None = None) -> dt.timedelta:
+    """How long this username from this address must still wait (zero: may try now)."""
+    now = now or utcnow()
+    count, last = session.execute(
+        sa.select(sa.func.count(), sa.func.max(LoginAttempt.at)).select_from(LoginAttempt)
+        .where(*_pair(username, remote_addr), LoginAttempt.at >= now - WINDOW)).one()
+    if not count or last is None:
+        return dt.timedelta(0)
+    return max(last + delay_after(count) - now, dt.timedelta(0))
 
 
 def authenticate(session: so.Session, username: str, password: str, remote_addr: str = "",
@@ -67,24 +84,31 @@ def authenticate(session: so.Session, username: str, password: str, remote_addr:
 
     The errors carry codes (meeting/messages/accounts.py words them), so this also runs outside a request.
 
-    Raises RateLimited (nothing is checked or recorded) when the username or the address has
-    too many recent failures; InvalidCredentials after recording a failure otherwise. A success
-    clears that username's failures. Commits.
+    Raises RateLimited(seconds=…) (nothing is checked or recorded) while this (username, address)
+    must wait; InvalidCredentials (a failure recorded) otherwise. A success clears that
+    pair's failures. Commits.
     """
     now = now or utcnow()
     name = normalise_username(username)
-    by_user, by_addr = recent_failures(session, name, remote_addr, now)
-    if by_user >= MAX_FAILURES_PER_USERNAME or by_addr >= MAX_FAILURES_PER_ADDRESS:
-        raise RateLimited(minutes=int(WINDOW.total_seconds() // 60))
+    wait = wait_needed(session, name, remote_addr, now)
+    if wait > dt.timedelta(0):
+        raise RateLimited(seconds=max(1, math.ceil(wait.total_seconds())))
+    # Counted as a failure before the (slow) hash check, so parallel guesses cannot all slip
+    # through the same gap; a success deletes it again.
+    _record_failure(session, name, remote_addr, now)
     user = session.scalar(sa.select(User).where(User.username == name)) if name else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
     if user is None or not user.check_password(password or ""):
-        _record_failure(session, name, remote_addr, now)
         raise InvalidCredentials()
-    session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == name.lower()))
+    session.execute(sa.delete(LoginAttempt).where(*_pair(name, remote_addr)))
     session.commit()
     return user
+
+
+def _pair(username: str, remote_addr: str) -> tuple[sa.ColumnElement[bool], ...]:
+    return (LoginAttempt.username == normalise_username(username).lower()[:64],
+            LoginAttempt.remote_addr == (remote_addr or "")[:64])
 
 
 def _record_failure(session: so.Session, name: str, remote_addr: str, now: dt.datetime) -> None:
