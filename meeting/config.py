@@ -37,6 +37,10 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     ("DB_STATEMENT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS", 30000, int),
     # A Yishui-scale roster (305,000 households) is ~20 MB as CSV or xlsx; refuse anything far larger.
     ("MAX_UPLOAD_MB", "MAX_UPLOAD_MB", 100, int),
+    # Roster import caps (docs/LIMITS.md), checked while streaming, before anything large is built.
+    ("IMPORT_MAX_ROWS", "IMPORT_MAX_ROWS", 1_000_000, int),
+    ("IMPORT_MAX_CELL_BYTES", "IMPORT_MAX_CELL_BYTES", 32 * 1024, int),
+    ("IMPORT_MAX_XLSX_PART_MB", "IMPORT_MAX_XLSX_PART_MB", 256, int),
     ("PUBLIC_BASE_URL", "PUBLIC_BASE_URL", "http://127.0.0.1:5000", str),
     # Telephony (docs/TELEPHONY.md): twilio | simulated | manual; empty = Twilio when its three
     # credentials are set, else simulated. Webhooks are validated against PUBLIC_BASE_URL.

@@ -1,14 +1,16 @@
 """The use case: read → classify → validate everything → write in one transaction."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_babel import gettext as _
 
 from meeting.errors import Conflict
 from meeting.services.roster.importing.apply import apply_plan
+from meeting.services.roster.importing.limits import Limits
 from meeting.services.roster.importing.formats import (SHEET_NAMES_ZH, TEMPLATE_KINDS, guess_kind,
                                                        is_ignored_sheet, kind_of_sheet_name)
 from meeting.services.roster.importing.messages import kind_label
@@ -28,13 +30,21 @@ def import_roster(session: so.Session, filename: str, data: bytes) -> ImportResu
     return import_files(session, [(filename, data)])
 
 
-def import_files(session: so.Session, files: Sequence[tuple[str, bytes]]) -> ImportResult:
-    """Import several files (e.g. one CSV per kind) as one: all are valid, or nothing is written."""
+def import_files(session: so.Session, files: Sequence[tuple[str, bytes]],
+                 progress: "Callable[[RawSheet], RawSheet] | None" = None,
+                 limits: Limits | None = None) -> ImportResult:
+    """Import several files (e.g. one CSV per kind) as one: all are valid, or nothing is written.
+
+    `progress`, when given, wraps each table read (jobs.Progress counts its rows and may raise
+    to cancel: the transaction is rolled back like a refusal). `limits` default to the app's.
+    """
     errors = Errors()
     tables: dict[str, RawSheet] = {}
+    limits = limits or Limits.from_config(current_app.config)
     for filename, data in files:
         try:
-            _classify(read_file(filename, data), tables, errors)
+            sheets = read_file(filename, data, limits)
+            _classify([progress(s) for s in sheets] if progress else sheets, tables, errors)
         except FileProblem as problem:
             errors.add(problem.sheet, problem.row, "", problem.reason)
     kinds = [k for k in TEMPLATE_KINDS if k in tables]
@@ -51,6 +61,8 @@ def import_files(session: so.Session, files: Sequence[tuple[str, bytes]]) -> Imp
     if errors:
         session.rollback()
         raise ImportRefused(errors.items)
+    if progress is not None and hasattr(progress, "writing"):
+        progress.writing()  # type: ignore[attr-defined]
     try:
         result = apply_plan(session.connection(), plan, snap)
         session.commit()
