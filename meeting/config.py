@@ -95,6 +95,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     BROADCAST_INLINE = True
+    # The roster import job runs in the request instead of a worker process (tests/test_import_jobs.py
+    # and the live-server test cover the worker).
+    IMPORT_INLINE = True
     # Never real calls from a test, whatever the developer's environment holds.
     TELEPHONY_PROVIDER = "simulated"
     TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_CALLER_NUMBER = HALL_LINE = ""

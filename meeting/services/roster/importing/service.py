@@ -1,7 +1,7 @@
 """The use case: read → classify → validate everything → write in one transaction."""
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Sequence
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -18,7 +18,7 @@ from meeting.services.roster.importing.plan_grid import plan_villages
 from meeting.services.roster.importing.plan_people import plan_cadres, plan_demands, plan_households
 from meeting.services.roster.importing.readers import RawSheet, read_file
 from meeting.services.roster.importing.snapshot import Snapshot, load_snapshot
-from meeting.services.roster.importing.types import FileProblem, ImportRefused, ImportResult
+from meeting.services.roster.importing.types import FileProblem, ImportProgress, ImportRefused, ImportResult
 from meeting.services.roster.importing.validate import BoundSheet, Errors, Plan, bind_sheet
 
 
@@ -31,20 +31,23 @@ def import_roster(session: so.Session, filename: str, data: bytes) -> ImportResu
 
 
 def import_files(session: so.Session, files: Sequence[tuple[str, bytes]],
-                 progress: "Callable[[RawSheet], RawSheet] | None" = None,
+                 progress: ImportProgress | None = None,
                  limits: Limits | None = None) -> ImportResult:
     """Import several files (e.g. one CSV per kind) as one: all are valid, or nothing is written.
 
-    `progress`, when given, wraps each table read (jobs.Progress counts its rows and may raise
-    to cancel: the transaction is rolled back like a refusal). `limits` default to the app's.
+    `progress`, when given, sees each table read and the error list (jobs.JobProgress counts
+    rows and errors, and raises ImportCancelled to cancel: nothing is written, as for a
+    refusal). `limits` default to the app's configuration.
     """
     errors = Errors()
     tables: dict[str, RawSheet] = {}
     limits = limits or Limits.from_config(current_app.config)
+    if progress is not None:
+        progress.watch(errors)
     for filename, data in files:
         try:
             sheets = read_file(filename, data, limits)
-            _classify([progress(s) for s in sheets] if progress else sheets, tables, errors)
+            _classify([progress.table(s) for s in sheets] if progress else sheets, tables, errors)
         except FileProblem as problem:
             errors.add(problem.sheet, problem.row, "", problem.reason)
     kinds = [k for k in TEMPLATE_KINDS if k in tables]
@@ -61,8 +64,8 @@ def import_files(session: so.Session, files: Sequence[tuple[str, bytes]],
     if errors:
         session.rollback()
         raise ImportRefused(errors.items)
-    if progress is not None and hasattr(progress, "writing"):
-        progress.writing()  # type: ignore[attr-defined]
+    if progress is not None:
+        progress.writing()
     try:
         result = apply_plan(session.connection(), plan, snap)
         session.commit()
