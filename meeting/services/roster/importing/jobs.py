@@ -135,8 +135,8 @@ class JobProgress(ImportProgress):
     def error_count(self) -> int:
         return self.base_errors + (len(self.errors.items) if self.errors is not None else 0)
 
-    def flush(self, status: str | None = None) -> None:
-        """Write the counts (and a status) and check the cancel flag."""
+    def flush(self, status: str | None = None, check: bool = True) -> None:
+        """Write the counts (and a status) and check the cancel flag (unless `check` is False)."""
         values: dict[str, Any] = {"rows_read": self.base_rows + self.rows,
                                   "errors_found": self.error_count(), "updated_at": utcnow()}
         if status:
@@ -144,6 +144,7 @@ class JobProgress(ImportProgress):
         with self.engine.begin() as conn:
             cancelled = conn.scalar(sa.select(ImportJob.cancel_requested)
                                     .where(ImportJob.id == self.job_id).with_for_update())
+            cancelled = cancelled and check
             if cancelled:
                 values.pop("status", None)  # a cancel asked for before the write wins
             conn.execute(sa.update(ImportJob).where(ImportJob.id == self.job_id).values(**values))
@@ -159,6 +160,7 @@ class JobProgress(ImportProgress):
         self.base_rows += self.rows
         self.base_errors = self.error_count()
         self.rows, self.errors, self._next = 0, None, PROGRESS_EVERY
+        self.flush("running", check=False)  # the next file is read (a cancel stops it, not this)
 
 
 def import_each(session: so.Session, files: Sequence[tuple[str, bytes]],
