@@ -88,3 +88,14 @@ def test_an_unknown_job_is_not_found(client, session):
     login(client, "organiser")
     assert client.get("/admin/import/jobs/999").status_code == 404
     assert client.get("/admin/import/jobs/999.json").status_code == 404
+
+
+def test_a_worker_that_dies_leaves_its_job_failed_not_running(app, session):
+    import shutil
+
+    app.config["IMPORT_INLINE"] = False
+    job_id = jobs.create_job(session, app.instance_path, [("villages.csv", csv_bytes(VILLAGES))], "en")
+    shutil.rmtree(jobs.job_directory(app.instance_path, job_id))  # the worker cannot read the upload
+    worker.launch(app, job_id)
+    assert jobs.wait_for_job(session, job_id, timeout=120) == "failed"
+    assert _count(session, Village) == 0
