@@ -37,6 +37,10 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     ("DB_STATEMENT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS", 30000, int),
     # A Yishui-scale roster (305,000 households) is ~20 MB as CSV or xlsx; refuse anything far larger.
     ("MAX_UPLOAD_MB", "MAX_UPLOAD_MB", 100, int),
+    # Roster import caps (docs/LIMITS.md), checked while streaming, before anything large is built.
+    ("IMPORT_MAX_ROWS", "IMPORT_MAX_ROWS", 1_000_000, int),
+    ("IMPORT_MAX_CELL_BYTES", "IMPORT_MAX_CELL_BYTES", 32 * 1024, int),
+    ("IMPORT_MAX_XLSX_PART_MB", "IMPORT_MAX_XLSX_PART_MB", 256, int),
     ("PUBLIC_BASE_URL", "PUBLIC_BASE_URL", "http://127.0.0.1:5000", str),
     # The staff session cookie: SameSite (Lax: sent on links into the site, not on cross-site
     # posts); Secure "1"/"0", empty = on when PUBLIC_BASE_URL is https (a direct https request
@@ -102,6 +106,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     BROADCAST_INLINE = True
+    # The roster import job runs in the request instead of a worker process (tests/test_import_jobs.py
+    # and the live-server test cover the worker).
+    IMPORT_INLINE = True
     # Never real calls from a test, whatever the developer's environment holds.
     TELEPHONY_PROVIDER = "simulated"
     TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_CALLER_NUMBER = HALL_LINE = ""

@@ -3,6 +3,7 @@ from meeting.models.base import Base, utcnow
 from meeting.models.calls import CallAttempt, CallEvent
 from meeting.models.cases import Case, CaseEvent, CaseStream, case_demands, case_households
 from meeting.models.events import Event
+from meeting.models.imports import IMPORT_STATUSES, ImportJob
 from meeting.models.grid import Township, Village, WorkArea
 from meeting.models.meeting import GENESIS_HASH, Ballot, Decision, DrawRecord, Juror, Meeting, Round
 from meeting.models.roster import DEMAND_STATUSES, LEVELS, RANKS, Cadre, Demand, Household
@@ -13,4 +14,5 @@ __all__ = [
     "GENESIS_HASH", "Ballot", "Decision", "DrawRecord", "Juror", "Meeting", "Round",
     "DEMAND_STATUSES", "LEVELS", "RANKS", "Cadre", "Demand", "Household", "ROLES",
     "LoginAttempt", "LoginCode", "User", "Case", "CaseEvent", "CaseStream", "case_demands", "case_households",
+    "IMPORT_STATUSES", "ImportJob",
 ]

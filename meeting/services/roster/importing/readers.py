@@ -9,11 +9,13 @@ import codecs
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from flask_babel import gettext as _
 
+from meeting.services.roster.importing.limits import Limits, check_workbook
 from meeting.services.roster.importing.types import FileProblem
 
 Rows = Iterator[tuple[int, list[str]]]
@@ -32,20 +34,25 @@ class RawSheet:
     header_row: int  # 1-based row number of the header (0 when the table is empty)
     header: list[str]
     rows: Callable[[], Rows]  # data rows after the header, blank rows skipped
+    estimate: int = 0  # about how many rows it has (for a progress bar; 0 when unknown)
 
 
-def read_file(filename: str, data: bytes) -> list[RawSheet]:
-    """Decode a file by its content (xlsx is a zip archive; anything else is tried as CSV)."""
+def read_file(filename: str, data: bytes, limits: Limits | None = None) -> list[RawSheet]:
+    """Decode a file by its content (xlsx is a zip archive; anything else is tried as CSV).
+
+    Rows past `limits.max_rows`, cells over `limits.max_cell_bytes` and xlsx parts over
+    `limits.max_part_bytes` are refused while streaming, before they are built."""
+    limits = limits or Limits()
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileProblem(_("The file %(name)s is empty.", name=filename))
     if data[:4] == b"PK\x03\x04":
-        return read_xlsx(filename, data)
+        return read_xlsx(filename, data, limits)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileProblem(_("%(name)s is an old Excel .xls file; please save it as .xlsx "
                             "(Excel workbook) or .csv and import that.", name=filename))
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise FileProblem(_("%(name)s is not a valid .xlsx workbook.", name=filename))
-    return [read_csv(filename, data)]
+    return [read_csv(filename, data, limits)]
 
 
 # GB18030 maps almost any byte pair to some character, so a Shift-JIS or Big5 file never fails
@@ -106,8 +113,9 @@ def _reads_as_japanese(data: bytes) -> bool:
     return any("\u3040" <= c <= "\u30ff" for c in text)
 
 
-def read_csv(filename: str, data: bytes) -> RawSheet:
+def read_csv(filename: str, data: bytes, limits: Limits | None = None) -> RawSheet:
     """One CSV file = one table. Comma-separated, or tab-separated when the header says so."""
+    limits = limits or Limits()
     text = decode_csv(filename, data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
@@ -130,15 +138,27 @@ def read_csv(filename: str, data: bytes) -> RawSheet:
                                     "followed by other text (%(detail)s); nothing was imported.",
                                     name=filename, row=number + 1, detail=str(exc))) from exc
             number += 1
-            yield number, [cell.strip() for cell in record]
+            limits.check_row(filename, "", number)
+            cells = [cell.strip() for cell in record]
+            limits.check_cells(filename, "", number, cells)
+            yield number, cells
 
-    return _table(filename, filename, True, records)
+    return _table(filename, filename, True, records, estimate=data.count(b"\n"))
 
 
-def read_xlsx(filename: str, data: bytes) -> list[RawSheet]:
-    """Every visible-or-not worksheet of a workbook, read in openpyxl's streaming mode."""
+def read_xlsx(filename: str, data: bytes, limits: Limits | None = None) -> list[RawSheet]:
+    """Every visible-or-not worksheet of a workbook, read in openpyxl's streaming mode.
+
+    The archive is checked first (check_workbook: part sizes from the zip directory, then a
+    streamed scan for oversized texts), because openpyxl loads the whole shared-strings table."""
     from openpyxl import load_workbook
 
+    limits = limits or Limits()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_workbook(filename, archive, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
+        raise FileProblem(_("%(name)s is not a valid .xlsx workbook.", name=filename)) from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files; none may become a 500
@@ -147,24 +167,32 @@ def read_xlsx(filename: str, data: bytes) -> list[RawSheet]:
     for worksheet in workbook.worksheets:
         if not hasattr(worksheet, "reset_dimensions"):
             continue  # chartsheets carry no cells
+        try:
+            estimate = max(0, int(worksheet.max_row or 0))  # the stored dimension, maybe wrong
+        except Exception:  # noqa: BLE001 - a damaged dimension only loses the estimate
+            estimate = 0
         # Stored dimensions can be wrong, and a too-small one would silently drop rows.
         worksheet.reset_dimensions()
 
         def records(ws=worksheet) -> Rows:
             try:
                 for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                    yield number, [_cell_text(v) for v in values]
+                    limits.check_row(filename, ws.title, number)
+                    cells = [_cell_text(v) for v in values]
+                    limits.check_cells(filename, ws.title, number, cells)
+                    yield number, cells
             except FileProblem:
                 raise
             except Exception as exc:
                 raise FileProblem(_("The sheet %(sheet)s of %(name)s could not be read.",
                                     sheet=ws.title, name=filename)) from exc
 
-        sheets.append(_table(worksheet.title, filename, False, records))
+        sheets.append(_table(worksheet.title, filename, False, records, estimate=estimate))
     return sheets
 
 
-def _table(title: str, source: str, is_csv: bool, records: Callable[[], Rows]) -> RawSheet:
+def _table(title: str, source: str, is_csv: bool, records: Callable[[], Rows],
+           estimate: int = 0) -> RawSheet:
     """Find the header (skipping blank and title rows), then expose the data rows."""
     header_row, header = 0, []
     for number, cells in records():
@@ -184,7 +212,8 @@ def _table(title: str, source: str, is_csv: bool, records: Callable[[], Rows]) -
             if number > header_row and any(cells):
                 yield number, cells
 
-    return RawSheet(title, source, is_csv, header_row, header, rows)
+    return RawSheet(title, source, is_csv, header_row, header, rows,
+                    max(0, estimate - header_row))
 
 
 def _cell_text(value: object) -> str:

@@ -5,10 +5,12 @@ from typing import Sequence
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_babel import gettext as _
 
 from meeting.errors import Conflict
 from meeting.services.roster.importing.apply import apply_plan
+from meeting.services.roster.importing.limits import Limits
 from meeting.services.roster.importing.formats import (SHEET_NAMES_ZH, TEMPLATE_KINDS, guess_kind,
                                                        is_ignored_sheet, kind_of_sheet_name)
 from meeting.services.roster.importing.messages import kind_label
@@ -16,7 +18,7 @@ from meeting.services.roster.importing.plan_grid import plan_villages
 from meeting.services.roster.importing.plan_people import plan_cadres, plan_demands, plan_households
 from meeting.services.roster.importing.readers import RawSheet, read_file
 from meeting.services.roster.importing.snapshot import Snapshot, load_snapshot
-from meeting.services.roster.importing.types import FileProblem, ImportRefused, ImportResult
+from meeting.services.roster.importing.types import FileProblem, ImportProgress, ImportRefused, ImportResult
 from meeting.services.roster.importing.validate import BoundSheet, Errors, Plan, bind_sheet
 
 
@@ -28,13 +30,24 @@ def import_roster(session: so.Session, filename: str, data: bytes) -> ImportResu
     return import_files(session, [(filename, data)])
 
 
-def import_files(session: so.Session, files: Sequence[tuple[str, bytes]]) -> ImportResult:
-    """Import several files (e.g. one CSV per kind) as one: all are valid, or nothing is written."""
+def import_files(session: so.Session, files: Sequence[tuple[str, bytes]],
+                 progress: ImportProgress | None = None,
+                 limits: Limits | None = None) -> ImportResult:
+    """Import several files (e.g. one CSV per kind) as one: all are valid, or nothing is written.
+
+    `progress`, when given, sees each table read and the error list (jobs.JobProgress counts
+    rows and errors, and raises ImportCancelled to cancel: nothing is written, as for a
+    refusal). `limits` default to the app's configuration.
+    """
     errors = Errors()
     tables: dict[str, RawSheet] = {}
+    limits = limits or Limits.from_config(current_app.config)
+    if progress is not None:
+        progress.watch(errors)
     for filename, data in files:
         try:
-            _classify(read_file(filename, data), tables, errors)
+            sheets = read_file(filename, data, limits)
+            _classify([progress.table(s) for s in sheets] if progress else sheets, tables, errors)
         except FileProblem as problem:
             errors.add(problem.sheet, problem.row, "", problem.reason)
     kinds = [k for k in TEMPLATE_KINDS if k in tables]
@@ -51,6 +64,8 @@ def import_files(session: so.Session, files: Sequence[tuple[str, bytes]]) -> Imp
     if errors:
         session.rollback()
         raise ImportRefused(errors.items)
+    if progress is not None:
+        progress.writing()
     try:
         result = apply_plan(session.connection(), plan, snap)
         session.commit()

@@ -56,3 +56,24 @@ class FileProblem(Exception):
         self.reason = reason
         self.sheet = sheet
         self.row = row
+
+
+class ImportCancelled(Exception):
+    """Internal: the person who started an import job cancelled it; the transaction is rolled back."""
+
+
+class ImportProgress:
+    """What import_files reports to while it reads (jobs.JobProgress writes it to the job row).
+
+    This base reports nothing; it is the interface import_files calls.
+    """
+
+    def table(self, raw: "object") -> "object":
+        """Wrap one table read from a file (to count its rows as they stream); may raise."""
+        return raw
+
+    def watch(self, errors: "object") -> None:
+        """The error list of this import (to count the errors found)."""
+
+    def writing(self) -> None:
+        """Every row is valid: the write begins (it can no longer be cancelled)."""
