@@ -10,10 +10,15 @@ from meeting.extensions import db
 from meeting.models import CallAttempt, Household, Round
 from meeting.services.calls import webhooks as calls_webhooks
 from meeting.services.calls.public import bundle_calls
+from meeting.services.draw import bundle as draw_bundle
+from meeting.services.draw import seed as draw_seed
 from meeting.services.live.snapshot import build_state
 from meeting.telephony import twilio_webhooks
 from meeting.telephony.manual import ManualProvider
 from meeting.telephony.simulated import SimulatedProvider
+from scoring import bundle as bundle_mod
+from scoring.verify import verify
+from tests import spec_verifier
 from tests.telephony_support import to_verification, twilio_settings
 
 
@@ -124,3 +129,24 @@ def test_an_outside_household_is_called_after_the_draw_is_exhausted_with_a_reaso
         finally:
             db.remove()
     assert viewer["round"]["calls"][-1]["named"] is True and viewer["round"]["calls"][0]["named"] is False
+
+
+def test_a_bundle_with_a_named_household_after_the_exhausted_draw_verifies_and_lists_every_call(app):
+    v = _manual(app)
+    mine, stranger = _households(app, v.meeting_id)
+    called: list[str] = []
+    for _ in mine:
+        code = next(c for c in v.perform("propose_calls")["households"] if c not in called)
+        v.perform("record_call", household_code=code, outcome="busy")
+        called.append(code)
+    v.perform("record_call", household_code=stranger, outcome="answered", reason="村主任推荐")
+    with app.app_context():
+        try:
+            draw_seed.reveal_seed(db.session, v.meeting_id, "organiser")
+            data = bundle_mod.dumps(draw_bundle.build_bundle(db.session, v.meeting_id)).encode("utf-8")
+        finally:
+            db.remove()
+    lines = verify(bundle_mod.loads(data))
+    assert spec_verifier.check(data) == (0, None, "OK")
+    assert f"calls       {len(mine) + 1}, in the drawn order" in lines
+    assert any(f"household {stranger}  (NAMED BY THE MODERATOR: 村主任推荐)" in line for line in lines)
