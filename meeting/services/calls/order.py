@@ -54,7 +54,11 @@ def admit(session: so.Session, meeting_id: int, rnd: Round, code: str, reason: A
     try:
         pick = core.admission(plan_for(session, meeting_id, rnd, per_round), listed, called, code)
     except ValueError as exc:
-        raise Conflict(str(exc), household=code) from None
+        if str(exc) == "household_not_next":
+            raise Conflict("household_not_next", household=code) from None
+        if str(exc) == "household_not_picked":
+            raise Conflict("household_not_picked", household=code) from None
+        raise Conflict("draw_not_exhausted") from None
     if pick != "manual":
         return household, pick, ""
     if not isinstance(reason, str) or not clean_text(reason) or len(reason) > MAX_REASON:
