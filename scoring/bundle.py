@@ -40,6 +40,9 @@ PAYLOADS: dict[str, Any] = {
     "seed_revealed": {"seed": str, "commitment": str},
 }
 
+_CALL = {"cadre": int, "household": str, "how": str, "slot": NULLABLE_INT, "reason": str, "provider": str,
+         "provider_call_id": str, "error": str, "outcome": str, "recorded_by": str, "started_at": str,
+         "ended_at": str}
 _EVENT = {"seq": int, "type": str, "payload": ANY_OBJECT, "actor": str, "at": str, "prev_hash": str, "hash": str}
 _DRAW = {"draw": int, "stratum": str, "slot": int, "attempt": int, "index": int, "pool_size": int,
          "number": int, "name": str, "skipped": bool, "skip_reason": str}
@@ -52,6 +55,7 @@ SCHEMA: dict[str, Any] = {
     "entropy": {"sources": [_SOURCE], "canonical": str},
     "draws": [_DRAW],
     "household_picks": [{"cadre": int, "households": [str], "picks": [_PICK]}],
+    "calls": [_CALL],
     "events": [_EVENT],
 }
 
@@ -71,7 +75,7 @@ def assemble(*, protocol: str, rehearsal: bool, meeting: Mapping[str, Any], rost
              roster_sha256: str, exclusions: Sequence[Mapping[str, Any]], plan: Mapping[str, Any],
              plan_sha256: str, commitment: str, seed: str, entropy: Mapping[str, Any],
              draws: Sequence[Mapping[str, Any]], household_picks: Sequence[Mapping[str, Any]],
-             events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+             calls: Sequence[Mapping[str, Any]], events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Put the parts together in the documented order; checks the result's shape."""
     lines = roster_text.split("\n")[:-1] if roster_text else []
     bundle = {
@@ -80,7 +84,7 @@ def assemble(*, protocol: str, rehearsal: bool, meeting: Mapping[str, Any], rost
         "exclusions": [dict(x) for x in exclusions], "plan": dict(plan), "plan_sha256": plan_sha256,
         "commitment": commitment, "seed": seed, "entropy": dict(entropy),
         "draws": [dict(d) for d in draws], "household_picks": [dict(h) for h in household_picks],
-        "events": [dict(e) for e in events],
+        "calls": [dict(c) for c in calls], "events": [dict(e) for e in events],
     }
     check_shape(bundle)
     return bundle
@@ -161,6 +165,10 @@ def check_shape(bundle: Any) -> None:
         _hex64(ev["hash"], f"{where}.hash")
         if not valid_at(ev["at"]):
             raise BundleError(f"{where}.at must be a UTC time YYYY-MM-DDTHH:MM:SS.mmmZ, not {ev['at']!r}")
+    for i, call in enumerate(bundle["calls"]):
+        for key in ("started_at", "ended_at"):
+            if call[key] and not valid_at(call[key]):
+                raise BundleError(f"bundle.calls[{i}].{key} must be \"\" or a UTC time YYYY-MM-DDTHH:MM:SS.mmmZ")
     _values(bundle, "bundle")
 
 

@@ -156,6 +156,30 @@ def call_plan(picked: Sequence[str], attempts: Iterable[tuple[str, str]], per_ro
     return CallPlan(per_round, needed, households, nxt)
 
 
+def admission(plan: CallPlan, listed: Sequence[str], called: Iterable[str], code: str) -> str:
+    """How household `code` may be called now, or ValueError(code) why not (calls follow the draw).
+
+    A pick is called in the drawn order: its first call needs every earlier pick called before
+    and a place within `plan.needed` (a backup only for a household found unreachable); a
+    household already called may be dialled again. A household of the cadre's list (`listed`)
+    that the draw has not picked: never. A household outside the list ("manual": named by the
+    moderator) only once the draw is exhausted: every listed household picked and each pick
+    reached or unreachable. Returns the pick: "draw", "backup" or "manual".
+    """
+    done = set(called)
+    picked = [h.code for h in plan.households]
+    if code in picked:
+        k = picked.index(code)
+        if code not in done and (k >= plan.needed or any(c not in done for c in picked[:k])):
+            raise ValueError("household_not_next")
+        return plan.households[k].pick
+    if code in listed:
+        raise ValueError("household_not_picked")
+    if len(picked) < len(set(listed)) or any(h.status not in ("reached", "unreachable") for h in plan.households):
+        raise ValueError("draw_not_exhausted")
+    return "manual"
+
+
 # --- phone numbers ----------------------------------------------------------------------
 
 _MOBILE_CN = re.compile(r"1[3-9][0-9]{9}", re.ASCII)

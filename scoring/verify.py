@@ -261,6 +261,71 @@ def check_lists(b: Mapping[str, Any], setup: Mapping[str, Any], engine: DrawEngi
         _same(f"household picks of cadre {h['cadre']}", h["picks"], picks[h["cadre"]])
 
 
+CALL_STATES = ("queued", "dialling", "ringing", "answered", "ended", "busy", "no_answer", "failed", "canceled")
+UNREACHABLE = ("busy", "no_answer", "failed")
+CALL_EVENTS = ("call_placed", "call_recorded")
+
+
+def check_calls(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
+                picks: Mapping[int, list[dict[str, Any]]]) -> None:
+    """Calls follow the draw (docs/VERIFY.md §14 step 12): every household called, in order, with
+    how it came to be called and who reported each outcome."""
+    logged = []
+    for ev in events:
+        if ev["type"] in CALL_EVENTS:
+            household = ev["payload"].get("household") if isinstance(ev["payload"], dict) else None
+            if not isinstance(household, str):
+                raise Mismatch(f"event seq {ev['seq']} ({ev['type']}): payload has no household code")
+            logged.append(household)
+    _same("households of calls (in the order of the call_placed/call_recorded events)",
+          [c["household"] for c in b["calls"]], logged)
+    listed = {h["cadre"]: h["households"] for h in b["household_picks"]}
+    passed: dict[int, set[str]] = {}   # cadre -> households with a reached or unreachable outcome
+    called: dict[int, set[str]] = {}
+    for i, c in enumerate(b["calls"]):
+        where = f"calls[{i}] (household {c['household']})"
+        cadre = c["cadre"]
+        if cadre not in picks:
+            raise Mismatch(f"{where}: cadre {cadre} had no households picked by the draw")
+        if c["outcome"] not in CALL_STATES:
+            raise Mismatch(f"{where}: outcome {c['outcome']!r} is not one of {', '.join(CALL_STATES)}")
+        if c["recorded_by"] not in ("provider", "moderator"):
+            raise Mismatch(f"{where}: recorded_by {c['recorded_by']!r} is not provider or moderator")
+        if c["provider"] == "manual" and c["recorded_by"] != "moderator":
+            raise Mismatch(f"{where}: a manual call's outcome is recorded by the moderator, not {c['recorded_by']!r}")
+        if c["outcome"] in UNREACHABLE and c["provider"] != "manual":
+            if c["recorded_by"] != "provider":
+                raise Mismatch(f"{where}: {c['outcome']} on a {c['provider']} call must be reported by the provider")
+            if not c["provider_call_id"] and not (c["outcome"] == "failed" and c["error"]):
+                raise Mismatch(f"{where}: {c['outcome']} reported by the provider without its call id")
+            if not c["started_at"] or not c["ended_at"]:
+                raise Mismatch(f"{where}: {c['outcome']} reported by the provider without its times")
+        order = [p["code"] for p in picks[cadre]]
+        done, reached = called.setdefault(cadre, set()), passed.setdefault(cadre, set())
+        if c["how"] == "picked":
+            if c["household"] not in order:
+                raise Mismatch(f"{where}: called as picked, but the draw did not pick it for cadre {cadre}")
+            k = order.index(c["household"])
+            _same(f"{where}: slot", c["slot"], picks[cadre][k]["slot"])
+            _same(f"{where}: reason", c["reason"], "")
+            skipped = [code for code in order[:k] if code not in done]
+            if skipped:
+                raise Mismatch(f"{where}: called before {skipped[0]}, picked earlier: out of the drawn order")
+        elif c["how"] == "named":
+            if c["household"] in listed.get(cadre, []):
+                raise Mismatch(f"{where}: named by the moderator, but it is one of cadre {cadre}'s households")
+            _same(f"{where}: slot", c["slot"], None)
+            if not c["reason"] or c["reason"] != clean_text(c["reason"]):
+                raise Mismatch(f"{where}: a household named by the moderator needs a reason (non-empty clean text)")
+            if len(order) < len(listed.get(cadre, [])) or any(code not in reached for code in order):
+                raise Mismatch(f"{where}: named by the moderator before the draw's picks were exhausted")
+        else:
+            raise Mismatch(f"{where}: how {c['how']!r} is not picked or named")
+        done.add(c["household"])
+        if c["outcome"] == "ended" or c["outcome"] in UNREACHABLE:
+            reached.add(c["household"])
+
+
 def verify(b: Mapping[str, Any], expect: Mapping[str, str] | None = None, bits: int | None = None,
            anchors: Sequence[tuple[int, str]] = ()) -> list[str]:
     """Check a shape-checked bundle (docs/VERIFY.md §14, in that order); return summary lines or
@@ -273,6 +338,7 @@ def verify(b: Mapping[str, Any], expect: Mapping[str, str] | None = None, bits: 
     setup = check_setup(b, events)
     engine, picks = replay(b, events, setup, bits)
     check_lists(b, setup, engine, picks)
+    check_calls(b, events, picks)
     for key, value in (expect or {}).items():
         _same(f"{key} (compared with the value you gave)", {"commitment": b["commitment"],
               "roster_hash": b["roster"]["sha256"], "plan_hash": b["plan_sha256"]}[key], value.lower())
@@ -312,6 +378,12 @@ def summary(b: Mapping[str, Any], setup: Mapping[str, Any], engine: DrawEngine,
         f"\n  draw {d} (cadre {engine.draws[d - 1].number}): {reason}" for d, reason in engine.skipped.items()))
     for cadre, got in picks.items():
         lines.append(f"households  cadre {cadre}: " + ", ".join(p["code"] for p in got))
+    lines.append(f"calls       {len(b['calls'])}, in the drawn order")
+    for i, c in enumerate(b["calls"], 1):
+        how = f"pick slot {c['slot']}" if c["how"] == "picked" else f"NAMED BY THE MODERATOR: {c['reason']}"
+        by = "the moderator" if c["recorded_by"] == "moderator" else f"{c['provider']} {c['provider_call_id']}".strip()
+        lines.append(f"  {i:>3}. cadre {c['cadre']} household {c['household']}  ({how})  {c['outcome']}, "
+                     f"recorded by {by}")
     events = b["events"]
     lines.append(f"event chain {len(events)} events intact, head {events[-1]['hash'] if events else '-'}")
     for seq, digest in anchors:

@@ -57,6 +57,9 @@ TOP = {"format": S, "protocol": S, "rehearsal": B, "meeting": {"id": I, "title":
        "draws": [{"draw": I, "stratum": S, "slot": I, "attempt": I, "index": I, "pool_size": I, "number": I,
                   "name": S, "skipped": B, "skip_reason": S}],
        "household_picks": [{"cadre": I, "households": [S], "picks": [PICK]}],
+       "calls": [{"cadre": I, "household": S, "how": S, "slot": IN, "reason": S, "provider": S,
+                  "provider_call_id": S, "error": S, "outcome": S, "recorded_by": S, "started_at": S,
+                  "ended_at": S}],
        "events": [{"seq": I, "type": S, "payload": OBJ, "actor": S, "at": S, "prev_hash": S, "hash": S}]}
 PAYLOAD = {"exclusions_set": {"exclusions": [EXCL]},
            "pool_frozen": {"meeting": {"id": I, "title": S}, "protocol": S, "roster_hash": S, "pool_size": I,
@@ -136,6 +139,8 @@ def read(data: bytes) -> dict:
             need(1, typed(e["payload"], PAYLOAD[e["type"]]), f"payload of {e['type']}")
         need(1, bool(HEX64.fullmatch(e["prev_hash"]) and HEX64.fullmatch(e["hash"])), "event hex")
         need(1, good_at(e["at"]), "at")
+    for c in b["calls"]:
+        need(1, all(c[k] == "" or good_at(c[k]) for k in ("started_at", "ended_at")), "call times")
     need(1, walk(b), "surrogate or integer range")
     return b
 
@@ -333,7 +338,43 @@ def verify(b: dict, anchors, given: dict) -> None:
     need(11, hh == list(picks), "household_picks cadres")
     need(11, all(eq(h["picks"], picks[h["cadre"]]) for h in b["household_picks"]), "household_picks picks")
 
-    for key, field in (("commitment", b["commitment"]), ("roster_hash", b["roster"]["sha256"]),  # step 12
+    calls(b, picks, lists)  # step 12
+    for key, field in (("commitment", b["commitment"]), ("roster_hash", b["roster"]["sha256"]),  # step 13
                        ("plan_hash", b["plan_sha256"])):
         if key in given:
-            need(12, given[key].lower() == field, key)
+            need(13, given[key].lower() == field, key)
+
+
+STATES = ("queued", "dialling", "ringing", "answered", "ended", "busy", "no_answer", "failed", "canceled")
+
+
+def calls(b: dict, picks: dict, lists: dict) -> None:
+    """§14 step 12: calls follow the draw."""
+    logged = [e["payload"].get("household") for e in b["events"] if e["type"] in ("call_placed", "call_recorded")]
+    need(12, all(isinstance(h, str) for h in logged), "call event without household")
+    need(12, logged == [c["household"] for c in b["calls"]], "calls vs call events")
+    before: list[dict] = []
+    for c in b["calls"]:
+        k = c["cadre"]
+        need(12, k in picks, "call for a cadre without picks")
+        need(12, c["outcome"] in STATES and c["recorded_by"] in ("provider", "moderator"), "outcome/recorded_by")
+        need(12, c["provider"] != "manual" or c["recorded_by"] == "moderator", "manual not by moderator")
+        if c["provider"] != "manual" and c["outcome"] in ("busy", "no_answer", "failed"):
+            need(12, c["recorded_by"] == "provider", "unreachable by hand")
+            need(12, bool(c["provider_call_id"]) or (c["outcome"] == "failed" and bool(c["error"])), "no call id")
+            need(12, bool(c["started_at"] and c["ended_at"]), "no times")
+        mine = [x for x in before if x["cadre"] == k]
+        codes = [q["code"] for q in picks[k]]
+        if c["how"] == "picked":
+            need(12, c["household"] in codes, "picked but not picked")
+            slot = codes.index(c["household"])
+            need(12, eq(c["slot"], picks[k][slot]["slot"]) and c["reason"] == "", "slot/reason")
+            need(12, all(any(x["household"] == q for x in mine) for q in codes[:slot]), "out of order")
+        else:
+            need(12, c["how"] == "named", "how")
+            need(12, c["household"] not in lists[k] and c["slot"] is None, "named one of the list")
+            need(12, bool(c["reason"]) and c["reason"] == clean(c["reason"]), "named without reason")
+            need(12, len(codes) == len(lists[k]) and all(
+                any(x["household"] == q and x["outcome"] in ("ended", "busy", "no_answer", "failed") for x in mine)
+                for q in codes), "named before exhausted")
+        before.append(c)

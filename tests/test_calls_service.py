@@ -83,21 +83,6 @@ def test_calling_next_dials_the_plan_in_order_and_a_busy_household_brings_in_a_b
     assert [r.to for r in provider.placed][0].startswith("+86")
 
 
-def test_a_household_named_by_the_moderator_is_logged_as_a_manual_pick(app):
-    v, _ = _sim(app)
-    picked = v.perform("propose_calls")["households"]
-    with app.app_context():
-        rnd = db.session.scalar(sa.select(Round).where(Round.meeting_id == v.meeting_id))
-        other = db.session.scalar(sa.select(Household.code).where(Household.cadre_id == rnd.cadre_id,
-                                                                  Household.code.not_in(picked)))
-        stranger = db.session.scalar(sa.select(Household.code).where(Household.cadre_id != rnd.cadre_id))
-    ack = v.perform("place_call", household_code=other)
-    assert ack["pick"] == "manual"
-    assert "household_named" in _types(app)
-    assert _refused(v, "place_call", household_code=stranger) == "bad_household"
-    assert _state(app, v.meeting_id, "viewer")["round"]["calls"][0]["pick"] == "manual"
-
-
 def test_calls_are_placed_only_during_verification(app):
     v, _ = _sim(app)
     v.perform("propose_calls")

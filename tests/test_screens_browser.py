@@ -157,6 +157,7 @@ def test_the_projector_and_viewer_follow_a_whole_round_and_never_show_a_househol
 
     # Verification: one answered call contradicting the report, one busy line.
     _ok(moderator.perform("start_verification"))
+    _ok(moderator.perform("propose_calls"))  # calls follow the draw: the picks, in the drawn order
     picks = _households_to_call(app, moderator, number)
     _ok(moderator.perform("record_call", household_code=picks[0], outcome="answered",
                           answers={"visited": "yes", "resolved": "no", "satisfaction": 2}))
@@ -346,3 +347,42 @@ def _backdrop(page) -> None:
     """Put a studio-like picture behind the transparent page, for the screenshot only."""
     page.evaluate("""() => { document.documentElement.style.setProperty('background',
         'linear-gradient(135deg, #5b6b7c 0%, #2f3a46 45%, #7a6a58 100%)', 'important'); }""")
+
+
+def test_a_household_named_by_the_moderator_is_marked_on_the_projector_and_viewer(app, live, browser):
+    import sqlalchemy as sa
+
+    from meeting.extensions import db
+    from meeting.models import Cadre, Household
+
+    seeded, server, moderator, _connect = live
+    mid, errors = seeded.meeting_id, []
+    projector = _open(browser, f"{server.url}/m/{mid}/projector", 1920, 1080, errors)
+    viewer = _open(browser, f"{server.url}/m/{mid}/viewer?lang=en", 390, 844, errors)
+    _ok(moderator.perform("enter_entropy", sources=[["骰子", "3 5 1 6 2 4"]]))
+    _ok(moderator.perform("start_meeting"))
+    number = _ok(moderator.perform("draw_cadre", expected_draw=1))["number"]
+    _ok(moderator.perform("start_report", seconds=300))
+    _ok(moderator.perform("start_verification"))
+    with app.app_context():
+        mine = db.session.scalars(sa.select(Household.code).join(Cadre, Household.cadre_id == Cadre.id)
+                                  .where(Cadre.number == number)).all()
+        stranger = db.session.scalar(sa.select(Household.code).join(Cadre, Household.cadre_id == Cadre.id)
+                                     .where(Cadre.number != number))
+        db.remove()
+    called: list[str] = []
+    for _ in mine:  # every pick and backup unreachable: the draw is exhausted
+        code = next(c for c in _ok(moderator.perform("propose_calls"))["households"] if c not in called)
+        _ok(moderator.perform("record_call", household_code=code, outcome="no_answer"))
+        called.append(code)
+    _ok(moderator.perform("record_call", household_code=stranger, outcome="answered", reason="村主任推荐"))
+    calls = moderator.wait_for(lambda s: len(s["round"]["calls"]) == len(mine) + 1)["round"]["calls"]
+    named = calls[-1]
+    assert named["named"] is True and not any(c["named"] for c in calls[:-1])
+    projector.wait_for_selector(f".call-card[data-call='{named['id']}'] .call-named")
+    assert projector.inner_text(f".call-card[data-call='{named['id']}'] .call-named") == "主持人指定"
+    assert projector.locator(".call-named").count() == 1
+    viewer.wait_for_selector(f".call-card[data-call='{named['id']}'] .call-named")
+    assert viewer.inner_text(f".call-card[data-call='{named['id']}'] .call-named").lower() == "named by the moderator"
+    _shot(projector, "named-by-the-moderator")
+    assert not errors, errors

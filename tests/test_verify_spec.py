@@ -182,6 +182,27 @@ def _fullwidth_entropy(b):
     return set_entropy(b, src, b["entropy"]["canonical"])
 
 
+def _call_event(b, i):
+    return [e for e in b["events"] if e["type"] in ("call_placed", "call_recorded")][i]
+
+
+def _calls_swapped(b):
+    b["calls"][0], b["calls"][1] = b["calls"][1], b["calls"][0]
+    _call_event(b, 0)["payload"], _call_event(b, 1)["payload"] = _call_event(b, 1)["payload"], \
+        _call_event(b, 0)["payload"]
+    return rechain(b)
+
+
+def _named(b, household="H001-0", reason="村主任推荐", i=1):
+    b["calls"][i].update(how="named", slot=None, reason=reason, household=household)
+    _call_event(b, i)["payload"]["household"] = household
+    return rechain(b)
+
+
+def _call(i, **fields):
+    return lambda b: (b["calls"][i].update(fields), b)[1]
+
+
 # (name, edit of a deep copy of the bundle → dict or bytes, exit code, step, fragment of the reason)
 CASES: list[tuple[str, Callable[[dict], Any], int, int, str]] = [
     ("BOM", lambda b: b"\xef\xbb\xbf" + RAW, 2, 1, "byte order mark"),
@@ -256,6 +277,21 @@ CASES: list[tuple[str, Callable[[dict], Any], int, int, str]] = [
      "cadres in household_picks"),
     ("a household pick changed", lambda b: (b["household_picks"][1]["picks"][0].update(code="H009-1"), b)[1], 1, 11,
      "household picks of cadre 109"),
+    ("a call time malformed", _call(0, started_at="yesterday"), 2, 1, "calls[0].started_at"),
+    ("a call hidden from the calls list", lambda b: (b["calls"].pop(0), b)[1], 1, 12, "households of calls"),
+    ("calls out of the drawn order", _calls_swapped, 1, 12, "out of the drawn order"),
+    ("a manual outcome not marked as moderator-recorded", _call(0, recorded_by="provider"), 1, 12,
+     "a manual call's outcome is recorded by the moderator"),
+    ("a provider's no answer entered by hand", _call(0, provider="twilio", provider_call_id="CA1"), 1, 12,
+     "must be reported by the provider"),
+    ("a provider's no answer without its call id", _call(0, provider="twilio", recorded_by="provider"), 1, 12,
+     "without its call id"),
+    ("an unknown outcome", _call(0, outcome="hung_up"), 1, 12, "outcome 'hung_up'"),
+    ("a picked call with the wrong slot", _call(1, slot=2), 1, 12, "slot"),
+    ("a pick called as named", lambda b: _named(b, household="H010-0"), 1, 12, "is one of cadre 110's households"),
+    ("an outside household without a reason", lambda b: _named(b, reason=""), 1, 12, "needs a reason"),
+    ("an outside household before the picks are exhausted", _named, 1, 12, "before the draw's picks were exhausted"),
+    ("an unknown how", _call(0, how="guessed"), 1, 12, "how 'guessed'"),
 ]
 
 
@@ -283,14 +319,14 @@ def test_both_verifiers_check_anchors_and_the_values_from_the_notice():
     cut["events"].pop()
     data = text(cut)
     code, reason = reference(data, anchor)
-    assert code == 1 and "the bundle's chain ends at seq 18" in reason
+    assert code == 1 and f"the bundle's chain ends at seq {head['seq'] - 1}" in reason
     assert spec_verifier.check(data, anchor)[:2] == (1, 3)
     wrong = [(5, "0" * 64)]
     assert reference(RAW, wrong)[0] == 1 and spec_verifier.check(RAW, wrong)[:2] == (1, 3)
     given = {"commitment": "0" * 64}
     code, reason = reference(RAW, given=given)
     assert code == 1 and "commitment (compared with the value you gave)" in reason
-    assert spec_verifier.check(RAW, given=given)[:2] == (1, 12)
+    assert spec_verifier.check(RAW, given=given)[:2] == (1, 13)
 
 
 def _paths(v, p=()):

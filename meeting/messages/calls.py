@@ -26,6 +26,12 @@ MESSAGES: dict[str, str] = {
     "call_not_current_round": N_("That call belongs to an earlier round."),
     "call_outcome_unknown": N_("outcome is one of %(list)s"),
     "call_note_too_long": N_("The note is text of at most 1000 characters."),
+    # Calls follow the draw (services/calls/order.py).
+    "household_not_next": N_("Household %(household)s is called in the drawn order: call the earlier picks first (a backup only after a household could not be reached)."),
+    "household_not_picked": N_("Household %(household)s has not been picked by the draw: call the next household the draw picks."),
+    "draw_not_exhausted": N_("A household the draw did not pick can be called only after every picked household has been tried."),
+    "named_reason": N_("Give the reason for calling a household the draw did not pick (at most 200 characters)."),
+    "call_outcome_provider": N_("Busy, no answer and failed are reported by the telephony provider (%(provider)s), not entered by hand."),
     "call_state": N_("The call is already %(state)s; its outcome cannot go back."),
     "answers_not_object": N_("answers must be an object"),
     "answers_unknown_fields": N_("unknown answer fields: %(fields)s"),

@@ -123,6 +123,8 @@ def console_strings() -> dict[str, Any]:
             "simulator": _("Open the simulator"),
             "progress": _("{n} of {total} households reached"),
             "backup": _("backup"),
+            "named_reason": _("This household was not picked by the draw. Why call it? (The projector will say "
+                              "\"named by the moderator\".)"),
             "status": {"to_call": _("to call"), "calling": _("calling"), "reached": _("reached"),
                        "unreachable": _("unreachable")},
         },

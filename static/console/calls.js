@@ -80,14 +80,29 @@ export function householdButtons(state, h) {
   }
   if (state.telephony.dials) {
     out.push(btn(t.calls.dial, "btn-primary btn-call", function () {
-      perform("place_call", { household_code: h.code }, { confirm: false, doneLabel: t.calls.dial });
+      var reason = namedReason(state, h);
+      if (reason === null) { return; }
+      perform("place_call", reason ? { household_code: h.code, reason: reason } : { household_code: h.code },
+              { confirm: false, doneLabel: t.calls.dial });
     }, { "data-call-action": "dial" }));
   }
   if (call && call.state === "ended") {
     out.push(btn(t.calls.answers, "btn-call", function () { openAnswersForm(call, h); }, { "data-call-action": "answers" }));
   }
-  out.push(btn(actionLabel("record_call"), "btn-call", function () { openCallForm(h); }, { "data-call-action": "record_call" }));
+  out.push(btn(actionLabel("record_call"), "btn-call", function () {
+    var reason = namedReason(state, h);
+    if (reason !== null) { openCallForm(reason ? Object.assign({}, h, { reason: reason }) : h); }
+  }, { "data-call-action": "record_call" }));
   return out;
+}
+
+/** Calls follow the draw: a household off the plan is named by the moderator, with a reason
+ * (asked here; "" for a pick, null when the moderator gives none: nothing is sent). */
+function namedReason(state, h) {
+  var onPlan = plan(state).households.some(function (p) { return p.code === h.code; });
+  if (onPlan || lastCall(state, h.code)) { return ""; }
+  var reason = window.prompt(t.calls.named_reason, "");
+  return reason && reason.trim() ? reason.trim() : null;
 }
 
 /** A small card for the report stage: pick the households while the cadre speaks. */

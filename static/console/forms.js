@@ -93,6 +93,7 @@ export function openCallForm(household) {
     submit: function (form) {
       var outcome = checked(form, "outcome");
       var params = { household_code: household.code, outcome: outcome, note: val(form, "note") };
+      if (household.reason) { params.reason = household.reason; }  // named by the moderator (calls.js)
       if (outcome === "answered") {
         var answers = {};
         var visited = checked(form, "visited");

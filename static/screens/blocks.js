@@ -80,7 +80,7 @@ function callCard(call) {
     el("div", { class: "call-head" }, [
       el("span", { class: "call-icon", text: st.icon }),
       el("span", { class: "call-state", text: st.label }),
-      call.pick === "manual" ? el("span", { class: "call-pick", text: t("Added by the moderator") }) : null
+      call.named ? el("span", { class: "call-pick call-named", text: t("Named by the moderator") }) : null
     ]),
     el("div", { class: "call-village", text: h.village }),
     el("div", { class: "call-who" }, [el("span", { class: "call-name", text: h.name }), el("span", { class: "call-phone", text: h.phone })]),

@@ -14,9 +14,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound, UserError
-from meeting.models import CallAttempt, CallEvent, DrawRecord, Household, Meeting, Round
+from meeting.models import CallAttempt, CallEvent, Household, Meeting, Round
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import clean_answers
+from meeting.services.calls.order import admit, attempts_of, picked_codes, plan_for
 from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from meeting.services.live.rounds import current_round
@@ -66,28 +67,6 @@ def _round_in(session: so.Session, meeting_id: int, allowed: tuple[str, ...]) ->
     return meeting, rnd
 
 
-def picked_codes(session: so.Session, meeting_id: int, rnd: Round) -> list[str]:
-    """The verifiable draw's household picks for the round's cadre, in slot order."""
-    if rnd.cadre_id is None:
-        return []
-    rows = session.scalars(sa.select(DrawRecord).where(
-        DrawRecord.meeting_id == meeting_id, DrawRecord.kind == "household", DrawRecord.cadre_id == rnd.cadre_id)
-        .order_by(DrawRecord.slot, DrawRecord.attempt))
-    return list(dict.fromkeys(r.detail["code"] for r in rows))
-
-
-def attempts_of(session: so.Session, rnd: Round) -> list[CallAttempt]:
-    """Every call attempt of the round, oldest first."""
-    return list(session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id == rnd.id)
-                                .options(so.joinedload(CallAttempt.household)).order_by(CallAttempt.id)))
-
-
-def plan_for(session: so.Session, meeting_id: int, rnd: Round, per_round: int) -> core.CallPlan:
-    """Who to call in this round (scoring.calls.call_plan over the database's facts)."""
-    attempts = [(a.household.code, a.state) for a in attempts_of(session, rnd)]
-    return core.call_plan(picked_codes(session, meeting_id, rnd), attempts, per_round)
-
-
 def update_discrepancy(session: so.Session, rnd: Round) -> bool:
     """Flag the round when any household's answers contradict the cadre's report."""
     rnd.discrepancy = any(core.contradicts_claim(a.answers or {}) for a in attempts_of(session, rnd))
@@ -133,29 +112,28 @@ def _next_household(session: so.Session, meeting_id: int, actor: str, tel: Telep
     return plan.next
 
 
-def _store_attempt(session: so.Session, meeting_id: int, code: str, actor: str,
+def _store_attempt(session: so.Session, meeting_id: int, code: str, reason: Any, actor: str,
                    tel: Telephony) -> tuple[CallAttempt, str, dict[str, Any]]:
     meeting, rnd = _round_in(session, meeting_id, ("verification",))
     household = session.scalar(sa.select(Household).where(Household.code == code))
-    if household is None or household.cadre_id != rnd.cadre_id:
-        raise UserError("bad_household")
-    live = [a for a in attempts_of(session, rnd) if a.household_id == household.id and not core.is_terminal(a.state)]
+    live = [a for a in attempts_of(session, rnd) if household is not None and a.household_id == household.id
+            and not core.is_terminal(a.state)]
     if live:
         raise Conflict("call_in_progress")
+    household, pick, reason = admit(session, meeting_id, rnd, code, reason, tel.settings.calls_per_round)
     try:
         number = core.e164(household.phone, tel.settings.country_code)
     except ValueError:
         raise UserError("bad_phone") from None
-    picked = picked_codes(session, meeting_id, rnd)
-    pick = "manual" if code not in picked else ("draw" if picked.index(code) < tel.settings.calls_per_round else "backup")
     call = CallAttempt(round_id=rnd.id, household_id=household.id, pick=pick, provider=tel.provider.name,
                        state="queued", answers={}, note="", error="")
     session.add(call)
     session.flush()
     session.add(CallEvent(call_attempt_id=call.id, source="moderator", state="queued",
-                          raw={"action": "place_call", "actor": actor, "pick": pick}))
+                          raw={"action": "place_call", "actor": actor, "pick": pick, "reason": reason}))
     if pick == "manual":
-        append_event(session, meeting_id, "household_named", {"round": rnd.number, "household": code}, actor)
+        append_event(session, meeting_id, "household_named", {"round": rnd.number, "household": code,
+                                                              "reason": reason}, actor)
     event = append_event(session, meeting_id, "call_placed", {"round": rnd.number, "call": call.id, "household": code,
                                                                "pick": pick, "provider": call.provider}, actor)
     session.commit()
@@ -181,7 +159,8 @@ def move_call(session: so.Session, meeting_id: int, call: CallAttempt, state: st
 def place_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
                tel: Telephony) -> dict[str, Any]:
     """Dial a household: `household_code`, or without it the next one of the plan (backups
-    are picked as needed). A household the draw did not pick is logged as a manual pick.
+    are picked as needed). Calls follow the draw (`admit`): a household outside it only once the
+    draw is exhausted, with a `reason`, logged as a manual pick (event household_named).
 
     Stores the attempt (queued) and commits, then asks the provider; the attempt becomes
     dialling with the provider's reference, or failed with the provider's message, in which
@@ -192,7 +171,7 @@ def place_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], 
         code = _next_household(session, meeting_id, actor, tel)
     if not isinstance(code, str) or not code.strip():
         raise UserError("missing_household_code")
-    call, number, cause = _store_attempt(session, meeting_id, code.strip(), actor, tel)
+    call, number, cause = _store_attempt(session, meeting_id, code.strip(), params.get("reason"), actor, tel)
     request = CallRequest(call.id, number, tel.urls.voice(call.id), tel.urls.status(call.id),
                           tel.settings.ring_seconds)
     try:
@@ -272,6 +251,8 @@ def record_answers(session: so.Session, meeting_id: int, params: Mapping[str, An
     raw = {"action": "record_answers", "actor": actor, "answers": answers, "outcome": outcome}
     if outcome is not None:
         target = "ended" if outcome in ("answered", "ended") else outcome
+        if target in core.UNREACHABLE and call.provider != "manual":
+            raise Conflict("call_outcome_provider", provider=call.provider)
         if target != call.state and core.advance(call.state, target) is None:
             raise Conflict("call_state", state=call.state)
         move_call(session, meeting_id, call, target, actor, "moderator", raw)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import UserError
-from meeting.models import CallAttempt, CallEvent, DrawRecord, Household, Round
+from meeting.models import CallAttempt, CallEvent, Round
+from meeting.services.calls.order import admit
 from scoring.calls import RESOLVED, VISITED, contradicts_claim
 
 OUTCOMES = ("answered", "busy", "no_answer", "failed")
@@ -43,18 +43,17 @@ def clean_answers(raw: Any) -> dict[str, Any]:
     return out
 
 
-def record_manual_call(session: so.Session, rnd: Round, params: Mapping[str, Any], actor: str) -> dict[str, Any]:
+def record_manual_call(session: so.Session, rnd: Round, params: Mapping[str, Any], actor: str,
+                       per_round: int) -> dict[str, Any]:
     """Store one manually made call with its outcome and answers; returns the public event payload.
 
-    The household must be one of the drawn cadre's households; if it was not picked by the
-    verifiable draw it is logged as a manual pick.
+    Calls follow the draw (meeting.services.calls.order.admit): the drawn households in order, a
+    household outside the draw only once it is exhausted, with a `reason`. The outcome is the
+    moderator's (the bundle marks it so).
     """
     code = params.get("household_code")
     if not isinstance(code, str) or not code.strip():
         raise UserError("missing_household_code")
-    household = session.scalar(sa.select(Household).where(Household.code == code.strip()))
-    if household is None or rnd.cadre_id is None or household.cadre_id != rnd.cadre_id:
-        raise UserError("bad_household")
     outcome = params.get("outcome")
     if outcome not in OUTCOMES:
         raise UserError("call_outcome_unknown", list=", ".join(OUTCOMES))
@@ -64,17 +63,16 @@ def record_manual_call(session: so.Session, rnd: Round, params: Mapping[str, Any
     note = params.get("note", "")
     if not isinstance(note, str) or len(note) > 1000:
         raise UserError("call_note_too_long")
-    drawn = session.scalar(sa.select(DrawRecord.id).where(
-        DrawRecord.kind == "household", DrawRecord.household_id == household.id,
-        DrawRecord.meeting_id == rnd.meeting_id))
-    call = CallAttempt(round_id=rnd.id, household_id=household.id, pick="draw" if drawn else "manual",
+    household, pick, reason = admit(session, rnd.meeting_id, rnd, code.strip(), params.get("reason"), per_round)
+    call = CallAttempt(round_id=rnd.id, household_id=household.id, pick=pick,
                        provider="manual", state="ended" if outcome == "answered" else outcome,
                        answers=answers, note=note.strip())
     session.add(call)
     session.flush()
     session.add(CallEvent(call_attempt_id=call.id, source="moderator", state=call.state,
-                          raw={"outcome": outcome, "answers": answers, "actor": actor}))
+                          raw={"outcome": outcome, "answers": answers, "actor": actor, "reason": reason}))
     if contradicts_claim(answers):
         rnd.discrepancy = True
     return {"call": call.id, "household": household.code, "pick": call.pick, "outcome": outcome,
-            "answers": answers, "discrepancy": rnd.discrepancy}
+            "answers": answers, "discrepancy": rnd.discrepancy,
+            **({"reason": reason} if pick == "manual" else {})}

@@ -12,6 +12,7 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict
 from meeting.models import Cadre, DrawRecord, Event, Meeting, Township
 from meeting.messages import Label
+from meeting.services.calls.public import bundle_calls
 from meeting.services.tx import get_meeting
 from meeting.services.draw.common import as_cadre_draw, cadre_records, is_frozen, outcome, roster_entries
 from meeting.services.events import event_as_dict, events_since, iso_at
@@ -41,6 +42,7 @@ def build_bundle(session: so.Session, meeting_id: int) -> dict[str, Any]:
         plan=meeting.draw_plan, plan_sha256=plan_hash(meeting.draw_plan), commitment=meeting.commitment,
         seed=meeting.seed_hex, entropy=meeting.live_entropy or {"sources": [], "canonical": ""},
         draws=draw_list, household_picks=_household_picks(session, meeting_id),
+        calls=bundle_calls(session, meeting_id),
         events=[event_as_dict(e) for e in events_since(session, meeting_id)])
 
 

@@ -132,7 +132,7 @@ def _record_call(session, meeting, params, actor):
     rnd = current_round(session, meeting.id)
     if rnd is None or rnd.stage != "verification":
         raise Conflict("not_verification")
-    payload = record_manual_call(session, rnd, params, actor)
+    payload = record_manual_call(session, rnd, params, actor, telephony.settings().calls_per_round)
     return _event(session, meeting, "call_recorded", {"round": rnd.number, **payload}, actor)
 
 

@@ -71,7 +71,8 @@ def _calls(session: so.Session, rnd: Round, full: bool) -> list[dict[str, Any]]:
     out = []
     for call in calls:
         h = call.household
-        item = {"id": call.id, "state": call.state, "pick": call.pick, "answers": survey_answers(call.answers or {}),
+        item = {"id": call.id, "state": call.state, "pick": call.pick, "named": call.pick == "manual",
+                "answers": survey_answers(call.answers or {}),
                 "household": {"code": h.code, "village": h.village.name, "name": mask_name(h.name),
                               "phone": mask_phone(h.phone)}}
         if full:
