@@ -87,6 +87,22 @@ def contradicts_claim(answers: Mapping[str, Any]) -> bool:
     return answers.get("visited") == "no" or answers.get("resolved") == "no"
 
 
+def merge_answer(given: Any, value: Any) -> tuple[Any, str]:
+    """Answers move forward only: the first answer to a step stands.
+
+    `given` is what the step already holds (None: not answered yet), `value` what a key press
+    means (None: no valid key). Returns (the answer that stands, what the press did):
+    "recorded" (the first answer), "repeated" (the same answer again), "ignored" (a different
+    later answer: a replayed or forged webhook; the earlier answer stands), or "none" (no valid
+    key, or no new one for an answered step).
+    """
+    if given is None:
+        return (None, "none") if value is None else (value, "recorded")
+    if value is None:
+        return given, "none"
+    return given, ("repeated" if value == given else "ignored")
+
+
 # --- who to call ------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -137,3 +137,12 @@ def test_phone_numbers_become_e164():
     assert core.e164("0044 20 7946 0000") == "+442079460000"
     with pytest.raises(ValueError):
         core.e164("n/a")
+
+
+def test_answers_move_forward_only_the_first_answer_stands():
+    assert core.merge_answer(None, "yes") == ("yes", "recorded")
+    assert core.merge_answer("yes", "yes") == ("yes", "repeated")
+    assert core.merge_answer("yes", "no") == ("yes", "ignored")
+    assert core.merge_answer("no", "yes") == ("no", "ignored")
+    assert core.merge_answer(None, None) == (None, "none")
+    assert core.merge_answer(3, None) == (3, "none")

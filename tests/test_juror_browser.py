@@ -354,3 +354,30 @@ def test_the_tablet_adds_decimal_scores_exactly(live, tablet, app):
     assert got["scores"] == {"a": "7.5", "b": "0.2", "c": "0.1"}
     assert got["choices"] == [21, 799, 4]
     assert got["bad"] == {"a": None, "b": None, "c": None}
+
+
+def test_a_revision_beyond_the_cap_is_refused_and_the_tablet_says_so(live, tablet, app):
+    from meeting.extensions import db
+    from meeting.models import Juror
+    from meeting.services.live import ballots
+
+    seeded, server, moderator, screen = live
+    page = tablet
+    to_scoring(moderator)
+    round_id = moderator.state["round"]["id"]
+    with app.app_context():   # the same database as the server: 20 versions already stored
+        juror_id = db.session.scalar(sa.select(Juror.id).where(Juror.token == seeded.tokens[0]))
+        for n in range(1, ballots.MAX_REVISIONS + 1):
+            scores = dict(MINE) if n == ballots.MAX_REVISIONS else {**MINE, "report": n % 10}
+            ballots.submit_ballot(db.session, seeded.meeting_id, juror_id, round_id, scores, f"pre-{n}")
+        db.remove()
+    open_tablet(page, server, seeded.tokens[0], "scoring_open")
+    wait_receipt(page, "acked", ballots.MAX_REVISIONS)
+    set_score(page, "report", 7)
+    page.locator("#submit").tap()
+    wait_receipt(page, "error")
+    assert page.locator("#receipt-main").inner_text() == texts(page)["err_too_many_revisions"]
+    assert str(ballots.MAX_REVISIONS) in page.locator("#receipt-extra").inner_text()  # the version that stands
+    assert outbox(page) == []
+    assert len(ballots_of(app, seeded, 1)) == ballots.MAX_REVISIONS
+    shot(page, "10-too-many-revisions-portrait")

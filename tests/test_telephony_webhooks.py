@@ -251,3 +251,51 @@ def test_hall_leg_callbacks_are_stored_without_moving_the_household_call(app, cl
 def test_an_unknown_survey_step_is_not_found(client, dialled):
     v, call_id, sid, _ = dialled
     assert _gather(client, call_id, sid, "favourite_colour", "1").status_code == 404
+
+
+def _hall_dials(http) -> int:
+    return sum(1 for r in http.requests if "Participants" in r.url)
+
+
+def test_a_later_signed_no_after_yes_leaves_consent_yes_dials_no_hall_and_is_stored_as_ignored(app, client, dialled):
+    v, call_id, sid, http = dialled
+    post_signed(client, URLS.voice(call_id), status_params(sid, "in-progress"))
+    _gather(client, call_id, sid, "consent", "1")
+    assert _hall_dials(http) == 1
+    before = _event_types(app)
+    late = _gather(client, call_id, sid, "consent", "2")
+    assert late.status_code == 200 and "走访" in _say(late)  # the call goes on as the first answer said
+    again = _gather(client, call_id, sid, "consent", "1")     # and a yes again does not dial the hall twice
+    assert "走访" in _say(again)
+    call, events = _call(app, call_id)
+    assert call.answers == {"consent": "yes"}
+    assert _hall_dials(http) == 1
+    assert _event_types(app).count("call_consent") == before.count("call_consent") == 1
+    ignored = [e.raw for e in events if e.raw.get("ignored")]
+    assert [(r["Digits"], r["ignored"], r["kept"]) for r in ignored] == [("2", "conflicts_with_first_answer", "yes")]
+
+
+def test_a_later_signed_yes_after_no_leaves_consent_no_and_does_not_dial_the_hall(app, client, dialled):
+    v, call_id, sid, http = dialled
+    post_signed(client, URLS.voice(call_id), status_params(sid, "in-progress"))
+    _gather(client, call_id, sid, "consent", "2")
+    late = _gather(client, call_id, sid, "consent", "1")
+    assert ET.fromstring(late.get_data(as_text=True)).find("Hangup") is not None
+    call, events = _call(app, call_id)
+    assert call.answers == {"consent": "no"} and _hall_dials(http) == 0
+    assert events[-1].raw["ignored"] == "conflicts_with_first_answer" and events[-1].raw["kept"] == "no"
+
+
+def test_the_first_answer_to_a_survey_question_wins_over_a_conflicting_later_one(app, client, dialled):
+    v, call_id, sid, _ = dialled
+    post_signed(client, URLS.voice(call_id), status_params(sid, "in-progress"))
+    _gather(client, call_id, sid, "consent", "1")
+    first = _gather(client, call_id, sid, "visited", "2")
+    later = _gather(client, call_id, sid, "visited", "1")
+    assert _say(first) == _say(later)  # the next question either way
+    call, events = _call(app, call_id)
+    assert call.answers == {"consent": "yes", "visited": "no"}
+    assert _event_types(app).count("call_answer_recorded") == 1
+    assert events[-1].raw["ignored"] == "conflicts_with_first_answer" and events[-1].raw["kept"] == "no"
+    with app.app_context():
+        assert db.session.get(Round, call.round_id).discrepancy is True  # still the first answer's flag

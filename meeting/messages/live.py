@@ -66,6 +66,10 @@ MESSAGES: dict[str, str] = {
     "scoring_not_open": N_("Scoring is not open."),
     "bad_score_object": N_("The scores must be an object."),
     "bad_score": N_("The scores are not valid: %(why)s"),
+    "too_many_revisions": N_("Not accepted: a ballot may be revised at most %(limit)s times per round. "
+                             "Your last accepted version stands."),
+    # the realtime layer's limit on submissions per connection (realtime/ratelimit.py)
+    "too_many_submissions": N_("Too many submissions at once. Wait a moment; the tablet sends it again."),
     # names
     **{f"stage.{code}": name for code, name in STAGE_NAMES.items()},
     **{f"action.{code}": name for code, name in ACTION_NAMES.items()},

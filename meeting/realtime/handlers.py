@@ -17,6 +17,7 @@ from meeting.extensions import db
 from meeting.messages import error_text, text
 from meeting.realtime import broadcast
 from meeting.realtime.principal import AuthError, Principal, resolve
+from meeting.realtime.ratelimit import SidBuckets
 from meeting.services.live import ballots
 from meeting.services.live import actions as live
 
@@ -24,6 +25,12 @@ log = logging.getLogger("minkao.realtime")
 
 # Principals of this process's connections, by sid. Connections never move between processes.
 _principals: dict[str, Principal] = {}
+
+# Ballot submissions per connection: a burst of SUBMIT_BURST, then SUBMIT_RATE a second
+# (docs/LIMITS.md). Checked here, before the service, so a flood never reaches the database;
+# the tablet's outbox sends one ballot at a time and resends a refused one later (same id).
+SUBMIT_RATE, SUBMIT_BURST = 2.0, 5
+submissions = SidBuckets(SUBMIT_RATE, SUBMIT_BURST)
 
 
 def _error(code: str, message: str | None = None) -> dict[str, Any]:
@@ -72,6 +79,7 @@ def on_connect(auth: Any = None) -> None:
 def on_disconnect(*_args: Any) -> None:
     """Forget the connection."""
     _principals.pop(request.sid, None)
+    submissions.forget(request.sid)
 
 
 @_guard
@@ -99,6 +107,8 @@ def on_submit_ballot(principal: Principal, data: Any) -> dict[str, Any]:
     """A juror's ballot: {round_id, scores, client_msg_id}; acknowledged only once stored."""
     if principal.audience is not Audience.JUROR:
         return _error("forbidden")
+    if not submissions.allow(request.sid):
+        return _error("too_many_submissions")
     if not isinstance(data, dict):
         return _error("bad_request")
     receipt = ballots.submit_ballot(db.session, principal.meeting_id, principal.juror_id, data.get("round_id"),

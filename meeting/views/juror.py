@@ -50,6 +50,8 @@ def juror_texts() -> dict[str, str]:
         "err_not_current_round": _("Not accepted: that round is over. This ballot was not counted."),
         "err_bad_score": _("Not accepted: a score is out of range. This ballot was not counted."),
         "err_juror_revoked": _("Not accepted: this juror link has been withdrawn."),
+        "err_too_many_revisions": _("Not accepted: this ballot has been revised the most times allowed in a "
+                                    "round. Your last confirmed version stands."),
         "err_other": _("Not accepted: {message}"),
         "progress": _("{submitted} of {expected} jurors have submitted"),
         "final": _("Final score"),

@@ -2,13 +2,16 @@
  *
  * A submission is written to localStorage (keyed by the juror's token) BEFORE it is sent, with
  * its own client_msg_id. It leaves the outbox only when the server answers: ok (stored, or a
- * duplicate of a message it already stored) or a definite refusal (scoring closed, bad score…).
+ * duplicate of a message it already stored) or a definite refusal (scoring closed, bad score,
+ * too many revisions…).
  * No answer (offline, timeout, server error) keeps it, and it is resent with the same id on
  * reconnect or on the next retry tick; the server counts one id once. Items go out one at a
  * time, oldest first, so a revision made offline still ends up as the newest version.
  */
-  // Answers that say nothing about the ballot: try again later with the same message id.
-var TRANSIENT = { timeout: true, offline: true, not_connected: true, server_error: true };
+// Answers that say nothing about the ballot: try again later with the same message id.
+// too_many_submissions: this connection sent too fast (docs/LIMITS.md); nothing was stored.
+var TRANSIENT = { timeout: true, offline: true, not_connected: true, server_error: true,
+                  too_many_submissions: true };
 
 function memoryStore() {
   var data = {};

@@ -3,7 +3,7 @@ KeysPressed), already translated from the provider's vocabulary by its adapter (
 signed webhooks: telephony/twilio_webhooks.py; the household simulator: simulator.py here).
 
 Status events move the call's state forward only; the household's key presses answer the
-survey, consent first. Every raw event is stored, including duplicates and those arriving
+survey, consent first, and answers move forward only too (the first answer to a step stands). Every raw event is stored, including duplicates and those arriving
 out of order (which change nothing else). Each receive_* function is one transaction and
 returns what the caller needs: the cause to broadcast, and which TwiML step to answer with.
 """
@@ -120,27 +120,23 @@ def receive_voice(session: so.Session, call_id: int, event: Answered) -> Webhook
     return result
 
 
-def _consent(call: CallAttempt, value: Any, retry: int, result: WebhookResult,
-             tel: Telephony) -> tuple[str | None, int, dict[str, Any] | None]:
-    """(next step, its retry, consent change or None)."""
-    given = (call.answers or {}).get("consent")
-    if value == "yes":
-        if given != "yes":
-            result.hall = HallRequest(call.id, tel.settings.conference(call.id), tel.urls.hall(call.id),
-                                      tel.urls.status(call.id, "hall"))
-        return "visited", 0, (None if given == "yes" else {"consent": "yes"})
-    if value == "no":
-        return "declined", 0, (None if given == "no" else {"consent": "no"})
-    if retry < MAX_RETRIES:
-        return "consent", retry + 1, None
-    return "declined", 0, None
+def _after_consent(consent: Any, retry: int) -> tuple[str, int]:
+    """(next step, its retry) once the consent that stands is `consent` (None: no valid key)."""
+    if consent == "yes":
+        return "visited", 0
+    if consent is None and retry < MAX_RETRIES:
+        return "consent", retry + 1
+    return "declined", 0
 
 
 @transactional
 def receive_gather(session: so.Session, call_id: int, step: str, event: KeysPressed, retry: int,
                    tel: Telephony) -> WebhookResult:
     """The keys pressed for one survey step. Consent (1) first: without it no question is
-    asked or stored. A step without a valid key is asked once more, then passed over."""
+    asked or stored. A step without a valid key is asked once more, then passed over. The
+    first answer to each step stands (scoring.calls.merge_answer): a later different one —
+    consent 2 after 1, or 1 after 2 — is stored as a raw event marked ignored, changes no
+    answer, dials no hall line, and the call goes on as the first answer said."""
     if step not in core.STEPS:
         raise NotFound("unknown_survey_step")
     call, rnd, meeting = _load(session, call_id)
@@ -153,20 +149,24 @@ def receive_gather(session: so.Session, call_id: int, step: str, event: KeysPres
         return result
     value = core.parse_digit(step, event.digits)
     answers = dict(call.answers or {})
-    change: dict[str, Any] | None = None
+    # Forward only: the first answer to a step stands; a different later one is stored raw, ignored.
+    standing, outcome = core.merge_answer(answers.get(step), value)
+    change = {step: standing} if outcome == "recorded" else None
     if step == "consent":
-        nxt, nxt_retry, change = _consent(call, value, retry, result, tel)
+        nxt, nxt_retry = _after_consent(standing, retry)
+        if change and standing == "yes":  # the hall is dialled once, on the first yes only
+            result.hall = HallRequest(call.id, tel.settings.conference(call.id), tel.urls.hall(call.id),
+                                      tel.urls.status(call.id, "hall"))
     elif answers.get("consent") != "yes":
-        nxt, nxt_retry = "gone", 0
-    elif value is None and retry < MAX_RETRIES:
+        nxt, nxt_retry, change = "gone", 0, None
+    elif standing is None and retry < MAX_RETRIES:
         nxt, nxt_retry = step, retry + 1
     else:
         nxt, nxt_retry = core.next_step(step) or "bridge", 0
-        if value is not None and answers.get(step) != value:
-            change = {step: value}
     result.step, result.retry = nxt, nxt_retry
+    note = {"ignored": "conflicts_with_first_answer", "kept": standing} if outcome == "ignored" else {}
     moved = move_call(session, meeting.id, call, "answered", _actor(call), "provider",
-                      {**raw, "value": value, "next": nxt, "next_retry": nxt_retry})
+                      {**raw, "value": value, "next": nxt, "next_retry": nxt_retry, **note})
     result.cause = moved
     if change:
         call.answers = {**answers, **change}

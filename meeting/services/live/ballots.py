@@ -18,6 +18,9 @@ from scoring.rubric import (DEFAULT_RUBRIC, ScoreError, ballot_total, decimal_st
                             scores_to_json, validate_scores)
 
 _MSG_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+# Versions one juror may store for one round (reopened scoring included); the next is refused
+# with too_many_revisions and the last accepted version stands (docs/SCORING.md, docs/LIMITS.md).
+MAX_REVISIONS = 20
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,9 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
     """Store a new version of the juror's ballot for the current round and commit.
 
     A message id seen before returns the first receipt (duplicate=True) and stores nothing, so
-    a tablet may resend until it gets an acknowledgement. Raises UserError for a bad score,
-    Conflict when scoring is not open for that round, Forbidden for a revoked juror.
+    a tablet may resend until it gets an acknowledgement (also after the cap). Raises UserError
+    for a bad score, Conflict when scoring is not open for that round or the juror already
+    stored MAX_REVISIONS versions of it, Forbidden for a revoked juror.
     """
     if not isinstance(client_msg_id, str) or not _MSG_ID.fullmatch(client_msg_id):
         raise UserError("bad_msg_id")
@@ -82,6 +86,10 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
         raise Conflict("not_current_round")
     if not stages.accepts_ballots(rnd.stage):
         raise Conflict("scoring_not_open")
+    stored = session.scalar(sa.select(sa.func.max(Ballot.version)).where(
+        Ballot.round_id == rnd.id, Ballot.juror_id == juror_id)) or 0
+    if stored >= MAX_REVISIONS:
+        raise Conflict("too_many_revisions", limit=MAX_REVISIONS)
     if not isinstance(scores, dict):
         raise UserError("bad_score_object")
     rubric = rubric_of(meeting)
@@ -90,8 +98,7 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
     except ScoreError as exc:
         raise UserError("bad_score", field=exc.field, problem=exc.code, why=str(exc)) from None
     total = decimal_str(ballot_total(rubric, valid))
-    version = (session.scalar(sa.select(sa.func.max(Ballot.version)).where(
-        Ballot.round_id == rnd.id, Ballot.juror_id == juror_id)) or 0) + 1
+    version = stored + 1
     ballot = Ballot(round_id=rnd.id, juror_id=juror_id, version=version, scores=scores_to_json(valid),
                     total=total, client_msg_id=client_msg_id)
     session.add(ballot)
