@@ -62,7 +62,7 @@ class LiveServer:
         env["MINKAO_TEST_NETGUARD"] = str(ROOT / "tests" / "netguard.py")
         return env
 
-    def start(self, timeout: float = 30.0) -> "LiveServer":
+    def start(self, timeout: float = 90.0) -> "LiveServer":
         """Start the process and wait until /healthz answers."""
         env = self.environment()
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
