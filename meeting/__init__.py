@@ -27,6 +27,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     from meeting.views import (admin, admin_import, api, auth, console, draw_public, errors, juror, public,
                                screens, simulator, telephony)
     from meeting.views.admin_meetings import pages as admin_meetings
+    from meeting.views import converters
 
     app = Flask(
         __name__,
@@ -34,6 +35,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
         static_folder=str(ROOT / "static"),
         instance_path=os.environ.get("MINKAO_INSTANCE_PATH", str(ROOT / "instance")),
     )
+    converters.install(app)  # before any route: `<int:…>` only matches database-sized ids
     app.config.from_mapping(Config.from_env())
     if isinstance(config, type):
         app.config.from_object(config)
