@@ -42,7 +42,7 @@ class Watched:
     def __init__(self, browser) -> None:
         self.problems: list[str] = []
         self.frames: list[str] = []
-        self.page = new_page(browser, 1280, 800, self.problems)
+        self.page = new_page(browser, 1280, 800, self.problems, bypass_csp=False)
         self.page.add_init_script(WATCH)
         self.page.on("console", self._console)
         self.page.on("websocket", lambda ws: ws.on("framereceived", lambda f: self.frames.append(str(f)[:40])))
@@ -95,7 +95,7 @@ def test_no_page_reports_a_policy_violation_and_every_live_page_gets_its_snapsho
 
 def _framed(chromium, server: LiveServer, path: str) -> bool:
     """Whether a page of the SPX origin can show `path` in an iframe."""
-    page = new_page(chromium, 1280, 800)
+    page = new_page(chromium, 1280, 800, bypass_csp=False)
     page.route(SPX + "/", lambda route: route.fulfill(
         content_type="text/html", body=f'<iframe id="f" src="{server.url}{path}" width="800" height="450"></iframe>'))
     page.goto(SPX + "/")
