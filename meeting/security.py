@@ -77,11 +77,19 @@ def _with_options(view: Any, options: dict[str, Any]) -> Any:
     return wrapper
 
 
+class _Talisman(Talisman):
+    """Talisman, but a view's own Referrer-Policy (the juror tablet's no-referrer) wins."""
+
+    def _set_referrer_policy_headers(self, headers: Any) -> None:
+        if "Referrer-Policy" not in headers:
+            super()._set_referrer_policy_headers(headers)
+
+
 def init_app(app: "Flask") -> Talisman:
     """Install the headers; call after the blueprints are registered (the overlay's view exists)."""
     ancestors = frame_origins(app.config.get("OVERLAY_FRAME_ANCESTORS", ()))
     base_url = app.config.get("PUBLIC_BASE_URL", "")
-    talisman = Talisman()
+    talisman = _Talisman()
     talisman.init_app(
         app,
         force_https=False,
