@@ -19,13 +19,14 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     # Imported here, not at the top: the entry point monkey-patches before Flask may load.
     from flask import Flask
 
+    from meeting import security
     from meeting.commands import cases as cases_commands, db as db_commands, draw as draw_commands, importer, roster
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
     from meeting.realtime import handlers
-    from meeting.views import (admin, admin_import, api, auth, console, draw_public, errors, juror, public,
-                               screens, simulator, telephony)
+    from meeting.views import (admin, admin_import, api, auth, console, converters, draw_public, errors, juror,
+                               public, screens, simulator, telephony)
     from meeting.views.admin_meetings import pages as admin_meetings
 
     app = Flask(
@@ -34,6 +35,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
         static_folder=str(ROOT / "static"),
         instance_path=os.environ.get("MINKAO_INSTANCE_PATH", str(ROOT / "instance")),
     )
+    converters.install(app)  # before any route: `<int:…>` only matches database-sized ids
     app.config.from_mapping(Config.from_env())
     if isinstance(config, type):
         app.config.from_object(config)
@@ -57,6 +59,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
                    api, telephony, simulator):
         app.register_blueprint(module.bp)
+    security.init_app(app)  # after the blueprints: the overlay's own frame-ancestors
     errors.register(app)
     for commands in (db_commands, roster, importer, draw_commands, cases_commands):
         commands.register(app)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
@@ -59,7 +60,29 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     ("TELEPHONY_RING_SECONDS", "TELEPHONY_RING_SECONDS", 30, int),
     ("TELEPHONY_VOICE", "TELEPHONY_VOICE", "Polly.Zhiyu", str),
     ("TELEPHONY_PROMPTS_URL", "TELEPHONY_PROMPTS_URL", "", str),
+    # Origins that may frame the broadcast overlay (a graphics controller such as SPX), space- or
+    # comma-separated: `http://spx.local:5656 https://gfx.example`. Every other page: nobody.
+    ("OVERLAY_FRAME_ANCESTORS", "OVERLAY_FRAME_ANCESTORS", "", str),
 )
+
+# A CSP source expression that may stand in frame-ancestors: 'self', a scheme (`https:`) or a
+# host source (`https://spx.local:5656`, `*.example.org`). Nothing that could end the directive.
+_SOURCE = re.compile(r"'self'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*://)?(?:\*|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+                     r"|\[[0-9a-f:.]+\])(?::(?:[0-9]{1,5}|\*))?(?:/[a-z0-9._~%!$&()*+=:@/-]*)?", re.IGNORECASE)
+
+
+def frame_origins(raw: str | tuple[str, ...] | list[str], var: str = "OVERLAY_FRAME_ANCESTORS") -> tuple[str, ...]:
+    """The origins listed in `raw` (a string split on spaces and commas, or a sequence), checked.
+
+    A value that is not a CSP source expression names its variable instead of ending up, half
+    parsed, in every overlay response's header.
+    """
+    items = re.split(r"[\s,]+", raw.strip()) if isinstance(raw, str) else [str(x).strip() for x in raw]
+    origins = tuple(item for item in items if item)
+    for origin in origins:
+        if not _SOURCE.fullmatch(origin):
+            raise ValueError(f"{var}: {origin!r} is not an origin such as https://spx.local:5656")
+    return origins
 
 
 class Config:
@@ -96,6 +119,7 @@ class Config:
         values["SESSION_COOKIE_SECURE"] = (secure in ("1", "true") or (
             secure == "" and values["PUBLIC_BASE_URL"].lower().startswith("https://")))
         values["SESSION_COOKIE_HTTPONLY"] = True
+        values["OVERLAY_FRAME_ANCESTORS"] = frame_origins(values["OVERLAY_FRAME_ANCESTORS"])
         return values
 
 

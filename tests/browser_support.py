@@ -35,11 +35,15 @@ def chromium() -> Iterator[Any]:
 
 
 def new_page(browser: Any, width: int, height: int, errors: list[str] | None = None, *, touch: bool = False,
-             timeout_ms: int = 20000, locale: str = "zh-CN") -> Any:
+             timeout_ms: int = 20000, locale: str = "zh-CN", bypass_csp: bool = True) -> Any:
     """A page in a fresh context (own cookies and storage) of the given viewport; uncaught page
-    errors are appended to `errors` when given."""
+    errors are appended to `errors` when given.
+
+    The Content-Security-Policy is bypassed by default: Playwright evaluates a string predicate
+    such as `wait_for_function("window.x && …")` with eval, which the policy (rightly) refuses.
+    tests/test_csp_browser.py opens its pages with bypass_csp=False to check the policy itself."""
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                  has_touch=touch, locale=locale)
+                                  has_touch=touch, locale=locale, bypass_csp=bypass_csp)
     context.set_default_timeout(timeout_ms)
     page = context.new_page()
     expose_page_hooks(page)

@@ -9,6 +9,7 @@ from flask import session as flask_session
 from meeting.audience import Audience
 from meeting.errors import NotFound, UserError
 from meeting.extensions import db
+from meeting.ids import is_db_int
 from meeting.services.accounts.juror_tokens import authenticate_juror
 from meeting.services.accounts.users import stage_user
 from meeting.services.tx import get_meeting
@@ -54,6 +55,8 @@ def resolve(auth: Any) -> Principal:
     audience = Audience.parse(auth.get("role"))
     if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or audience is None:
         raise AuthError("auth needs an integer 'meeting' and a known 'role'")
+    if not is_db_int(meeting_id):  # beyond any database id: refused at once, not a hung connect
+        raise AuthError("no such meeting")
     try:
         get_meeting(db.session, meeting_id)
     except NotFound:

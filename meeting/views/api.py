@@ -11,10 +11,10 @@ from flask import Blueprint, jsonify, request, url_for
 from meeting.audience import Audience
 from meeting.errors import UserError
 from meeting.extensions import db
+from meeting.ids import MAX_ID
 from meeting.services.events import event_as_dict
-from meeting.services.live.queries import events_page, public_meetings
+from meeting.services.live.queries import events_page, get_public_meeting, public_meetings
 from meeting.services.live.snapshot import build_state, leaderboard
-from meeting.services.tx import get_meeting
 from meeting.views.openapi_spec import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,33 +29,33 @@ def openapi():
 
 @bp.get("/meetings")
 def meetings():
-    """Meetings that are live or over (set-up drafts are not public)."""
+    """Meetings that are live or over (set-up drafts are not public: every route here 404s them)."""
     return jsonify(meetings=public_meetings(db.session))
 
 
 @bp.get("/meetings/<int:meeting_id>/state")
 def state(meeting_id: int):
     """The public snapshot, exactly what the viewer page receives."""
-    get_meeting(db.session, meeting_id)
+    get_public_meeting(db.session, meeting_id)
     return jsonify(build_state(db.session, meeting_id, Audience.VIEWER))
 
 
 @bp.get("/meetings/<int:meeting_id>/leaderboard")
 def board(meeting_id: int):
     """Revealed results, best first."""
-    get_meeting(db.session, meeting_id)
+    get_public_meeting(db.session, meeting_id)
     return jsonify(leaderboard=leaderboard(db.session, meeting_id))
 
 
 @bp.get("/meetings/<int:meeting_id>/events")
 def events(meeting_id: int):
     """The hash-chained event log after `after` (default 0), at most `limit` (≤ 1000) events."""
-    get_meeting(db.session, meeting_id)
+    get_public_meeting(db.session, meeting_id)
     try:
         after = int(request.args.get("after", 0))
         limit = int(request.args.get("limit", MAX_EVENTS))
     except ValueError:
         raise UserError("bad_param", max=MAX_EVENTS) from None
-    if after < 0 or not 1 <= limit <= MAX_EVENTS:
+    if not 0 <= after <= MAX_ID or not 1 <= limit <= MAX_EVENTS:
         raise UserError("bad_param", max=MAX_EVENTS)
     return jsonify(events=[event_as_dict(e) for e in events_page(db.session, meeting_id, after, limit)])

@@ -80,7 +80,9 @@ def http_error(exc: HTTPException) -> Any:
         code = HTTP_CODES.get(status, "http_error")
         message = text(code) if code in ("forbidden", "not_found") else exc.name
         body = {"error": {"code": code, "message": message}} if _wants_api_json() else {"error": code, "message": message}
-        return jsonify(body), status
+        # Keep the error's own headers (a 405's Allow), not its HTML content type.
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        return jsonify(body), status, headers
     if status in PAGE_MESSAGES:
         message = BLUEPRINT_PAGE_MESSAGES.get((request.blueprint or "", status), PAGE_MESSAGES[status])
         return _page(status, message)

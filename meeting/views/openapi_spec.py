@@ -5,8 +5,10 @@ from typing import Any
 
 _ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
     "code": {"type": "string"}, "message": {"type": "string"}}, "required": ["code", "message"]}}}
-_MEETING_ID = {"name": "meeting_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
-_NOT_FOUND = {"description": "No such meeting", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_INT64_MAX = 2**63 - 1  # meeting.ids.MAX_ID: larger ids name no record (404), larger `after` is a 400
+_MEETING_ID = {"name": "meeting_id", "in": "path", "required": True,
+               "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": _INT64_MAX}}
+_NOT_FOUND = {"description": "No such meeting, or one still in set-up (drafts are not public)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
 def _json(schema_ref: str, description: str) -> dict[str, Any]:
@@ -35,7 +37,9 @@ def openapi_document(base_path: str) -> dict[str, Any]:
             "/meetings/{meeting_id}/events": {"get": {
                 "operationId": "listEvents", "summary": "The hash-chained event log",
                 "parameters": [_MEETING_ID,
-                               {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                               {"name": "after", "in": "query",
+                                "schema": {"type": "integer", "format": "int64", "minimum": 0,
+                                           "maximum": _INT64_MAX, "default": 0}},
                                {"name": "limit", "in": "query",
                                 "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}}],
                 "responses": {"200": _json("#/components/schemas/EventList", "Events"), "404": _NOT_FOUND,

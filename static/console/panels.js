@@ -137,6 +137,13 @@ function verificationPanel(state) {
   return out;
 }
 
+/** The progress bar's fill; its width through the CSSOM (a style attribute breaks the CSP). */
+function progressFill(pct, met) {
+  var fill = el("div", { class: "pbar-fill" + (met ? " is-met" : "") });
+  fill.style.width = pct + "%";
+  return fill;
+}
+
 function scoringPanel(state) {
   var p = state.round.progress;
   var pct = p.expected ? Math.round(100 * p.submitted / p.expected) : 0;
@@ -146,7 +153,7 @@ function scoringPanel(state) {
       el("span", { class: "pb-n", text: p.submitted }), el("span", { class: "pb-sep", text: "/" }),
       el("span", { class: "pb-total", text: p.expected })
     ]),
-    el("div", { class: "pbar" }, [el("div", { class: "pbar-fill" + (met ? " is-met" : ""), style: "width:" + pct + "%" })]),
+    el("div", { class: "pbar" }, [progressFill(pct, met)]),
     el("p", { class: met ? "ok-text" : "muted", text: met ? t.quorum_met : fmt(t.progress, { n: p.submitted, total: p.expected }) + " · " + fmt(t.quorum, { n: state.quorum }) }),
     el("ol", { class: "jurors jurors-big" }, jurorTiles(state, true))
   ])];

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from meeting.errors import NotFound
 from meeting.models import Cadre, Event, Meeting
 
 PUBLIC_STATUSES = ("live", "closed")   # set-up drafts are not public
@@ -21,6 +22,14 @@ def public_meetings(session: so.Session) -> list[dict[str, Any]]:
     rows = session.scalars(sa.select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES)).order_by(Meeting.id))
     return [{"id": m.id, "title": m.title, "date": m.date.isoformat() if m.date else None,
              "venue": m.venue, "status": m.status} for m in rows]
+
+
+def get_public_meeting(session: so.Session, meeting_id: int) -> Meeting:
+    """The meeting if it is live or over; NotFound for a set-up draft, as for no meeting at all."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status not in PUBLIC_STATUSES:
+        raise NotFound("meeting_not_found", id=meeting_id)
+    return meeting
 
 
 def events_page(session: so.Session, meeting_id: int, after_seq: int, limit: int) -> list[Event]:
