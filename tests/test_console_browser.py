@@ -44,7 +44,7 @@ def stage(app, tmp_path):
     screens: list[Screen] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, bypass_csp=True)
         expose_page_hooks(page)   # the console's module state as window.__console (no page globals)
         page.set_default_timeout(15000)
         errors: list[str] = []

@@ -52,7 +52,8 @@ def live(app, tmp_path):
 @pytest.fixture
 def tablet(browser):
     """A fresh browser context (its own localStorage) with a portrait tablet page."""
-    context = browser.new_context(viewport=PORTRAIT, device_scale_factor=1, has_touch=True, locale="zh-CN")
+    context = browser.new_context(viewport=PORTRAIT, device_scale_factor=1, has_touch=True, locale="zh-CN",
+                                  bypass_csp=True)
     page = context.new_page()
     expose_page_hooks(page)   # the tablet's module state as window.__juror (the page publishes no globals)
     errors: list[str] = []
