@@ -20,6 +20,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     from flask import Flask
 
     from meeting.commands import cases as cases_commands, db as db_commands, draw as draw_commands, importer, roster
+    from meeting.commands import chain as chain_commands
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
@@ -58,6 +59,6 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
                    api, telephony, simulator):
         app.register_blueprint(module.bp)
     errors.register(app)
-    for commands in (db_commands, roster, importer, draw_commands, cases_commands):
+    for commands in (db_commands, roster, importer, draw_commands, cases_commands, chain_commands):
         commands.register(app)
     return app
