@@ -82,6 +82,19 @@ def test_the_three_public_screens_show_the_chain_head_after_every_event_and_a_ta
         assert moderator.call("sync", {}) is not None
         assert moderator.state["chain_alarm"]["seq"] == 2
         moderator.close()
+        cookie = staff_cookie(server.url, *MODERATOR)
+        with playwright_sync.sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            try:
+                context = chromium.new_context(viewport={"width": 1280, "height": 800})
+                context.add_cookies([{"name": k, "value": v, "url": server.url}
+                                     for k, v in (c.split("=", 1) for c in cookie.split("; "))])
+                console = context.new_page()
+                console.goto(f"{server.url}/console/{mid}")
+                console.wait_for_selector("#chain-alarm:not([hidden])", timeout=15000)
+                assert "2" in console.inner_text("#chain-alarm-text")
+            finally:
+                chromium.close()
     finally:
         server.stop()
     assert "!!!!" in log.read_text(encoding="utf-8")
