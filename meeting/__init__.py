@@ -21,6 +21,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
 
     from meeting import security
     from meeting.commands import cases as cases_commands, db as db_commands, draw as draw_commands, importer, roster
+    from meeting.commands import chain as chain_commands
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
@@ -61,6 +62,6 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
         app.register_blueprint(module.bp)
     security.init_app(app)  # after the blueprints: the overlay's own frame-ancestors
     errors.register(app)
-    for commands in (db_commands, roster, importer, draw_commands, cases_commands):
+    for commands in (db_commands, roster, importer, draw_commands, cases_commands, chain_commands):
         commands.register(app)
     return app

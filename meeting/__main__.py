@@ -36,10 +36,12 @@ def _raise_fd_limit() -> None:
 
 def serve(app, host: str, port: int) -> None:
     """Serve HTTP and Socket.IO until interrupted."""
+    from meeting.commands.chain import startup_check
     from meeting.extensions import socketio
     from meeting.realtime import heartbeat
 
     _raise_fd_limit()
+    startup_check(app)  # a meeting whose event log does not verify is stopped, with an alarm
     heartbeat.start(app, float(os.environ.get("MINKAO_HEARTBEAT_SECONDS", "5")))
     print(f"Minkao listening on http://{host}:{port}/  (async mode: {ASYNC_MODE})", flush=True)
     kwargs = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}

@@ -48,6 +48,10 @@ class Meeting(Base):
     scene: so.Mapped[str] = so.mapped_column(sa.String(32), default="welcome")
     seq: so.Mapped[int] = so.mapped_column(default=0)
     last_hash: so.Mapped[str] = so.mapped_column(sa.String(64), default=GENESIS_HASH)
+    # Set when the chain in the database failed its check (services.live.integrity): the first
+    # bad seq and the problem code; every moderator action is then refused.
+    chain_broken_seq: so.Mapped[int | None] = so.mapped_column()
+    chain_problem: so.Mapped[str] = so.mapped_column(sa.String(16), default="")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     jurors: so.Mapped[list["Juror"]] = so.relationship(back_populates="meeting", order_by="Juror.seat")
     rounds: so.Mapped[list["Round"]] = so.relationship(back_populates="meeting", order_by="Round.number")

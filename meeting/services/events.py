@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from meeting.errors import Conflict
 from meeting.events_time import iso_at
 from meeting.models import Event, Meeting, utcnow
 from scoring.chain import event_hash
@@ -16,14 +17,17 @@ def append_event(session: so.Session, meeting_id: int, type_: str, payload: dict
 
     The seq counter is bumped with a single UPDATE … RETURNING, which takes the row lock on
     PostgreSQL and the write lock on SQLite first, so concurrent appenders serialise.
+    Conflict("chain_broken") for a meeting whose chain failed its check (the caller rolls back).
     """
-    seq, prev = session.execute(
+    seq, prev, broken = session.execute(
         sa.update(Meeting)
         .where(Meeting.id == meeting_id)
         .values(seq=Meeting.seq + 1)
-        .returning(Meeting.seq, Meeting.last_hash),
+        .returning(Meeting.seq, Meeting.last_hash, Meeting.chain_broken_seq),
         execution_options={"synchronize_session": False},
     ).one()
+    if broken is not None:  # a meeting stopped by its chain check: nothing more is written
+        raise Conflict("chain_broken", seq=broken)
     at = utcnow()
     digest = event_hash(prev, seq, type_, payload, actor, iso_at(at))
     session.execute(

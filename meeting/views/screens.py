@@ -67,6 +67,7 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     # decisions, leaderboard
     N_("Deadline"), N_("Responsible"), N_("Reason"), N_("Team"), N_("Report by"), N_("Note"),
     N_("Who"), N_("Unit"), N_("Score"), N_("Grade"), N_("No results yet"),
+    N_("Log {seq} · {head}"),  # the chain-head footer
 )
 
 

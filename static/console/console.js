@@ -12,6 +12,7 @@ import { stageKey } from "./forms.js";
 import { expireMessage, message, renderConnection, renderFacts, renderHeader, renderJurors, renderRoundHead, renderScenes, renderSubject } from "./render.js";
 import { renderPanel, tickTimer } from "./panels.js";
 import { clearAll, closeMeeting, renderActions, runAction, setScene } from "./actions.js";
+import { renderChainAlarm } from "./chain.js";
 
 function render(state) {
   store.state = state;
@@ -23,6 +24,7 @@ function render(state) {
   renderScenes(state);
   renderJurors(state);
   renderFacts(state);
+  renderChainAlarm(state);
   expireMessage();
   // A form opened for another moment of the round no longer fits: close it rather than send it.
   if (formOpen() && formKey() && formKey() !== stageKey()) {

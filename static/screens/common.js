@@ -86,10 +86,30 @@ export function fitStage(node, w, h) {
   fit();
 }
 
-/** Connect to the live socket as this screen's public role; returns the Live client. */
+/** The chain head after the latest event ("日志 17 · 3fa4c1d29b0e"), small in the footer: a
+ * recording of the screen pins the event log (docs/VERIFY.md §18). Fills #chain-head, or a corner
+ * element made for screens without a footer slot. */
+export function showChainHead(st) {
+  const c = st && st.chain;
+  if (!c) { return; }
+  let node = document.getElementById("chain-head");
+  if (!node) {
+    node = document.createElement("span");
+    node.id = "chain-head";
+    node.className = "chain-head chain-head-corner";
+    document.body.appendChild(node);
+  }
+  node.textContent = t("Log {seq} · {head}", { seq: c.seq, head: c.head });
+  node.setAttribute("data-seq", String(c.seq));
+  node.setAttribute("data-head", c.head);
+}
+
+/** Connect to the live socket as this screen's public role; returns the Live client. Every
+ * state also updates the chain-head footer. */
 export function connect(handlers) {
   return new Live({
     meeting: cfg.meeting, role: cfg.role,
-    onState: handlers.onState, onStatus: handlers.onStatus, onHeartbeat: handlers.onHeartbeat
+    onState: function (st, cause) { showChainHead(st); return handlers.onState(st, cause); },
+    onStatus: handlers.onStatus, onHeartbeat: handlers.onHeartbeat
   });
 }

@@ -74,7 +74,15 @@ def notice_data(session: so.Session, meeting_id: int) -> dict[str, Any]:
         "commitment": meeting.commitment, "committed_at": iso_at(committed_at) if committed_at else "",
         "entropy": meeting.live_entropy, "revealed": meeting.seed_revealed_at is not None,
         "seed": meeting.seed_hex if meeting.seed_revealed_at is not None else None,
+        "chain_head": chain_head(meeting),
     }
+
+
+def chain_head(meeting: Meeting) -> dict[str, Any] | None:
+    """The last event's seq and hash once the seed is revealed (the final notice prints them)."""
+    if meeting.seed_revealed_at is None:
+        return None
+    return {"seq": meeting.seq, "hash": meeting.last_hash}
 
 
 def published_roster(session: so.Session, meeting_id: int) -> str:

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, UserError
 from meeting.models import utcnow
 from meeting.services.draw.common import is_frozen, require_committed, require_not_revealed
+from meeting.services.chain_check import verify_before_reveal
 from meeting.services.events import append_event
 from meeting.services.tx import lock_meeting, transactional
 from scoring.draw import DrawError, canonical_entropy, commitment, new_seed, normalise_entropy, seed_bytes
@@ -73,6 +74,7 @@ def reveal_seed(session: so.Session, meeting_id: int, actor: str = "") -> str:
     meeting = lock_meeting(session, meeting_id)
     require_committed(meeting)
     require_not_revealed(meeting)
+    verify_before_reveal(session, meeting_id)
     meeting.seed_revealed_at = utcnow()
     append_event(session, meeting_id, "seed_revealed",
                  {"seed": meeting.seed_hex, "commitment": meeting.commitment}, actor)

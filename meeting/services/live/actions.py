@@ -19,6 +19,7 @@ from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import record_manual_call
 from meeting.services.draw.common import require_committed
 from meeting.services.tx import lock_meeting, transactional
+from meeting.services.chain_check import require_chain_intact
 from meeting.services.events import append_event
 from meeting.services.live.rounds import ROUND_ACTIONS, current_round, run_round_action
 from scoring import stages
@@ -200,6 +201,7 @@ def perform(session: so.Session, meeting_id: int, action: Any, params: Any, acto
     if not isinstance(params, dict):
         raise UserError("bad_params_object")
     meeting = lock_meeting(session, meeting_id)
+    require_chain_intact(meeting)
     if action in MEETING_ACTIONS:
         return MEETING_ACTIONS[action](session, meeting, params, actor)
     _require_live(meeting)

@@ -21,6 +21,7 @@ from meeting.services.draw.bundle import draw_state
 from meeting.events_time import iso_at, iso_now
 from meeting.services.live.rounds import current_round, latest_ballots
 from scoring import stages
+from scoring.chain import short_head
 from scoring.aggregate import DEFAULT_BANDS, bands_from_json, bands_to_json
 from scoring.calls import survey_answers
 from scoring.masking import mask_name, mask_phone
@@ -230,12 +231,16 @@ def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
         "bands": bands_to_json(bands),
         "round": _round(session, meeting, rnd, seen, [j.id for j in jurors]),
         "leaderboard": leaderboard(session, meeting_id),
+        # The chain head after the latest event, for the screens' footer (docs/VERIFY.md §18).
+        "chain": {"seq": meeting.seq, "head": short_head(meeting.last_hash)},
     }
     if seen.staff:
         submitted = set(state["round"]["submitted_jurors"]) if state["round"] else set()
         state["jurors"] = [{"id": j.id, "seat": j.seat, "name": j.name, "category": j.category,
                             "submitted": j.id in submitted} for j in jurors]
         state["quorum"] = meeting.quorum
+        state["chain_alarm"] = ({"seq": meeting.chain_broken_seq, "problem": meeting.chain_problem}
+                                if meeting.chain_broken_seq is not None else None)
         state["draw"] = cached_draw_state(session, meeting)
         state["telephony"] = telephony.status(meeting_id)
     if seen.own_ballot and juror_id is not None and rnd is not None:
