@@ -22,7 +22,8 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
     `expected_draw` (1-based, meeting-wide, skipped draws included) makes the call idempotent:
     if that draw exists it is returned unchanged (new=False); if it is the next one it is made;
     otherwise Conflict. Without it a new draw is always made. `round_id` links the draw to a
-    Round and sets the round's cadre. Conflict before entropy, after the reveal, or when the
+    Round and sets the round's cadre; a round whose latest draw is not skipped gets no new one
+    (Conflict already_drawn: there is no silent re-roll). Conflict before entropy, after the reveal, or when the
     plan/pool is exhausted. Event: cadre_drawn.
     """
     meeting = lock_meeting(session, meeting_id)
@@ -36,6 +37,8 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
             record = draws[expected_draw - 1]
             session.commit()
             return outcome(meeting_id, record, skips.get(expected_draw), new=False)
+    if round_id is not None and any(r.round_id == round_id and r.detail["draw"] not in skips for r in draws):
+        raise Conflict("already_drawn")  # one cadre per round: a new one only after a skip
     engine = engine_for(meeting, draws, skips)
     try:
         made = engine.draw()

@@ -94,6 +94,7 @@ def _skip_cadre(session, meeting, params, actor):
 
 
 def _enter_entropy(session, meeting, params, actor):
+    _require_live(meeting)  # live entropy is entered on stage, after the start, never before
     sources = params.get("sources")
     if not isinstance(sources, (str, list)):
         raise UserError("bad_entropy_sources")
