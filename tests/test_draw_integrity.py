@@ -75,3 +75,30 @@ def test_entropy_after_the_first_draw_is_refused(stage):
     with pytest.raises(Conflict):
         stage.perform("enter_entropy", sources="4 4 4 4 4")
     assert _events(stage.app, stage.mid).count("entropy_entered") == 1
+
+
+def test_a_skip_reason_off_the_closed_list_is_refused_and_other_needs_words(stage):
+    stage.perform("start_meeting")
+    stage.perform("enter_entropy", sources="3 5 1 6 2")
+    stage.perform("draw_cadre", expected_draw=1)
+    with pytest.raises(UserError) as exc:
+        stage.perform("skip_cadre", draw=1, reason="他不想来")
+    assert exc.value.code == "skip_reason_unknown"
+    with pytest.raises(UserError) as exc:
+        stage.perform("skip_cadre", draw=1, reason="other", text="   ")
+    assert exc.value.code == "skip_reason_missing"
+    assert "cadre_skipped" not in _events(stage.app, stage.mid)
+
+
+def test_the_public_snapshot_carries_the_rounds_skip_as_codes(stage):
+    from meeting.services.live.snapshot import build_state
+    stage.perform("start_meeting")
+    stage.perform("enter_entropy", sources="3 5 1 6 2")
+    first = stage.perform("draw_cadre", expected_draw=1)
+    stage.perform("skip_cadre", draw=1, reason="other", text="出差  (省里开会)")
+    with stage.app.app_context():
+        public = build_state(db.session, stage.mid, "viewer")
+        db.remove()
+    assert public["round"]["cadre"] is None
+    assert public["round"]["skips"] == [{"draw": 1, "number": first["number"], "reason": "other",
+                                         "text": "出差 (省里开会)"}]

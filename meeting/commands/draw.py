@@ -109,7 +109,7 @@ def run_rehearsal(kind: str, draws: int, ranks: str, strata: str, entropy: tuple
             raise
         line = f"draw {result.draw}: cadre {result.cadre_number} {result.cadre_name}"
         if number in skip:
-            draw_steps.skip_drawn(session, mid, number, "rehearsal: absent", actor=ACTOR)
+            draw_steps.skip_drawn(session, mid, number, "other", actor=ACTOR, text="rehearsal: absent")
             line += "  (skipped)"
         elif households > 0 and session.scalar(sa.select(sa.func.count()).select_from(Household).where(
                 Household.cadre_id == result.cadre_id)):

@@ -78,6 +78,7 @@ function drawView(round) {
   if (!c) {
     if (!rolling.spinning) { rolling.blank(); }
     kids.push(rolling.node);
+    kids.push(B.skipNotice(round));
     kids.push(el("div", { class: "draw-note", text: t("The server draws from the seed committed before the meeting; the animation only reveals its number") }));
     return el("div", { class: "draw waiting" }, kids);
   }

@@ -27,7 +27,8 @@ function roundHead(st) {
 function drawBlock(r) {
   if (!r.cadre) {
     if (!rolling.spinning) { rolling.blank(); }
-    return el("div", { class: "v-draw waiting" }, [rolling.node, el("div", { class: "v-note", text: t("Waiting for the draw") })]);
+    return el("div", { class: "v-draw waiting" }, [B.skipNotice(r), rolling.node,
+      el("div", { class: "v-note", text: t("Waiting for the draw") })]);
   }
   if (!rolling.spinning) { rolling.show(r.cadre.number); }
   var around = cadreAffixes();
