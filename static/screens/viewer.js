@@ -72,7 +72,7 @@ function proof(st) {
   }
   var details = el("details", { class: "v-proof" }, [el("summary", { text: t("How do we know the draw is fair?") }),
     el("p", { class: "v-note", text: t("The server draws from the seed committed before the meeting; the animation only reveals its number") }),
-    B.hashes(m), B.entropy(st.entropy), el("div", { class: "v-links" }, links)]);
+    B.hashes(m), B.entropy(st.entropy, st.entropy_sources), el("div", { class: "v-links" }, links)]);
   if (m.seed_revealed) { details.open = true; }
   return section(null, [details]);
 }

@@ -239,6 +239,7 @@ def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
                     "seed_revealed": meeting.seed_revealed_at is not None},
         "scene": meeting.scene,
         "entropy": meeting.live_entropy,
+        "entropy_sources": meeting.entropy_sources or [],  # declared: {label, kind, count, supplier}
         "rubric": rubric_to_json(rubric_of(meeting)),
         "bands": bands_to_json(bands),
         "round": _round(session, meeting, rnd, seen, [j.id for j in jurors]),
