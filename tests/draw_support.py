@@ -64,7 +64,7 @@ def run_demo_meeting(session, plan: dict | None = None, draws: int = 5, skip: tu
         except Conflict:
             break
         if number in skip:
-            draw_steps.skip_drawn(session, mid, number, "缺席(出差)", "moderator")
+            draw_steps.skip_drawn(session, mid, number, "other", "moderator", text="缺席(出差)")
         elif households:
             draw_steps.pick_households(session, mid, count=households, actor="moderator",
                                          cadre_number=result.cadre_number)

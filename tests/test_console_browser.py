@@ -232,9 +232,10 @@ def test_an_absent_cadre_is_skipped_and_a_question_round_is_started_instead(stag
 
     page.keyboard.press("2")
     page.wait_for_selector("#form-dialog[open]")
-    page.click("#form-dialog button[type=submit]")   # no reason: the browser keeps the form open
+    page.select_option("#form-dialog select[name=reason]", "other")
+    page.click("#form-dialog button[type=submit]")   # "other" without words: the browser keeps the form open
     assert page.locator("#form-dialog[open]").count() == 1
-    page.fill("#form-dialog input[name=reason]", "因公外出")
+    page.fill("#form-dialog input[name=text]", "因公外出")
     shot(page, "20_skip_form")
     page.click("#form-dialog button[type=submit]")
     page.wait_for_selector("[data-action=draw_cadre]")
@@ -346,4 +347,24 @@ def test_households_are_picked_dialled_hung_up_and_answered_through_the_provider
     call = page.evaluate(f"__console.state.round.calls.filter(c => c.household.code === '{second}')[0]")
     assert call["state"] == "ended" and call["answers"] == {"visited": "no", "resolved": "no", "satisfaction": 1}
     shot(page, "27_discrepancy")
+    assert errors == []
+
+
+def test_a_skip_and_its_reason_show_on_the_projector_and_the_redraw_follows(stage, app):
+    seeded, server, page, screens, errors = stage
+    projector = page.context.browser.new_page(viewport={"width": 1280, "height": 720})
+    projector.on("pageerror", lambda exc: errors.append(str(exc)))
+    projector.goto(f"{server.url}/m/{seeded.meeting_id}/projector?lang=zh")
+    open_console(page, server, seeded.meeting_id)
+    first = start_and_draw(page, app, seeded)
+
+    page.keyboard.press("2")
+    page.wait_for_selector("#form-dialog[open]")
+    page.select_option("#form-dialog select[name=reason]", "official_duty")
+    page.click("#form-dialog button[type=submit]")
+    page.wait_for_selector("[data-action=draw_cadre]")
+    notice = projector.wait_for_selector(".skip-notice")
+    assert "因公缺席，依规重抽" in notice.inner_text() and str(first) in notice.inner_text()
+    assert "因公缺席" in page.inner_text("#draw-history")
+    projector.screenshot(path=str(ARTIFACTS / "23_projector_skip.png"))
     assert errors == []

@@ -132,16 +132,18 @@ def test_draws_are_deterministic_given_seed_roster_plan_and_entropy(roster):
 def test_a_skip_is_logged_and_the_next_slot_is_drawn(roster):
     mid = _ready(roster, plan={"draws": 2})
     first = draw_steps.draw_next(roster, mid)
-    with raises(UserError, "reason"):
-        draw_steps.skip_drawn(roster, mid, 1, "  ")
-    skipped = draw_steps.skip_drawn(roster, mid, 1, "缺席 (住院)")
-    assert skipped.skipped and skipped.skip_reason == "缺席 (住院)"
-    assert not draw_steps.skip_drawn(roster, mid, 1, "again").new
+    with raises(UserError, "list declared on the notice"):
+        draw_steps.skip_drawn(roster, mid, 1, "缺席 (住院)")  # free text: not on the closed list
+    with raises(UserError, "needs a few words"):
+        draw_steps.skip_drawn(roster, mid, 1, "other", text="  ")
+    skipped = draw_steps.skip_drawn(roster, mid, 1, "other", text="缺席  (住院)")
+    assert skipped.skipped and skipped.skip_reason == "other: 缺席 (住院)"
+    assert not draw_steps.skip_drawn(roster, mid, 1, "sick_leave").new
     second = draw_steps.draw_next(roster, mid)
     assert second.slot == 1 and second.cadre_number != first.cadre_number
     draw_steps.draw_next(roster, mid)
     with raises(Conflict, "latest"):
-        draw_steps.skip_drawn(roster, mid, 2, "late")
+        draw_steps.skip_drawn(roster, mid, 2, "sick_leave")
     with raises(Conflict, "every draw"):
         draw_steps.draw_next(roster, mid)
     types = [e.type for e in events_since(roster, mid)]
@@ -157,7 +159,7 @@ def test_a_draw_linked_to_a_round_sets_the_rounds_cadre_and_a_skip_clears_it(ros
     assert roster.get(Round, rnd.id).cadre_id == result.cadre_id and result.round_id == rnd.id
     picks = draw_steps.pick_households(roster, mid, count=1, round_id=rnd.id)
     assert picks[0].cadre_number == result.cadre_number
-    draw_steps.skip_drawn(roster, mid, 1, "absent")
+    draw_steps.skip_drawn(roster, mid, 1, "official_duty")
     assert roster.get(Round, rnd.id).cadre_id is None
 
 
@@ -183,7 +185,7 @@ def test_households_of_an_undrawn_or_skipped_cadre_cannot_be_picked(roster):
     other = 101 if drawn != 101 else 102
     with raises(Conflict, "not been drawn"):
         draw_steps.pick_households(roster, mid, count=1, cadre_number=other)
-    draw_steps.skip_drawn(roster, mid, 1, "absent")
+    draw_steps.skip_drawn(roster, mid, 1, "official_duty")
     with raises(Conflict, "skipped"):
         draw_steps.pick_households(roster, mid, count=1, cadre_number=drawn)
 

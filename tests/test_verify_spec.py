@@ -418,7 +418,7 @@ def test_a_skip_logged_after_the_household_picks_keeps_them_and_verifies(session
     mid = _start(session, {"kind": "whole", "draws": 2})
     first = steps.draw_next(session, mid, "m", expected_draw=1)
     steps.pick_households(session, mid, count=2, actor="m", cadre_number=first.cadre_number)
-    steps.skip_drawn(session, mid, 1, "缺席", "m")
+    steps.skip_drawn(session, mid, 1, "official_duty", "m")
     steps.draw_next(session, mid, "m", expected_draw=2)
     data = _finish(session, mid)
     assert reference(data) == (0, "OK") and spec_verifier.check(data)[0] == 0
@@ -432,7 +432,7 @@ def test_a_stratum_emptied_by_skips_ends_the_draw_and_a_draw_from_the_next_strat
     mid = _start(session, {"kind": "strata", "strata": ["T01", "T02"], "per_stratum": 1}, cadres=6)
     for n in (1, 2):  # T01 holds cadres 103 and 106: both drawn and skipped
         steps.draw_next(session, mid, "m", expected_draw=n)
-        steps.skip_drawn(session, mid, n, "缺席", "m")
+        steps.skip_drawn(session, mid, n, "official_duty", "m")
     with pytest.raises(Conflict):
         steps.draw_next(session, mid, "m", expected_draw=3)
     data = _finish(session, mid)

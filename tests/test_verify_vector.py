@@ -67,7 +67,7 @@ def make_small_meeting(app) -> bytes:
     perform(mid, "start_meeting")
     perform(mid, "enter_entropy", sources=ENTROPY)
     perform(mid, "draw_cadre", expected_draw=1)
-    perform(mid, "skip_cadre", draw=1, reason="缺席 (出差)")
+    perform(mid, "skip_cadre", draw=1, reason="official_duty")
     perform(mid, "draw_cadre", expected_draw=2)
     perform(mid, "start_report")
     perform(mid, "start_verification")

@@ -13,6 +13,7 @@ from flask import Flask
 
 from meeting.errors import UserError
 from meeting.extensions import db
+from meeting.messages import error_text
 from meeting.models import Cadre, Household, Meeting, Township
 from meeting.services.draw import bundle as bundle_service
 from meeting.services.draw import pool as draw_pool
@@ -24,7 +25,7 @@ ACTOR = "cli:draw-rehearsal"
 
 
 def register(app: Flask) -> None:
-    """Add draw-rehearsal and draw-bundle."""
+    """Add draw-rehearsal, draw-declare-entropy and draw-bundle."""
 
     @app.cli.command("draw-rehearsal")
     @click.option("--plan", "kind", type=click.Choice(["whole", "filter", "strata"]), default="whole",
@@ -56,6 +57,25 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(exc.message)) from None
         click.echo(f"rehearsal meeting {meeting_id}: bundle written to {path}")
         click.echo(f"check it with:  python -m scoring.verify {path}")
+
+    @app.cli.command("draw-declare-entropy")
+    @click.option("--meeting", "meeting_id", type=int, required=True)
+    @click.option("--source", "sources", multiple=True, required=True,
+                  help="'label|dice|count|supplier' or 'label|digits|count|supplier'; repeat, in entry order")
+    def draw_declare_entropy(meeting_id: int, sources: tuple[str, ...]) -> None:
+        """Declare the live-entropy sources (printed on the notice) before committing the seed."""
+        parsed = []
+        for source in sources:
+            parts = source.split("|")
+            if len(parts) != 4 or not parts[2].strip().isdigit():
+                raise click.BadParameter("each --source is 'label|kind|count|supplier'")
+            parsed.append({"label": parts[0], "kind": parts[1].strip(), "count": int(parts[2]), "supplier": parts[3]})
+        try:
+            declared = draw_seed.declare_entropy_sources(db.session, meeting_id, parsed, actor="cli:organiser")
+        except UserError as exc:
+            raise click.ClickException(error_text(exc)) from None
+        for d in declared:
+            click.echo(f"{d['label']}: {d['count']} × {d['kind']}, supplied by {d['supplier']}")
 
     @app.cli.command("draw-bundle")
     @click.option("--meeting", "meeting_id", type=int, required=True)
@@ -109,7 +129,7 @@ def run_rehearsal(kind: str, draws: int, ranks: str, strata: str, entropy: tuple
             raise
         line = f"draw {result.draw}: cadre {result.cadre_number} {result.cadre_name}"
         if number in skip:
-            draw_steps.skip_drawn(session, mid, number, "rehearsal: absent", actor=ACTOR)
+            draw_steps.skip_drawn(session, mid, number, "other", actor=ACTOR, text="rehearsal: absent")
             line += "  (skipped)"
         elif households > 0 and session.scalar(sa.select(sa.func.count()).select_from(Household).where(
                 Household.cadre_id == result.cadre_id)):

@@ -44,6 +44,8 @@ class Meeting(Base):
     seed_hex: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
     commitment: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
     live_entropy: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    # The declared live-entropy sources (scoring.entropy), fixed before the seed is committed.
+    entropy_sources: so.Mapped[list[dict[str, Any]] | None] = so.mapped_column(sa.JSON)
     seed_revealed_at: so.Mapped[dt.datetime | None] = so.mapped_column()
     scene: so.Mapped[str] = so.mapped_column(sa.String(32), default="welcome")
     seq: so.Mapped[int] = so.mapped_column(default=0)

@@ -11,10 +11,11 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import get_locale, gettext as _
 
 from meeting.extensions import db
-from meeting.messages import names
+from meeting.messages import names, text
 from meeting.qr import qr_svg
 from meeting.services.live.queries import largest_cadre_number
 from meeting.services.tx import get_meeting
+from scoring.skips import SKIP_REASONS
 
 if TYPE_CHECKING:
     from meeting.models import Meeting
@@ -53,7 +54,7 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     N_("The server draws from the seed committed before the meeting; the animation only reveals its number"),
     # draw, report, question
     N_("Draw"), N_("Drawing…"), N_("Cadre drawn"), N_("Waiting for the draw"), N_("Report time"), N_("Time is up"),
-    N_("Waiting to start"), N_("Called to answer"),
+    N_("Waiting to start"), N_("Called to answer"), N_("{no} {reason}; drawn again by the rules"),
     # call-out verification
     N_("Call-out verification"), N_("Calling the cadre's households live"), N_("Dialling the households…"),
     N_("A household's answer contradicts the report"), N_("Named by the moderator"),
@@ -97,6 +98,8 @@ def _screen_config(meeting: Meeting, role: str) -> dict[str, Any]:
         "bundleUrl": url_for("draw_public.bundle", meeting_id=meeting.id),
         "noticeUrl": url_for("draw_public.notice", meeting_id=meeting.id),
         "decisions": names("decision"),
+        # the closed list of skip reasons (the snapshot carries the code)
+        "skip_reasons": {code: text(f"skip_reason_{code}") for code in SKIP_REASONS},
         "roles": names("role"),
     }
 

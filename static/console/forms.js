@@ -62,13 +62,22 @@ export function openQuestionForm() {
 export function openSkipForm(draw) {
   openForm("tpl-skip", {
     key: stageKey(),
-    focus: "input[name=reason]",
+    focus: "select[name=reason]",
     setup: function (form) {
       var c = store.state.round.cadre;
       if (c) { form.querySelector("[data-slot=who]").textContent = cadreNo(c.number) + "  " + c.name; }
+      // The closed list of the notice; only "other" takes words.
+      var other = form.querySelector("[data-slot=other]");
+      var sync = function () {
+        other.hidden = val(form, "reason") !== "other";
+        form.elements.text.required = !other.hidden;
+      };
+      form.elements.reason.addEventListener("change", sync);
+      sync();
     },
     submit: function (form) {
-      return perform("skip_cadre", { draw: draw ? draw.draw : null, reason: val(form, "reason") }, { confirm: false });
+      return perform("skip_cadre", { draw: draw ? draw.draw : null, reason: val(form, "reason"),
+                                     text: val(form, "text") }, { confirm: false });
     }
   });
 }

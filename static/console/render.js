@@ -8,6 +8,13 @@ import { labels, store, t } from "./store.js";
 import { shortHash } from "./util.js";
 import { stageKey } from "./forms.js";
 
+/** A stored skip reason in words: a code of the closed list, or "other: <text>" (its text). */
+function skipWords(reason) {
+  var r = String(reason || "");
+  if (r.indexOf("other: ") === 0) { return r.slice(7); }
+  return (labels.skip_reasons || {})[r] || r;
+}
+
 export function renderHeader(state) {
   var status = state.meeting.status;
   var pill = $("meeting-status");
@@ -101,7 +108,7 @@ export function renderFacts(state) {
       el("span", { class: "dh-n", text: "#" + d.draw }),
       el("span", { class: "dh-no", text: cadreNo(d.cadre_number) }),
       el("span", { class: "dh-name", text: d.cadre_name }),
-      d.skipped ? el("span", { class: "dh-skip", text: fmt(t.skipped, { why: d.skip_reason }) }) : null
+      d.skipped ? el("span", { class: "dh-skip", text: fmt(t.skipped, { why: skipWords(d.skip_reason) }) }) : null
     ]);
   }));
   var live = state.meeting.status === "live";

@@ -6,7 +6,7 @@
 import { el } from "../js/dom.js";
 import { cadreNo, clock, hexBlocks, jurorLabel, pick } from "../js/format.js";
 import { reportTimer } from "../js/timer.js";
-import { answerRows, callState, decisionLabel, roleLabel, ruleText, t } from "./common.js";
+import { answerRows, callState, decisionLabel, roleLabel, ruleText, skipLine, t } from "./common.js";
 
 export function field(label, value, cls) {
   if (!value && value !== 0) { return null; }
@@ -219,11 +219,22 @@ export function hashes(meeting) {
   ]);
 }
 
-export function entropy(ent) {
+export function entropy(ent, declared) {
+  var by = {};
+  (declared || []).forEach(function (d) { by[d.label] = d.supplier; });
   if (!ent || !ent.sources || !ent.sources.length) {
     return el("section", { class: "entropy pending" }, [el("div", { class: "hash-label", text: t("Live entropy") }),
       el("div", { class: "entropy-wait", text: t("Entered on stage before the first draw") })]);
   }
   return el("section", { class: "entropy" }, [el("div", { class: "hash-label", text: t("Live entropy") })].concat(
-    ent.sources.map(function (s) { return el("div", { class: "entropy-row" }, [el("span", { class: "entropy-k", text: s.label }), el("span", { class: "entropy-v", text: s.value })]); })));
+    ent.sources.map(function (s) {
+      return el("div", { class: "entropy-row" }, [el("span", { class: "entropy-k", text: s.label }), el("span", { class: "entropy-v", text: s.value }),
+        by[s.label] ? el("span", { class: "entropy-by", text: by[s.label] }) : null]);
+    })));
+}
+
+/** The round's latest skip and its reason, shown while the round waits for its redraw. */
+export function skipNotice(round) {
+  var line = skipLine(round);
+  return line ? el("div", { class: "skip-notice", role: "status", text: line }) : null;
 }

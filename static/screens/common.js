@@ -5,7 +5,7 @@
  * textContent only: the data is never parsed as HTML.
  */
 import { readJson } from "../js/config.js";
-import { fmt } from "../js/format.js";
+import { cadreNo, fmt } from "../js/format.js";
 import { Live } from "../js/socket.js";
 
 // Configuration and strings come as JSON data blocks (no inline script: CSP-friendly).
@@ -43,6 +43,16 @@ export function callState(state) {
 }
 
 /** The answers of a call as [label, value, tone] rows for display. */
+/** The round's latest skip as one line ("0261号 因公缺席,依规重抽"), or "" without a skip.
+ * round.skips carries codes: the reason's words come from the closed list, "other" keeps its text. */
+export function skipLine(round) {
+  var skips = (round && round.skips) || [];
+  if (!skips.length) { return ""; }
+  var s = skips[skips.length - 1];
+  var reason = s.reason === "other" ? s.text : ((cfg.skip_reasons && cfg.skip_reasons[s.reason]) || s.reason);
+  return t("{no} {reason}; drawn again by the rules", { no: cadreNo(s.number), reason: reason });
+}
+
 export function answerRows(ans) {
   const rows = [];
   ans = ans || {};

@@ -7,7 +7,7 @@
  */
 import { clear, el } from "../js/dom.js";
 import { cadreNo, jurorLabel, pick, stageName } from "../js/format.js";
-import { connect, decisionLabel, fitStage, roundTitle, ruleText, t } from "./common.js";
+import { connect, decisionLabel, fitStage, roundTitle, ruleText, skipLine, t } from "./common.js";
 var params = new URLSearchParams(window.location.search);
 var operator = params.get("manual") === "1";
 var useSocket = params.get("live") !== "0";
@@ -45,6 +45,8 @@ function fromState(st) {
     d.title = r.cadre.name;
     d.subtitle = [r.cadre.position, r.cadre.unit].filter(Boolean).join(" · ");
     d.number = r.cadre.number;
+  } else if (r.kind === "cadre" && skipLine(r)) {
+    d.title = skipLine(r);  // the skip and its reason, until the redraw lands
   }
   d.stage = stageName(r);
   if (r.decisions && r.decisions.length) {
@@ -80,7 +82,7 @@ function autoGraphic(st) {
   var r = st.round;
   if (!r) { return "off"; }
   if (r.stage === "revealed" && r.result) { return "result"; }
-  if (r.kind === "cadre" && !r.cadre) { return "off"; }
+  if (r.kind === "cadre" && !r.cadre && !skipLine(r)) { return "off"; }
   return "lower";
 }
 

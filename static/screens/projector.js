@@ -43,7 +43,7 @@ function welcome(st) {
     el("div", { class: "welcome-bottom" }, [
       el("div", { class: "welcome-proof" }, [
         el("div", { class: "proof-title", text: t("Fair draw: committed before the meeting") }),
-        B.hashes(m), B.entropy(st.entropy)
+        B.hashes(m), B.entropy(st.entropy, st.entropy_sources)
       ]),
       el("div", { class: "welcome-qr" }, [qr, el("div", { class: "qr-caption", text: t("Scan to follow the meeting live") }),
         el("div", { class: "qr-url", text: cfg.viewerUrl })])
@@ -78,6 +78,8 @@ function drawView(round) {
   if (!c) {
     if (!rolling.spinning) { rolling.blank(); }
     kids.push(rolling.node);
+    kids.push(B.skipNotice(round));
+    if (state) { kids.push(B.entropy(state.entropy, state.entropy_sources)); }  // live, with who supplied it
     kids.push(el("div", { class: "draw-note", text: t("The server draws from the seed committed before the meeting; the animation only reveals its number") }));
     return el("div", { class: "draw waiting" }, kids);
   }

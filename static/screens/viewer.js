@@ -27,7 +27,8 @@ function roundHead(st) {
 function drawBlock(r) {
   if (!r.cadre) {
     if (!rolling.spinning) { rolling.blank(); }
-    return el("div", { class: "v-draw waiting" }, [rolling.node, el("div", { class: "v-note", text: t("Waiting for the draw") })]);
+    return el("div", { class: "v-draw waiting" }, [B.skipNotice(r), rolling.node,
+      el("div", { class: "v-note", text: t("Waiting for the draw") })]);
   }
   if (!rolling.spinning) { rolling.show(r.cadre.number); }
   var around = cadreAffixes();
@@ -71,7 +72,7 @@ function proof(st) {
   }
   var details = el("details", { class: "v-proof" }, [el("summary", { text: t("How do we know the draw is fair?") }),
     el("p", { class: "v-note", text: t("The server draws from the seed committed before the meeting; the animation only reveals its number") }),
-    B.hashes(m), B.entropy(st.entropy), el("div", { class: "v-links" }, links)]);
+    B.hashes(m), B.entropy(st.entropy, st.entropy_sources), el("div", { class: "v-links" }, links)]);
   if (m.seed_revealed) { details.open = true; }
   return section(null, [details]);
 }

@@ -18,7 +18,9 @@ from meeting.services.draw.common import as_cadre_draw, cadre_records, is_frozen
 from meeting.services.events import event_as_dict, events_since, iso_at
 from scoring import bundle as bundle_mod
 from scoring.draw import DrawEngine
+from scoring.entropy import example as entropy_example
 from scoring.pool import WHOLE, plan_hash
+from scoring.skips import SKIP_REASONS, parse_reason
 
 
 def build_bundle(session: so.Session, meeting_id: int) -> dict[str, Any]:
@@ -75,6 +77,9 @@ def notice_data(session: so.Session, meeting_id: int) -> dict[str, Any]:
         "entropy": meeting.live_entropy, "revealed": meeting.seed_revealed_at is not None,
         "seed": meeting.seed_hex if meeting.seed_revealed_at is not None else None,
         "chain_head": chain_head(meeting),
+        "entropy_sources": [{**x, "example": entropy_example(x)} for x in meeting.entropy_sources or []],
+        "skip_reasons": [(code, Label(f"skip_reason_{code}")) for code in SKIP_REASONS],
+        "skips": _skips(session, meeting_id),
     }
 
 
@@ -83,6 +88,20 @@ def chain_head(meeting: Meeting) -> dict[str, Any] | None:
     if meeting.seed_revealed_at is None:
         return None
     return {"seq": meeting.seq, "hash": meeting.last_hash}
+
+
+def _skips(session: so.Session, meeting_id: int) -> list[dict[str, Any]]:
+    """The skipped draws so far, in order, for the notice after the meeting: {draw, number, reason}
+    with the reason in words (a code of the closed list, or the words given with "other")."""
+    draws, skips = cadre_records(session, meeting_id)
+    out = []
+    for record in draws:
+        skip = skips.get(record.detail["draw"])
+        if skip is not None:
+            code, words = parse_reason(skip.reason or "")
+            out.append({"draw": record.detail["draw"], "number": record.detail["number"],
+                        "reason": words if code == "other" else Label(f"skip_reason_{code}")})
+    return out
 
 
 def published_roster(session: so.Session, meeting_id: int) -> str:

@@ -15,6 +15,29 @@ from meeting.services.chain_check import verify_before_reveal
 from meeting.services.events import append_event
 from meeting.services.tx import lock_meeting, transactional
 from scoring.draw import DrawError, canonical_entropy, commitment, new_seed, normalise_entropy, seed_bytes
+from scoring.entropy import EntropyFormError, check_entry, declared_sources
+
+
+@transactional
+def declare_entropy_sources(session: so.Session, meeting_id: int, sources: Any, actor: str = "") -> list[dict[str, Any]]:
+    """Fix the live-entropy sources and their canonical form before the seed is committed.
+
+    `sources`: [{label, kind: "dice"|"digits", count, supplier}] (scoring.entropy). They are
+    printed on the notice and the event lies in the hash chain before seed_committed, so the
+    commitment's chain hash binds them. Conflict once the seed is committed; UserError if
+    invalid. Event: entropy_declared.
+    """
+    meeting = lock_meeting(session, meeting_id)
+    if meeting.commitment:
+        raise Conflict("entropy_sources_fixed")
+    try:
+        declared = declared_sources(sources)
+    except EntropyFormError as exc:
+        raise UserError(exc.code, **exc.values) from None
+    meeting.entropy_sources = declared
+    append_event(session, meeting_id, "entropy_declared", {"sources": declared}, actor)
+    session.commit()
+    return declared
 
 @transactional
 def commit_seed(session: so.Session, meeting_id: int, actor: str = "",
@@ -44,7 +67,9 @@ def enter_entropy(session: so.Session, meeting_id: int, sources: str | Iterable[
     """Record the live entropy typed at the console before the first draw (shown on the projector).
 
     `sources`: one string, or (label, value) pairs / {label, value} in announced order, e.g.
-    [("骰子", "3 5 1 6 2 4"), ("体彩排列五", "7 0 3 9 1")]. Returns {sources, canonical}.
+    [("骰子", "3 5 1 6 2 4"), ("体彩排列五", "7 0 3 9 1")]. When sources were declared
+    (declare_entropy_sources) one value per declared source, in order, in its canonical form
+    ("3 5 1 6 2"; "35162" is refused). Returns {sources, canonical}.
     Conflict if not committed, already entered, or revealed; UserError if empty/invalid.
     Event: entropy_entered.
     """
@@ -53,6 +78,11 @@ def enter_entropy(session: so.Session, meeting_id: int, sources: str | Iterable[
     require_not_revealed(meeting)
     if meeting.live_entropy:
         raise Conflict("entropy_entered")
+    if meeting.entropy_sources:  # declared: one canonical spelling per value, nothing else
+        try:
+            sources = check_entry(meeting.entropy_sources, sources)
+        except EntropyFormError as exc:
+            raise UserError(exc.code, **exc.values) from None
     try:
         cleaned = normalise_entropy(sources)
     except DrawError as exc:

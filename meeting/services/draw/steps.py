@@ -11,7 +11,8 @@ from meeting.services.draw.common import (DrawOutcome, HouseholdPick, cadre_reco
 from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
 from scoring.draw import DrawError, pick_households as derive_household_picks
-from scoring.pool import clean_text, households_digest
+from scoring.pool import households_digest
+from scoring.skips import SKIP_REASONS, SkipReasonError, skip_reason
 
 
 @transactional
@@ -22,7 +23,8 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
     `expected_draw` (1-based, meeting-wide, skipped draws included) makes the call idempotent:
     if that draw exists it is returned unchanged (new=False); if it is the next one it is made;
     otherwise Conflict. Without it a new draw is always made. `round_id` links the draw to a
-    Round and sets the round's cadre. Conflict before entropy, after the reveal, or when the
+    Round and sets the round's cadre; a round whose latest draw is not skipped gets no new one
+    (Conflict already_drawn: there is no silent re-roll). Conflict before entropy, after the reveal, or when the
     plan/pool is exhausted. Event: cadre_drawn.
     """
     meeting = lock_meeting(session, meeting_id)
@@ -36,6 +38,8 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
             record = draws[expected_draw - 1]
             session.commit()
             return outcome(meeting_id, record, skips.get(expected_draw), new=False)
+    if round_id is not None and any(r.round_id == round_id and r.detail["draw"] not in skips for r in draws):
+        raise Conflict("already_drawn")  # one cadre per round: a new one only after a skip
     engine = engine_for(meeting, draws, skips)
     try:
         made = engine.draw()
@@ -57,12 +61,15 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
 
 
 @transactional
-def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, actor: str = "") -> DrawOutcome:
+def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, actor: str = "",
+               text: str = "") -> DrawOutcome:
     """Log that the cadre of draw `draw` is absent; the next draw_next draws the next slot.
 
-    Only the latest draw can be skipped; skipping an already skipped draw returns it unchanged
-    (new=False). The skipped cadre stays out of the pool. UserError without a reason; Conflict
-    for an earlier draw, before entropy or after the reveal. Event: cadre_skipped.
+    `reason` is a code of the closed list scoring.skips.SKIP_REASONS (on the notice); "other"
+    needs `text`. Only the latest draw can be skipped; skipping an already skipped draw returns
+    it unchanged (new=False). The skipped cadre stays out of the pool. UserError for a reason
+    off the list or "other" without text; Conflict for an earlier draw, before entropy or after
+    the reveal. Event: cadre_skipped (reason: the code, or "other: <text>").
     """
     meeting = lock_meeting(session, meeting_id)
     require_drawable(meeting)
@@ -75,9 +82,10 @@ def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, act
         return outcome(meeting_id, record, skips[draw], new=False)
     if draw != len(draws):
         raise Conflict("skip_not_latest")
-    reason = clean_text(reason or "")
-    if not reason:
-        raise UserError("skip_reason_missing")
+    try:
+        reason = skip_reason(reason, text)
+    except SkipReasonError as exc:
+        raise UserError(exc.code, reasons=", ".join(SKIP_REASONS)) from None
     skip = DrawRecord(meeting_id=meeting_id, round_id=record.round_id, kind="skip", stratum=record.stratum,
                       slot=record.slot, attempt=record.attempt, index=record.index,
                       pool_size=record.pool_size, cadre_id=record.cadre_id, reason=reason,

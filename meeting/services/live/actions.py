@@ -88,13 +88,15 @@ def _skip_cadre(session, meeting, params, actor):
     draw = params.get("draw")
     if not isinstance(draw, int) or isinstance(draw, bool):
         raise UserError("bad_whole_number", key="draw")
-    reason = _text(params, "reason")
+    reason = _text(params, "reason", limit=32)  # a code of scoring.skips.SKIP_REASONS
+    text = _text(params, "text", required=False)
     session.commit()
-    draw_steps.skip_drawn(session, meeting.id, draw, reason, actor)
+    draw_steps.skip_drawn(session, meeting.id, draw, reason, actor, text=text)
     return {"type": "cadre_skipped", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq}
 
 
 def _enter_entropy(session, meeting, params, actor):
+    _require_live(meeting)  # live entropy is entered on stage, after the start, never before
     sources = params.get("sources")
     if not isinstance(sources, (str, list)):
         raise UserError("bad_entropy_sources")

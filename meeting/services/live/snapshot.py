@@ -20,6 +20,7 @@ from meeting.services.calls.attempts import round_calls_view
 from meeting.services.draw.bundle import draw_state
 from meeting.events_time import iso_at, iso_now
 from meeting.services.live.rounds import current_round, latest_ballots
+from scoring.skips import parse_reason
 from scoring import stages
 from scoring.chain import short_head
 from scoring.aggregate import DEFAULT_BANDS, bands_from_json, bands_to_json
@@ -121,6 +122,18 @@ def _cadre_households(session: so.Session, meeting_id: int, rnd: Round) -> dict[
     return {"picked_households": picked, "other_households": [_household_card(h) for h in others]}
 
 
+def _skips(session: so.Session, rnd: Round) -> list[dict[str, Any]]:
+    """The round's skipped draws, in order, as data: {draw, number, reason (code), text}. Public:
+    every screen shows a skip and its reason the moment it is logged."""
+    rows = session.scalars(sa.select(DrawRecord).where(DrawRecord.round_id == rnd.id, DrawRecord.kind == "skip")
+                           .order_by(DrawRecord.id))
+    out = []
+    for r in rows:
+        code, words = parse_reason(r.reason or "")
+        out.append({"draw": r.detail["draw"], "number": r.detail["number"], "reason": code, "text": words})
+    return out
+
+
 def _decisions(session: so.Session, rnd: Round) -> list[dict[str, Any]]:
     rows = session.scalars(sa.select(Decision).where(Decision.round_id == rnd.id).order_by(Decision.id))
     return [{"kind": d.kind, "detail": d.detail} for d in rows]
@@ -161,6 +174,7 @@ def _round(session: so.Session, meeting: Meeting, rnd: Round | None, seen: Visib
         "progress": {"submitted": len(submitted & set(juror_ids)), "expected": len(juror_ids)},
         "result": _result(meeting, rnd, seen),
         "decisions": _decisions(session, rnd),
+        "skips": _skips(session, rnd),
     }
     if seen.staff:
         out["legal_actions"] = list(stages.legal_actions(rnd.kind, rnd.stage))
@@ -227,6 +241,7 @@ def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
                     "seed_revealed": meeting.seed_revealed_at is not None},
         "scene": meeting.scene,
         "entropy": meeting.live_entropy,
+        "entropy_sources": meeting.entropy_sources or [],  # declared: {label, kind, count, supplier}
         "rubric": rubric_to_json(rubric_of(meeting)),
         "bands": bands_to_json(bands),
         "round": _round(session, meeting, rnd, seen, [j.id for j in jurors]),
