@@ -54,8 +54,8 @@ def test_the_three_public_screens_show_the_chain_head_after_every_event_and_a_ta
                 pages[name] = page
             for page in pages.values():
                 _footer_shows(page, *_head(app, mid))
-            for action, params in (("enter_entropy", {"sources": [["骰子", "3 5 1 6 2 4"]]}),
-                                   ("start_meeting", {}), ("draw_cadre", {"expected_draw": 1})):
+            for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": [["骰子", "3 5 1 6 2 4"]]}),
+                                   ("draw_cadre", {"expected_draw": 1})):
                 assert moderator.perform(action, **params)["ok"]
                 seq, digest = _head(app, mid)
                 for page in pages.values():
