@@ -8,6 +8,8 @@ the overlay, and only for OVERLAY_FRAME_ANCESTORS, may be framed.
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, chromium, log_in, new_page  # noqa: F401  (a fixture)
@@ -93,20 +95,24 @@ def test_no_page_reports_a_policy_violation_and_every_live_page_gets_its_snapsho
     assert problems == []
 
 
-def _framed(chromium, server: LiveServer, path: str) -> bool:
-    """Whether a page of the SPX origin can show `path` in an iframe."""
+def _framed(chromium, server: LiveServer, path: str, patience_s: float = 20.0) -> bool:
+    """Whether a page of the SPX origin can show `path` in an iframe (waits for the frame's
+    content up to `patience_s`: a loaded machine may take a while; a blocked frame never has any)."""
     page = new_page(chromium, 1280, 800, bypass_csp=False)
     page.route(SPX + "/", lambda route: route.fulfill(
         content_type="text/html", body=f'<iframe id="f" src="{server.url}{path}" width="800" height="450"></iframe>'))
     page.goto(SPX + "/")
-    page.wait_for_timeout(1500)
-    frame = next((f for f in page.frames if f.url.startswith(server.url)), None)
-    if frame is None:
-        return False
-    try:
-        return frame.evaluate("document.body !== null && document.body.children.length > 0")
-    except Exception:  # the blocked frame's error document
-        return False
+    deadline = time.monotonic() + patience_s
+    while time.monotonic() < deadline:
+        frame = next((f for f in page.frames if f.url.startswith(server.url)), None)
+        if frame is not None:
+            try:
+                if frame.evaluate("document.body !== null && document.body.children.length > 0"):
+                    return True
+            except Exception:  # noqa: BLE001 — the blocked frame's error document, or still loading
+                pass
+        page.wait_for_timeout(250)
+    return False
 
 
 def test_only_the_overlay_may_be_framed_and_only_by_the_configured_origin(live):
