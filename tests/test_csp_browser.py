@@ -14,8 +14,8 @@ import pytest
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, chromium, log_in, new_page  # noqa: F401  (a fixture)
 from tests.juror_browser_support import to_scoring
-from tests.liveserver import LiveServer
 from tests.live_support import MODERATOR, seed_meeting
+from tests.liveserver import LiveServer
 from tests.rtclient import Screen, staff_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
