@@ -115,17 +115,16 @@ def _framed(chromium, server: LiveServer, path: str, patience_s: float = 20.0) -
     return False
 
 
-def test_only_the_overlay_may_be_framed_and_only_by_the_configured_origin(live):
+def test_only_the_overlay_may_be_framed_and_only_by_the_configured_origin(live, chromium):
     seeded, server = live
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        # The framing page is fulfilled by Playwright, so Chromium counts it as public and would
-        # refuse it any loopback frame (Local Network Access): not what this test is about.
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            *CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,"
-                            "PrivateNetworkAccessSendPreflights"])
-        try:
-            assert _framed(browser, server, f"/m/{seeded.meeting_id}/overlay")
-            assert not _framed(browser, server, f"/m/{seeded.meeting_id}/viewer")
-        finally:
-            browser.close()
+    # The framing page is fulfilled by Playwright, so Chromium counts it as public and would
+    # refuse it any loopback frame (Local Network Access): not what this test is about. A second
+    # browser from the module's own Playwright (a second sync_playwright() may not start).
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM, args=[
+        *CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,"
+                        "PrivateNetworkAccessSendPreflights"])
+    try:
+        assert _framed(browser, server, f"/m/{seeded.meeting_id}/overlay")
+        assert not _framed(browser, server, f"/m/{seeded.meeting_id}/viewer")
+    finally:
+        browser.close()

@@ -119,16 +119,18 @@ def test_the_projector_and_viewer_follow_a_whole_round_and_never_show_a_househol
     projector = _open(browser, f"{server.url}/m/{mid}/projector", 1920, 1080, errors)
     viewer = _open(browser, f"{server.url}/m/{mid}/viewer", 390, 844, errors)
 
-    # Welcome: title, commitment in blocks of 8, live entropy, the viewer QR code.
-    _ok(moderator.perform("enter_entropy", sources=[["骰子", "3 5 1 6 2 4"], ["体彩排列五", "7 0 3 9 1"]]))
-    projector.wait_for_selector(".welcome .entropy-row")
+    # Welcome: title, commitment in blocks of 8, the viewer QR code.
+    projector.wait_for_selector(".welcome-proof")
     commitment = moderator.state["meeting"]["commitment"]
     assert commitment[:8] in projector.inner_text(".welcome-proof")
     assert projector.eval_on_selector("img.qr", "img => img.complete && img.naturalWidth > 0")
     _shot(projector, "01-welcome")
 
+    # Live entropy only once the meeting is live: shown on the draw screen the moment it is entered.
     _ok(moderator.perform("start_meeting"))
     projector.wait_for_selector(".draw.waiting")
+    _ok(moderator.perform("enter_entropy", sources=[["骰子", "3 5 1 6 2 4"], ["体彩排列五", "7 0 3 9 1"]]))
+    projector.wait_for_selector(".draw.waiting .entropy-row")
     _shot(projector, "02-draw-waiting")
 
     # The draw: the reels spin, then land on the number the server drew.
@@ -329,8 +331,8 @@ def test_the_overlay_follows_the_live_meeting_by_itself(live, browser):
     seeded, server, moderator, _connect = live
     errors: list[str] = []
     page = _open(browser, f"{server.url}/m/{seeded.meeting_id}/overlay", 1920, 1080, errors)
-    _ok(moderator.perform("enter_entropy", sources="3 5 1 6 2 4"))
     _ok(moderator.perform("start_meeting"))
+    _ok(moderator.perform("enter_entropy", sources="3 5 1 6 2 4"))
     page.wait_for_function("() => document.body.dataset.onAir === 'off'")
     cadre = _ok(moderator.perform("draw_cadre", expected_draw=1))
     name = moderator.wait_for(lambda s: s["round"]["cadre"] is not None)["round"]["cadre"]["name"]
@@ -359,8 +361,8 @@ def test_a_household_named_by_the_moderator_is_marked_on_the_projector_and_viewe
     mid, errors = seeded.meeting_id, []
     projector = _open(browser, f"{server.url}/m/{mid}/projector", 1920, 1080, errors)
     viewer = _open(browser, f"{server.url}/m/{mid}/viewer?lang=en", 390, 844, errors)
-    _ok(moderator.perform("enter_entropy", sources=[["骰子", "3 5 1 6 2 4"]]))
     _ok(moderator.perform("start_meeting"))
+    _ok(moderator.perform("enter_entropy", sources=[["骰子", "3 5 1 6 2 4"]]))
     number = _ok(moderator.perform("draw_cadre", expected_draw=1))["number"]
     _ok(moderator.perform("start_report", seconds=300))
     _ok(moderator.perform("start_verification"))
