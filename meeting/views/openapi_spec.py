@@ -5,9 +5,9 @@ from typing import Any
 
 _ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
     "code": {"type": "string"}, "message": {"type": "string"}}, "required": ["code", "message"]}}}
-_INT64_MAX = 2**63 - 1  # meeting.ids.MAX_ID: larger ids name no record (404), larger `after` is a 400
+_ID_MAX = 2**31 - 1  # meeting.ids.MAX_ID (INTEGER columns): larger ids name no record (404), larger `after` is a 400
 _MEETING_ID = {"name": "meeting_id", "in": "path", "required": True,
-               "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": _INT64_MAX}}
+               "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": _ID_MAX}}
 _NOT_FOUND = {"description": "No such meeting, or one still in set-up (drafts are not public)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
@@ -38,8 +38,8 @@ def openapi_document(base_path: str) -> dict[str, Any]:
                 "operationId": "listEvents", "summary": "The hash-chained event log",
                 "parameters": [_MEETING_ID,
                                {"name": "after", "in": "query",
-                                "schema": {"type": "integer", "format": "int64", "minimum": 0,
-                                           "maximum": _INT64_MAX, "default": 0}},
+                                "schema": {"type": "integer", "format": "int32", "minimum": 0,
+                                           "maximum": _ID_MAX, "default": 0}},
                                {"name": "limit", "in": "query",
                                 "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}}],
                 "responses": {"200": _json("#/components/schemas/EventList", "Events"), "404": _NOT_FOUND,
