@@ -8,8 +8,10 @@ checked one by one.
 """
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -274,3 +276,47 @@ def test_no_other_console_can_act_between_the_draw_check_and_the_draw(app):
     assert meanwhile == ["tried", "question_not_draw_stage"]  # it came after the draw, and was refused
     (rnd,) = visible(app, v.meeting_id)["rounds"]
     assert rnd[1] == "cadre" and rnd[3] is not None
+
+
+# --- the rule, in the code ------------------------------------------------------------------
+
+SERVICES = Path(__file__).resolve().parent.parent / "meeting" / "services"
+# Where a service may still commit itself, and why:
+COMMITS_ALLOWED = {
+    "tx.py": "unit_of_work: the one commit of every use case",
+    "chain_check.py": "the stop mark of a failed chain check must outlive the refused action",
+    # Not moderator actions, and outside this rule's first pass: log-in throttle and codes,
+    # users, and the roster import (a worker process that commits its progress per batch).
+    "accounts/auth.py": "", "accounts/login_codes.py": "", "accounts/users.py": "",
+    "roster/importing/service.py": "", "roster/importing/jobs.py": "",
+}
+
+
+def test_services_commit_only_through_unit_of_work():
+    found = []
+    for path in sorted(SERVICES.rglob("*.py")):
+        rel = path.relative_to(SERVICES).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+                    and rel not in COMMITS_ALLOWED):
+                found.append(f"{rel}:{node.lineno}")
+    assert found == []
+
+
+def test_a_use_case_called_inside_another_is_refused_instead_of_committing_half_of_the_outer(app):
+    from meeting.services.draw import seed as draw_seed
+    from meeting.services.tx import lock_meeting, unit_of_work
+
+    v = started(app)
+    before = visible(app, v.meeting_id)
+
+    @unit_of_work
+    def outer(session: so.Session) -> None:
+        lock_meeting(session, v.meeting_id).scene = "blank"
+        draw_seed.enter_entropy(session, v.meeting_id, "3 5 1 6 2 4")  # the public use case, not its inner step
+
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="inner step"):
+            outer(db.session)
+        db.remove()
+    assert visible(app, v.meeting_id) == before

@@ -1,9 +1,11 @@
 """Call-out verification through a telephony provider: propose, place, hang up, record answers.
 
-Every change appends an event in the same transaction and commits; the caller broadcasts.
-A call attempt is committed *before* the provider is asked to dial, and a household with a
-live attempt cannot be dialled again, so neither a crash nor a double tap dials twice. The
-provider is called with no transaction open (a slow network must not hold the meeting lock).
+Every change appends an event in the same transaction and commits once; the caller broadcasts.
+Inner steps (`*_locked`) run inside the caller's transaction (live.actions.perform). The two
+use cases that call the provider are named steps instead of one transaction: a call attempt is
+committed *before* the provider is asked to dial, and a household with a live attempt cannot be
+dialled again, so neither a crash nor a double tap dials twice. The provider is called with no
+transaction open (a slow network must not hold the meeting lock).
 Events from the provider: webhooks.py. Pure rules: scoring/calls.py.
 """
 from __future__ import annotations
@@ -18,7 +20,8 @@ from meeting.models import CallAttempt, CallEvent, Household, Meeting, Round
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import clean_answers
 from meeting.services.calls.order import admit, attempts_of, picked_codes, plan_for
-from meeting.services.tx import lock_meeting, transactional
+from meeting.services.chain_check import require_chain_intact
+from meeting.services.tx import lock_meeting, steps_outside_transaction, unit_of_work
 from meeting.services.events import append_event
 from meeting.services.live.rounds import current_round
 from meeting.telephony import CallRequest, ProviderError, Telephony
@@ -57,14 +60,14 @@ def _cause(event: Any) -> dict[str, Any]:
     return {"type": event.type, "seq": event.seq}
 
 
-def _round_in(session: so.Session, meeting_id: int, allowed: tuple[str, ...]) -> tuple[Meeting, Round]:
-    meeting = lock_meeting(session, meeting_id)
+def _round_of(session: so.Session, meeting: Meeting, allowed: tuple[str, ...]) -> Round:
+    """The current round if calls are allowed in it now; the caller holds the meeting lock."""
     if meeting.status != "live":
         raise Conflict("not_live")
-    rnd = current_round(session, meeting_id)
+    rnd = current_round(session, meeting.id)
     if rnd is None or rnd.kind != "cadre" or rnd.cadre_id is None or rnd.stage not in allowed:
         raise Conflict("calls_not_verification")
-    return meeting, rnd
+    return rnd
 
 
 def update_discrepancy(session: so.Session, rnd: Round) -> bool:
@@ -80,41 +83,44 @@ def _count(params: Mapping[str, Any], per_round: int) -> int:
     return count
 
 
-@transactional
+@unit_of_work
 def propose_calls(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
                   tel: Telephony) -> dict[str, Any]:
     """Pick the households to call by the verifiable draw: `count` (default 2), plus one backup
     per household found unreachable. Asking again never re-rolls. Event: households_picked."""
-    meeting, rnd = _round_in(session, meeting_id, ("report", "verification"))
+    meeting = lock_meeting(session, meeting_id)
+    require_chain_intact(meeting)
+    return propose_calls_locked(session, meeting, params, actor, tel)
+
+
+def propose_calls_locked(session: so.Session, meeting: Meeting, params: Mapping[str, Any], actor: str,
+                         tel: Telephony) -> dict[str, Any]:
+    """Inner step of propose_calls: the caller holds the meeting lock and commits."""
+    rnd = _round_of(session, meeting, ("report", "verification"))
     per_round = _count(params, tel.settings.calls_per_round)
-    needed = plan_for(session, meeting_id, rnd, per_round).needed
-    round_id = rnd.id
-    session.commit()  # pick_households takes the meeting lock in its own transaction
-    picks = draw_steps.pick_households(session, meeting_id, count=needed, actor=actor, round_id=round_id)
-    seq = session.get(Meeting, meeting_id, populate_existing=True).seq
-    return {"type": "households_picked", "seq": seq, "households": [p.code for p in picks],
+    needed = plan_for(session, meeting.id, rnd, per_round).needed
+    picks = draw_steps.pick_households_locked(session, meeting, count=needed, actor=actor, round_id=rnd.id)
+    return {"type": "households_picked", "seq": meeting.seq, "households": [p.code for p in picks],
             "new": [p.code for p in picks if p.new]}
 
 
-def _next_household(session: so.Session, meeting_id: int, actor: str, tel: Telephony) -> str:
-    _meeting, rnd = _round_in(session, meeting_id, ("verification",))
+def _next_household(session: so.Session, meeting: Meeting, actor: str, tel: Telephony) -> str:
+    """The plan's next household, picking backups as needed (inside the caller's transaction)."""
+    rnd = _round_of(session, meeting, ("verification",))
     per_round = tel.settings.calls_per_round
-    plan = plan_for(session, meeting_id, rnd, per_round)
+    plan = plan_for(session, meeting.id, rnd, per_round)
     if plan.next is None and len(plan.households) < plan.needed:
-        round_id = rnd.id
-        session.commit()
-        draw_steps.pick_households(session, meeting_id, count=plan.needed, actor=actor, round_id=round_id)
-        _meeting, rnd = _round_in(session, meeting_id, ("verification",))
-        plan = plan_for(session, meeting_id, rnd, per_round)
+        draw_steps.pick_households_locked(session, meeting, count=plan.needed, actor=actor, round_id=rnd.id)
+        plan = plan_for(session, meeting.id, rnd, per_round)
     if plan.next is None:
         raise Conflict("no_household_left")
-    session.commit()
     return plan.next
 
 
-def _store_attempt(session: so.Session, meeting_id: int, code: str, reason: Any, actor: str,
+def _store_attempt(session: so.Session, meeting: Meeting, code: str, reason: Any, actor: str,
                    tel: Telephony) -> tuple[CallAttempt, str, dict[str, Any]]:
-    meeting, rnd = _round_in(session, meeting_id, ("verification",))
+    rnd = _round_of(session, meeting, ("verification",))
+    meeting_id = meeting.id
     household = session.scalar(sa.select(Household).where(Household.code == code))
     live = [a for a in attempts_of(session, rnd) if household is not None and a.household_id == household.id
             and not core.is_terminal(a.state)]
@@ -136,7 +142,6 @@ def _store_attempt(session: so.Session, meeting_id: int, code: str, reason: Any,
                                                               "reason": reason}, actor)
     event = append_event(session, meeting_id, "call_placed", {"round": rnd.number, "call": call.id, "household": code,
                                                                "pick": pick, "provider": call.provider}, actor)
-    session.commit()
     return call, number, _cause(event)
 
 
@@ -155,42 +160,63 @@ def move_call(session: so.Session, meeting_id: int, call: CallAttempt, state: st
     return _cause(event)
 
 
-@transactional
+@unit_of_work
+def _dial_attempt(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
+                  tel: Telephony) -> tuple[CallRequest, str, dict[str, Any]]:
+    """Step 1 of place_call: the household (backups picked as needed) and its attempt, queued,
+    committed with its event before anyone is dialled."""
+    meeting = lock_meeting(session, meeting_id)
+    require_chain_intact(meeting)
+    code = params.get("household_code")
+    if code is None:
+        code = _next_household(session, meeting, actor, tel)
+    if not isinstance(code, str) or not code.strip():
+        raise UserError("missing_household_code")
+    call, number, cause = _store_attempt(session, meeting, code.strip(), params.get("reason"), actor, tel)
+    request = CallRequest(call.id, number, tel.urls.voice(call.id), tel.urls.status(call.id),
+                          tel.settings.ring_seconds)
+    return request, code, cause
+
+
+@unit_of_work
+def _record_dial_result(session: so.Session, meeting_id: int, call_id: int, ref: str | None,
+                        error: ProviderError | None, actor: str) -> tuple[CallAttempt, dict[str, Any] | None]:
+    """Step 2 of place_call: what the provider answered — dialling with its reference, or failed
+    with its message — in a transaction of its own."""
+    lock_meeting(session, meeting_id)
+    call = session.get(CallAttempt, call_id, populate_existing=True)
+    if error is not None:
+        call.error = error.message[:300]  # the console and projector show it as is (see docs/TELEPHONY.md)
+        return call, move_call(session, meeting_id, call, "failed", actor, "provider",
+                               {"action": "place_call", "error": error.code, "reason": error.reason,
+                                "params": error.params}, error=error.code)
+    if call.provider_ref is None:  # a status callback may have brought the reference first
+        call.provider_ref = ref
+    return call, move_call(session, meeting_id, call, "dialling", actor, "provider",
+                           {"action": "place_call", "ref": ref})
+
+
+@steps_outside_transaction
 def place_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
                tel: Telephony) -> dict[str, Any]:
     """Dial a household: `household_code`, or without it the next one of the plan (backups
     are picked as needed). Calls follow the draw (`admit`): a household outside it only once the
     draw is exhausted, with a `reason`, logged as a manual pick (event household_named).
 
-    Stores the attempt (queued) and commits, then asks the provider; the attempt becomes
-    dialling with the provider's reference, or failed with the provider's message, in which
-    case CallFailed (a UserError carrying the committed cause) is raised.
+    Three steps, never one transaction: the attempt (queued) is committed (_dial_attempt), the
+    provider is asked with no transaction open, and its answer is recorded (_record_dial_result):
+    the attempt becomes dialling with the provider's reference, or failed with the provider's
+    message, in which case CallFailed (a UserError carrying the committed cause) is raised. A
+    crash between the steps leaves the attempt queued: it is never dialled twice.
     """
-    code = params.get("household_code")
-    if code is None:
-        code = _next_household(session, meeting_id, actor, tel)
-    if not isinstance(code, str) or not code.strip():
-        raise UserError("missing_household_code")
-    call, number, cause = _store_attempt(session, meeting_id, code.strip(), params.get("reason"), actor, tel)
-    request = CallRequest(call.id, number, tel.urls.voice(call.id), tel.urls.status(call.id),
-                          tel.settings.ring_seconds)
+    request, code, cause = _dial_attempt(session, meeting_id, params, actor, tel)
     try:
         ref, error = tel.provider.place_call(request), None
     except ProviderError as exc:
         ref, error = None, exc
-    lock_meeting(session, meeting_id)
-    call = session.get(CallAttempt, call.id, populate_existing=True)
+    call, moved = _record_dial_result(session, meeting_id, request.call_id, ref, error, actor)
     if error is not None:
-        call.error = error.message[:300]  # the console and projector show it as is (see docs/TELEPHONY.md)
-        moved = move_call(session, meeting_id, call, "failed", actor, "provider",
-                          {"action": "place_call", "error": error.code, "reason": error.reason,
-                           "params": error.params}, error=error.code)
-        session.commit()
         raise CallFailed(error, moved or cause)
-    if call.provider_ref is None:  # a status callback may have brought the reference first
-        call.provider_ref = ref
-    moved = move_call(session, meeting_id, call, "dialling", actor, "provider", {"action": "place_call", "ref": ref})
-    session.commit()
     return {**(moved or cause), "call": call.id, "household": code, "state": call.state, "pick": call.pick}
 
 
@@ -205,39 +231,61 @@ def _call_of(session: so.Session, meeting_id: int, params: Mapping[str, Any]) ->
     return call
 
 
-@transactional
-def hangup_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
-                tel: Telephony) -> dict[str, Any]:
-    """Hang up (answered) or cancel (not yet answered) a call. Event: call_state_changed."""
-    lock_meeting(session, meeting_id)
+@unit_of_work
+def _hangup_target(session: so.Session, meeting_id: int, params: Mapping[str, Any]) -> tuple[int, str | None, str, str]:
+    """Step 1 of hangup_call (reads only): the call, if it is not over: (id, ref, state, provider)."""
+    require_chain_intact(lock_meeting(session, meeting_id))
     call = _call_of(session, meeting_id, params)
     if core.is_terminal(call.state):
         raise Conflict("call_over")
-    ref, state, call_id = call.provider_ref, call.state, call.id
-    session.commit()
-    if ref and call.provider == tel.provider.name and state != "queued":
+    return call.id, call.provider_ref, call.state, call.provider
+
+
+@unit_of_work
+def _record_hangup(session: so.Session, meeting_id: int, call_id: int, actor: str) -> dict[str, Any]:
+    """Step 2 of hangup_call: the call ended (answered) or canceled, in a transaction of its own."""
+    meeting = lock_meeting(session, meeting_id)
+    call = session.get(CallAttempt, call_id, populate_existing=True)
+    target = "ended" if call.state == "answered" else "canceled"
+    moved = move_call(session, meeting_id, call, target, actor, "moderator", {"action": "hangup", "actor": actor})
+    if moved is None:  # the provider's own "completed" got there first
+        return {"type": "call_state_changed", "seq": meeting.seq, "call": call_id, "state": call.state}
+    return {**moved, "call": call_id, "state": call.state}
+
+
+@steps_outside_transaction
+def hangup_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str,
+                tel: Telephony) -> dict[str, Any]:
+    """Hang up (answered) or cancel (not yet answered) a call. Event: call_state_changed.
+
+    Like place_call, never one transaction: the call is checked (_hangup_target), the provider
+    asked to hang up with no transaction open, and the end recorded (_record_hangup).
+    """
+    call_id, ref, state, provider = _hangup_target(session, meeting_id, params)
+    if ref and provider == tel.provider.name and state != "queued":
         try:
             tel.provider.hangup(ref)
         except ProviderError as exc:
             raise ProviderRefused(exc) from None
-    lock_meeting(session, meeting_id)
-    call = session.get(CallAttempt, call_id, populate_existing=True)
-    target = "ended" if call.state == "answered" else "canceled"
-    moved = move_call(session, meeting_id, call, target, actor, "moderator", {"action": "hangup", "actor": actor})
-    session.commit()
-    if moved is None:  # the provider's own "completed" got there first
-        return {"type": "call_state_changed", "seq": session.get(Meeting, meeting_id).seq, "call": call_id,
-                "state": call.state}
-    return {**moved, "call": call_id, "state": call.state}
+    return _record_hangup(session, meeting_id, call_id, actor)
 
 
-@transactional
+@unit_of_work
 def record_answers(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str) -> dict[str, Any]:
     """The moderator's entries for a call: answers (merged), `outcome` (forward only) and a note.
 
     Event: call_answers_recorded (the note stays private: it is not in the public event log).
     """
-    meeting, rnd = _round_in(session, meeting_id, ("verification", "scoring_open", "scoring_closed"))
+    meeting = lock_meeting(session, meeting_id)
+    require_chain_intact(meeting)
+    return record_answers_locked(session, meeting, params, actor)
+
+
+def record_answers_locked(session: so.Session, meeting: Meeting, params: Mapping[str, Any],
+                          actor: str) -> dict[str, Any]:
+    """Inner step of record_answers: the caller holds the meeting lock and commits."""
+    meeting_id = meeting.id
+    rnd = _round_of(session, meeting, ("verification", "scoring_open", "scoring_closed"))
     call = _call_of(session, meeting_id, params)
     if call.round_id != rnd.id:
         raise Conflict("call_not_current_round")
@@ -269,7 +317,6 @@ def record_answers(session: so.Session, meeting_id: int, params: Mapping[str, An
                          {"round": rnd.number, "call": call.id, "household": call.household.code,
                           "answers": core.survey_answers(call.answers or {}), "state": call.state,
                           "discrepancy": discrepancy}, actor)
-    session.commit()
     return {**_cause(event), "call": call.id, "state": call.state, "discrepancy": discrepancy}
 
 

@@ -19,7 +19,7 @@ from meeting.errors import NotFound
 from meeting.messages import text
 from meeting.models import CallAttempt, CallEvent, Meeting, Round
 from meeting.services.calls.attempts import move_call, update_discrepancy
-from meeting.services.tx import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, steps_outside_transaction, unit_of_work
 from meeting.services.events import append_event
 from meeting.telephony import Answered, HallRequest, KeysPressed, LineStatus, ProviderError, Telephony
 from scoring import calls as core
@@ -76,7 +76,7 @@ def _store(session: so.Session, call: CallAttempt, source: str, raw: dict[str, A
     session.add(CallEvent(call_attempt_id=call.id, source=source, state=state, raw=raw))
 
 
-@transactional
+@unit_of_work
 def receive_status(session: so.Session, call_id: int, event: LineStatus) -> WebhookResult:
     """A status event (dialling, ringing, answered, ended, busy, …) of the household's leg, or
     of the hall's leg / the conference / the recording (`event.leg`): stored, forward only."""
@@ -99,11 +99,10 @@ def receive_status(session: so.Session, call_id: int, event: LineStatus) -> Webh
         if state == "failed":
             call.error = (text("line_failed") + (f" ({event.reason})" if event.reason else ""))[:300]
         result.cause = move_call(session, meeting.id, call, state, _actor(call), "provider", raw)
-    session.commit()
     return result
 
 
-@transactional
+@unit_of_work
 def receive_voice(session: so.Session, call_id: int, event: Answered) -> WebhookResult:
     """The household answered and the provider asks what to play: the consent question."""
     call, rnd, meeting = _load(session, call_id)
@@ -116,7 +115,6 @@ def receive_voice(session: so.Session, call_id: int, event: Answered) -> Webhook
         result.step = "consent"
         result.cause = move_call(session, meeting.id, call, "answered", _actor(call), "provider",
                                  {**raw, "next": "consent", "next_retry": 0})
-    session.commit()
     return result
 
 
@@ -129,7 +127,7 @@ def _after_consent(consent: Any, retry: int) -> tuple[str, int]:
     return "declined", 0
 
 
-@transactional
+@unit_of_work
 def receive_gather(session: so.Session, call_id: int, step: str, event: KeysPressed, retry: int,
                    tel: Telephony) -> WebhookResult:
     """The keys pressed for one survey step. Consent (1) first: without it no question is
@@ -145,7 +143,6 @@ def receive_gather(session: so.Session, call_id: int, step: str, event: KeysPres
     if not _owned(call, event.ref) or core.is_terminal(call.state):
         result.step = "gone"
         _store(session, call, "provider", {**raw, "next": "gone"})
-        session.commit()
         return result
     value = core.parse_digit(step, event.digits)
     answers = dict(call.answers or {})
@@ -180,11 +177,10 @@ def receive_gather(session: so.Session, call_id: int, step: str, event: KeysPres
                                     {**base, "question": step, "answer": value, "discrepancy": discrepancy},
                                     _actor(call))
         result.cause = {"type": appended.type, "seq": appended.seq}
-    session.commit()
     return result
 
 
-@transactional
+@unit_of_work
 def record_hall_error(session: so.Session, call_id: int, error: ProviderError) -> WebhookResult:
     """The provider could not dial the hall line: show the moderator why (the survey goes on)."""
     call, rnd, meeting = _load(session, call_id)
@@ -194,10 +190,10 @@ def record_hall_error(session: so.Session, call_id: int, error: ProviderError) -
     appended = append_event(session, meeting.id, "hall_line_changed",
                             {"round": rnd.number, "call": call.id, "state": "failed", "error": error.code},
                             _actor(call))
-    session.commit()
     return WebhookResult(meeting.id, call.id, cause={"type": appended.type, "seq": appended.seq})
 
 
+@steps_outside_transaction
 def receive_keys(session: so.Session, call_id: int, step: str, event: KeysPressed, retry: int,
                  tel: Telephony) -> WebhookResult:
     """The keys pressed for one step (receive_gather), then, after the consent, the hall line

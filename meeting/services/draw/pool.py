@@ -5,7 +5,8 @@ Lifecycle of the draw, each step one transaction with its event (past tense) in 
   seed.enter_entropy → steps.draw_next / skip_drawn / pick_households … → (meeting ends)
   seed.reveal_seed → bundle.build_bundle.
 Errors the moderator can cause raise meeting.errors.Conflict (wrong moment) or UserError (bad
-input) with a code; every function commits on success and leaves nothing behind on error.
+input) with a code; every use case commits once on success and leaves nothing behind on error
+(meeting.services.tx.unit_of_work).
 """
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, UserError
-from meeting.models import RANKS, Cadre, Household, Township
+from meeting.models import RANKS, Cadre, Household, Meeting, Township
 from meeting.services.draw.common import PoolSummary, is_frozen
 from meeting.services.events import append_event
-from meeting.services.tx import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, unit_of_work
 from scoring.pool import (PROTOCOL, REHEARSAL_PROTOCOL, PoolError, first_pool_error, make_entry,
                           normalise_exclusions, normalise_plan, plan_hash, roster_hash, roster_text, admits)
 
-@transactional
+@unit_of_work
 def set_exclusions(session: so.Session, meeting_id: int, exclusions: Iterable[Mapping[str, Any]],
                    actor: str = "") -> list[dict[str, Any]]:
     """Replace the list of cadres kept out of the draw ({number, reason}, a reason each).
@@ -32,16 +33,21 @@ def set_exclusions(session: so.Session, meeting_id: int, exclusions: Iterable[Ma
     UserError for a missing reason or an unknown cadre number. Event: exclusions_set.
     """
     meeting = lock_meeting(session, meeting_id)
+    return set_exclusions_locked(session, meeting, exclusions, actor)
+
+
+def set_exclusions_locked(session: so.Session, meeting: Meeting, exclusions: Iterable[Mapping[str, Any]],
+                          actor: str = "") -> list[dict[str, Any]]:
+    """Inner step of set_exclusions: the caller holds the meeting lock and commits."""
     if is_frozen(meeting):
         raise Conflict("exclusions_frozen")
     cleaned = _exclusions(session, exclusions)
     meeting.exclusions = cleaned
-    append_event(session, meeting_id, "exclusions_set", {"exclusions": cleaned}, actor)
-    session.commit()
+    append_event(session, meeting.id, "exclusions_set", {"exclusions": cleaned}, actor)
     return cleaned
 
 
-@transactional
+@unit_of_work
 def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | None = None,
                 exclusions: Iterable[Mapping[str, Any]] | None = None, actor: str = "") -> PoolSummary:
     """Freeze the draw pool: the canonical roster (active cadres the plan admits, minus the
@@ -97,7 +103,6 @@ def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | 
         "meeting": {"id": meeting.id, "title": meeting.title}, "protocol": summary.protocol,
         "roster_hash": summary.roster_hash, "pool_size": summary.pool_size, "plan": canonical,
         "plan_hash": summary.plan_hash, "exclusions": cleaned}, actor)
-    session.commit()
     return summary
 
 

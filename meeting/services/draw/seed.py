@@ -9,16 +9,16 @@ from typing import Any, Callable, Iterable
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, UserError
-from meeting.models import utcnow
+from meeting.models import Meeting, utcnow
 from meeting.services.draw.common import is_frozen, require_committed, require_not_revealed
 from meeting.services.chain_check import verify_before_reveal
 from meeting.services.events import append_event
-from meeting.services.tx import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, unit_of_work
 from scoring.draw import DrawError, canonical_entropy, commitment, new_seed, normalise_entropy, seed_bytes
 from scoring.entropy import EntropyFormError, check_entry, declared_sources
 
 
-@transactional
+@unit_of_work
 def declare_entropy_sources(session: so.Session, meeting_id: int, sources: Any, actor: str = "") -> list[dict[str, Any]]:
     """Fix the live-entropy sources and their canonical form before the seed is committed.
 
@@ -36,10 +36,10 @@ def declare_entropy_sources(session: so.Session, meeting_id: int, sources: Any, 
         raise UserError(exc.code, **exc.values) from None
     meeting.entropy_sources = declared
     append_event(session, meeting_id, "entropy_declared", {"sources": declared}, actor)
-    session.commit()
     return declared
 
-@transactional
+
+@unit_of_work
 def commit_seed(session: so.Session, meeting_id: int, actor: str = "",
                 seed_factory: Callable[[], str] = new_seed) -> str:
     """Generate the secret 256-bit seed (with `secrets`) and publish only SHA-256(seed).
@@ -57,11 +57,10 @@ def commit_seed(session: so.Session, meeting_id: int, actor: str = "",
     meeting.seed_hex = seed
     meeting.commitment = commitment(seed)
     append_event(session, meeting_id, "seed_committed", {"commitment": meeting.commitment}, actor)
-    session.commit()
     return meeting.commitment
 
 
-@transactional
+@unit_of_work
 def enter_entropy(session: so.Session, meeting_id: int, sources: str | Iterable[Any],
                   actor: str = "") -> dict[str, Any]:
     """Record the live entropy typed at the console before the first draw (shown on the projector).
@@ -73,7 +72,12 @@ def enter_entropy(session: so.Session, meeting_id: int, sources: str | Iterable[
     Conflict if not committed, already entered, or revealed; UserError if empty/invalid.
     Event: entropy_entered.
     """
-    meeting = lock_meeting(session, meeting_id)
+    return enter_entropy_locked(session, lock_meeting(session, meeting_id), sources, actor)
+
+
+def enter_entropy_locked(session: so.Session, meeting: Meeting, sources: str | Iterable[Any],
+                         actor: str = "") -> dict[str, Any]:
+    """Inner step of enter_entropy: the caller holds the meeting lock and commits."""
     require_committed(meeting)
     require_not_revealed(meeting)
     if meeting.live_entropy:
@@ -89,24 +93,31 @@ def enter_entropy(session: so.Session, meeting_id: int, sources: str | Iterable[
         raise UserError("bad_entropy", why=str(exc)) from None
     entropy = {"sources": cleaned, "canonical": canonical_entropy(cleaned)}
     meeting.live_entropy = entropy
-    append_event(session, meeting_id, "entropy_entered", entropy, actor)
-    session.commit()
+    append_event(session, meeting.id, "entropy_entered", entropy, actor)
     return entropy
 
 
-@transactional
+@unit_of_work
 def reveal_seed(session: so.Session, meeting_id: int, actor: str = "") -> str:
     """Publish the seed after the meeting; closes the draw and opens the bundle download.
 
-    Returns the seed (hex). Conflict if nothing is committed or it is already revealed.
+    Returns the seed (hex). Conflict if nothing is committed or it is already revealed, and
+    chain_broken (the meeting is then stopped: that mark is committed) if the log fails its check.
     Event: seed_revealed.
     """
     meeting = lock_meeting(session, meeting_id)
     require_committed(meeting)
     require_not_revealed(meeting)
     verify_before_reveal(session, meeting_id)
+    return reveal_seed_locked(session, meeting, actor)
+
+
+def reveal_seed_locked(session: so.Session, meeting: Meeting, actor: str = "") -> str:
+    """Inner step of reveal_seed: the caller holds the meeting lock, has run verify_before_reveal
+    before changing anything (a failed check commits the stop mark), and commits."""
+    require_committed(meeting)
+    require_not_revealed(meeting)
     meeting.seed_revealed_at = utcnow()
-    append_event(session, meeting_id, "seed_revealed",
+    append_event(session, meeting.id, "seed_revealed",
                  {"seed": meeting.seed_hex, "commitment": meeting.commitment}, actor)
-    session.commit()
     return meeting.seed_hex

@@ -1,21 +1,25 @@
-"""Draw steps on stage: the next cadre, a skip, household picks (re-exported by services.draw)."""
+"""Draw steps on stage: the next cadre, a skip, household picks.
+
+Each is a use case (`x(session, meeting_id, …)`: lock, inner step, one commit) and an inner step
+(`x_locked(session, meeting, …)`: the caller holds the lock and commits) for the live actions
+and the calls to run inside their own transaction."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound, UserError
-from meeting.models import Cadre, DrawRecord, Household, Round
+from meeting.models import Cadre, DrawRecord, Household, Meeting, Round
 from meeting.services.draw.common import (DrawOutcome, HouseholdPick, cadre_records, engine_for,
                                           meeting_master, outcome, require_drawable, roster_entries)
-from meeting.services.tx import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, unit_of_work
 from meeting.services.events import append_event
 from scoring.draw import DrawError, pick_households as derive_household_picks
 from scoring.pool import households_digest
 from scoring.skips import SKIP_REASONS, SkipReasonError, skip_reason
 
 
-@transactional
+@unit_of_work
 def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected_draw: int | None = None,
               round_id: int | None = None) -> DrawOutcome:
     """Draw the next cadre of the plan, or return an earlier draw: there is no re-roll.
@@ -27,7 +31,14 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
     (Conflict already_drawn: there is no silent re-roll). Conflict before entropy, after the reveal, or when the
     plan/pool is exhausted. Event: cadre_drawn.
     """
-    meeting = lock_meeting(session, meeting_id)
+    return draw_next_locked(session, lock_meeting(session, meeting_id), actor, expected_draw=expected_draw,
+                            round_id=round_id)
+
+
+def draw_next_locked(session: so.Session, meeting: Meeting, actor: str = "", *, expected_draw: int | None = None,
+                     round_id: int | None = None) -> DrawOutcome:
+    """Inner step of draw_next: the caller holds the meeting lock and commits."""
+    meeting_id = meeting.id
     require_drawable(meeting)
     the_round = _round(session, meeting_id, round_id)
     draws, skips = cadre_records(session, meeting_id)
@@ -36,7 +47,6 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
             raise Conflict("draw_out_of_order", asked=expected_draw, next=len(draws) + 1)
         if expected_draw <= len(draws):
             record = draws[expected_draw - 1]
-            session.commit()
             return outcome(meeting_id, record, skips.get(expected_draw), new=False)
     if round_id is not None and any(r.round_id == round_id and r.detail["draw"] not in skips for r in draws):
         raise Conflict("already_drawn")  # one cadre per round: a new one only after a skip
@@ -56,11 +66,10 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
         the_round.cadre_id = record.cadre_id
     append_event(session, meeting_id, "cadre_drawn",
                  {**made.as_dict(), "name": name, "round_id": round_id}, actor)
-    session.commit()
     return outcome(meeting_id, record, None, new=True)
 
 
-@transactional
+@unit_of_work
 def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, actor: str = "",
                text: str = "") -> DrawOutcome:
     """Log that the cadre of draw `draw` is absent; the next draw_next draws the next slot.
@@ -71,14 +80,19 @@ def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, act
     off the list or "other" without text; Conflict for an earlier draw, before entropy or after
     the reveal. Event: cadre_skipped (reason: the code, or "other: <text>").
     """
-    meeting = lock_meeting(session, meeting_id)
+    return skip_drawn_locked(session, lock_meeting(session, meeting_id), draw, reason, actor, text=text)
+
+
+def skip_drawn_locked(session: so.Session, meeting: Meeting, draw: int, reason: str, actor: str = "",
+                      text: str = "") -> DrawOutcome:
+    """Inner step of skip_drawn: the caller holds the meeting lock and commits."""
+    meeting_id = meeting.id
     require_drawable(meeting)
     draws, skips = cadre_records(session, meeting_id)
     if not 1 <= draw <= len(draws):
         raise NotFound("draw_not_found", draw=draw)
     record = draws[draw - 1]
     if draw in skips:
-        session.commit()
         return outcome(meeting_id, record, skips[draw], new=False)
     if draw != len(draws):
         raise Conflict("skip_not_latest")
@@ -96,11 +110,10 @@ def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, act
         the_round.cadre_id = None
     append_event(session, meeting_id, "cadre_skipped",
                  {"draw": draw, "number": record.detail["number"], "reason": reason}, actor)
-    session.commit()
     return outcome(meeting_id, record, skip, new=True)
 
 
-@transactional
+@unit_of_work
 def pick_households(session: so.Session, meeting_id: int, *, count: int, actor: str = "",
                     cadre_number: int | None = None, round_id: int | None = None) -> list[HouseholdPick]:
     """Pick households of a drawn cadre for call-out verification, verifiably.
@@ -114,7 +127,16 @@ def pick_households(session: so.Session, meeting_id: int, *, count: int, actor: 
     """
     if count < 1:
         raise UserError("bad_count")
-    meeting = lock_meeting(session, meeting_id)
+    return pick_households_locked(session, lock_meeting(session, meeting_id), count=count, actor=actor,
+                                  cadre_number=cadre_number, round_id=round_id)
+
+
+def pick_households_locked(session: so.Session, meeting: Meeting, *, count: int, actor: str = "",
+                           cadre_number: int | None = None, round_id: int | None = None) -> list[HouseholdPick]:
+    """Inner step of pick_households: the caller holds the meeting lock and commits."""
+    if count < 1:
+        raise UserError("bad_count")
+    meeting_id = meeting.id
     require_drawable(meeting)
     number = _cadre_number(session, meeting_id, cadre_number, round_id)
     draws, skips = cadre_records(session, meeting_id)
@@ -139,7 +161,6 @@ def pick_households(session: so.Session, meeting_id: int, *, count: int, actor: 
                            new=False) for r in existing]
     made = derive_household_picks(meeting_master(meeting), number, codes, [p.code for p in picks], count)
     if not made:
-        session.commit()
         return picks
     for h in made:
         detail = {"code": h.code, **({"households": codes} if h.slot == 0 else {})}
@@ -150,7 +171,6 @@ def pick_households(session: so.Session, meeting_id: int, *, count: int, actor: 
         picks.append(HouseholdPick(number, h.slot, h.attempt, h.index, h.pool_size, h.code, ids[h.code]))
     append_event(session, meeting_id, "households_picked",
                  {"cadre": number, "picks": [h.as_dict() for h in made]}, actor)
-    session.commit()
     return picks
 
 

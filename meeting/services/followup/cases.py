@@ -20,7 +20,7 @@ from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Decision, Demand, DrawRecord, Household, Meeting, Round, utcnow
 from meeting.models.cases import Case, CaseStream
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
-from meeting.services.tx import transactional
+from meeting.services.tx import unit_of_work
 from scoring import cases as rules
 from scoring.cases import CaseError, CaseState
 from scoring.deadlines import Policy, local_date
@@ -118,7 +118,7 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
     return case
 
 
-@transactional
+@unit_of_work
 def create_case_from_decision(session: so.Session, decision_id: int, *, actor: str, now: dt.datetime | None = None,
                               policy: Policy | None = None, household_ids: Iterable[int] | None = None,
                               demand_ids: Iterable[int] | None = None, responsible_unit: str | None = None,
@@ -131,11 +131,10 @@ def create_case_from_decision(session: so.Session, decision_id: int, *, actor: s
                                   demand_ids=demand_ids, responsible_unit=responsible_unit, stream_code=stream_code)
     if case is None:
         raise Conflict("case_decision_opens_none", kind=decision.kind)
-    session.commit()
     return case
 
 
-@transactional
+@unit_of_work
 def create_pledge_case(session: so.Session, *, promise: str, responsible_person: str, responsible_unit: str,
                        actor: str, deadline: dt.date | None = None, meeting_id: int | None = None,
                        round_id: int | None = None, demand_ids: Iterable[int] | None = None,
@@ -176,13 +175,12 @@ def create_pledge_case(session: so.Session, *, promise: str, responsible_person:
         "responsible_person": case.responsible_person, "responsible_unit": case.responsible_unit,
         "opened_on": _iso(case.opened_on), "reply_due": _iso(case.reply_due), "deadline": _iso(case.deadline),
         "households": [], "demands": [d.id for d in case.demands]}, actor, at)
-    session.commit()
     return case
 
 
 # --- life cycle ---------------------------------------------------------------------------
 
-@transactional
+@unit_of_work
 def act(session: so.Session, code: str, action: str, *, actor: str, reason: str = "", now: dt.datetime | None = None,
         policy: Policy | None = None, outcome: str | None = None, stream_code: str = DEFAULT_STREAM) -> Case:
     """Apply one life-cycle action (scoring.cases) to the case `code` and commit.
@@ -218,7 +216,6 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
     append_case_event(session, stream, case, _ACTION_EVENTS[action], payload, actor, at)
     if action == "confirm":
         _open_penalty(session, stream, case, text, actor, at, today, policy)
-    session.commit()
     return case
 
 
@@ -249,7 +246,7 @@ def override_close(session: so.Session, code: str, reason: str, *, actor: str, *
 
 # --- the overdue check --------------------------------------------------------------------
 
-@transactional
+@unit_of_work
 def tick(session: so.Session, *, now: dt.datetime | None = None, policy: Policy | None = None,
          actor: str = "system:cases-tick", stream_code: str = DEFAULT_STREAM) -> TickResult:
     """Mark overdue cases and raise their escalation level; idempotent, safe to run twice at once.
@@ -283,7 +280,6 @@ def tick(session: so.Session, *, now: dt.datetime | None = None, policy: Policy 
                                                          **_assessed(fresh)}, actor, at)
         changed.append(case.code)
     stream.last_tick_on = today
-    session.commit()
     return TickResult(today=today, changed=tuple(changed), checked=len(rows))
 
 

@@ -1,8 +1,11 @@
 """The moderator's actions during a live meeting: one entry point, `perform`.
 
-Round transitions live in rounds.py; the verifiable draw in draw.py. Every action locks the
-meeting row first, so a double tap or two consoles are serialised and the second sees the
-first's result. Each returns the cause {type, seq} for the broadcast that follows the commit.
+Round transitions live in rounds.py; the verifiable draw in services/draw. Every action is one
+transaction: it locks the meeting row first (a double tap or two consoles are serialised and the
+second sees the first's result), checks, calls the inner steps of the other services (which
+never commit), appends its events and commits once. The exceptions are the actions that call
+the telephony provider (place_call, hangup_call): named steps, see services/calls/attempts.py.
+Each returns the cause {type, seq} for the broadcast that follows the commit.
 """
 from __future__ import annotations
 
@@ -18,8 +21,8 @@ from meeting.services.draw import seed as draw_seed
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import record_manual_call
 from meeting.services.draw.common import require_committed
-from meeting.services.tx import lock_meeting, transactional
-from meeting.services.chain_check import require_chain_intact
+from meeting.services.tx import lock_meeting, unit_of_work
+from meeting.services.chain_check import require_chain_intact, verify_before_reveal
 from meeting.services.events import append_event
 from meeting.services.live.rounds import ROUND_ACTIONS, current_round, run_round_action
 from scoring import stages
@@ -40,7 +43,6 @@ def _text(params: Mapping[str, Any], key: str, required: bool = True, limit: int
 
 def _event(session: so.Session, meeting: Meeting, type_: str, payload: dict[str, Any], actor: str) -> dict[str, Any]:
     event = append_event(session, meeting.id, type_, payload, actor)
-    session.commit()
     return {"type": event.type, "seq": event.seq}
 
 
@@ -77,10 +79,8 @@ def _draw_cadre(session, meeting, params, actor):
         raise UserError("bad_whole_number", key="expected_draw")
     if rnd.cadre_id is not None and expected is None:
         raise Conflict("already_drawn")
-    session.commit()  # release the lock: draw_next takes it again in its own transaction
-    out = draw_steps.draw_next(session, meeting.id, actor, expected_draw=expected, round_id=rnd.id)
-    return {"type": "cadre_drawn", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq,
-            "draw": out.draw, "number": out.cadre_number, "new": out.new}
+    out = draw_steps.draw_next_locked(session, meeting, actor, expected_draw=expected, round_id=rnd.id)
+    return {"type": "cadre_drawn", "seq": meeting.seq, "draw": out.draw, "number": out.cadre_number, "new": out.new}
 
 
 def _skip_cadre(session, meeting, params, actor):
@@ -90,9 +90,8 @@ def _skip_cadre(session, meeting, params, actor):
         raise UserError("bad_whole_number", key="draw")
     reason = _text(params, "reason", limit=32)  # a code of scoring.skips.SKIP_REASONS
     text = _text(params, "text", required=False)
-    session.commit()
-    draw_steps.skip_drawn(session, meeting.id, draw, reason, actor, text=text)
-    return {"type": "cadre_skipped", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq}
+    draw_steps.skip_drawn_locked(session, meeting, draw, reason, actor, text=text)
+    return {"type": "cadre_skipped", "seq": meeting.seq}
 
 
 def _enter_entropy(session, meeting, params, actor):
@@ -100,9 +99,8 @@ def _enter_entropy(session, meeting, params, actor):
     sources = params.get("sources")
     if not isinstance(sources, (str, list)):
         raise UserError("bad_entropy_sources")
-    session.commit()
-    draw_seed.enter_entropy(session, meeting.id, sources, actor)
-    return {"type": "entropy_entered", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq}
+    draw_seed.enter_entropy_locked(session, meeting, sources, actor)
+    return {"type": "entropy_entered", "seq": meeting.seq}
 
 
 def _start_question(session, meeting, params, actor):
@@ -139,14 +137,36 @@ def _record_call(session, meeting, params, actor):
     return _event(session, meeting, "call_recorded", {"round": rnd.number, **payload}, actor)
 
 
-def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
-    """propose_calls / place_call / hangup_call: services.calls, with this app's provider. They
-    release the meeting lock first: the provider is never called inside a transaction."""
+def _propose_calls(session, meeting, params, actor):
+    return call_service.propose_calls_locked(session, meeting, params, actor, telephony.context())
 
-    def handler(session, meeting, params, actor):
-        session.commit()
+
+def _record_answers(session, meeting, params, actor):
+    return call_service.record_answers_locked(session, meeting, params, actor)
+
+
+def _close_meeting(session, meeting, params, actor):
+    """Close and reveal the seed in one transaction: if the reveal fails the meeting stays live."""
+    if meeting.status != "live":
+        raise Conflict("close_not_live")
+    if meeting.seed_revealed_at is not None:  # revealed already (a rehearsal's CLI): only close
+        meeting.status = "closed"
+        return _event(session, meeting, "meeting_closed", {}, actor)
+    # The chain is checked before anything changes: a failed check commits only its stop mark.
+    verify_before_reveal(session, meeting.id)
+    meeting.status = "closed"
+    closed = _event(session, meeting, "meeting_closed", {}, actor)
+    draw_seed.reveal_seed_locked(session, meeting, actor)
+    return {"type": "seed_revealed", "seq": meeting.seq, "closed_seq": closed["seq"]}
+
+
+def _provider_action(name: str) -> Callable[..., dict[str, Any]]:
+    """place_call / hangup_call: services.calls, with this app's provider. Not one transaction:
+    the provider is never called inside one (their named steps: services/calls/attempts.py)."""
+
+    def handler(session, meeting_id, params, actor):
         try:
-            return getattr(call_service, name)(session, meeting.id, params, actor, telephony.context())
+            return getattr(call_service, name)(session, meeting_id, params, actor, telephony.context())
         except call_service.CallFailed as exc:
             # The failed attempt is committed: broadcast it (the handler publishes a returned
             # cause), and still answer the console with the provider's message. Built so that
@@ -157,21 +177,10 @@ def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
     return handler
 
 
-def _record_answers(session, meeting, params, actor):
-    session.commit()
-    return call_service.record_answers(session, meeting.id, params, actor)
-
-
-def _close_meeting(session, meeting, params, actor):
-    if meeting.status != "live":
-        raise Conflict("close_not_live")
-    meeting.status = "closed"
-    cause = _event(session, meeting, "meeting_closed", {}, actor)
-    draw_seed.reveal_seed(session, meeting.id, actor)
-    return {"type": "seed_revealed", "seq": session.get(Meeting, meeting.id, populate_existing=True).seq,
-            "closed_seq": cause["seq"]}
-
-
+PROVIDER_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
+    "place_call": _provider_action("place_call"),
+    "hangup_call": _provider_action("hangup_call"),
+}
 MEETING_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "start_meeting": _start_meeting,
     "enter_entropy": _enter_entropy,
@@ -181,20 +190,18 @@ MEETING_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "set_scene": _set_scene,
     "clear_all": _clear_all,
     "record_call": _record_call,
-    "propose_calls": _telephony_action("propose_calls"),
-    "place_call": _telephony_action("place_call"),
-    "hangup_call": _telephony_action("hangup_call"),
+    "propose_calls": _propose_calls,
     "record_answers": _record_answers,
     "close_meeting": _close_meeting,
 }
-ACTIONS = tuple(MEETING_ACTIONS) + tuple(ROUND_ACTIONS)
+ACTIONS = tuple(MEETING_ACTIONS) + tuple(PROVIDER_ACTIONS) + tuple(ROUND_ACTIONS)
 
 
-@transactional
 def perform(session: so.Session, meeting_id: int, action: Any, params: Any, actor: str) -> dict[str, Any]:
     """Run one moderator action; returns the cause {type, seq, …} of what was committed.
 
-    Raises UserError (bad input), Conflict (not legal now) or NotFound; then nothing changed.
+    Raises UserError (bad input), Conflict (not legal now) or NotFound; then nothing changed
+    (the telephony actions: nothing after the last committed step, services/calls/attempts.py).
     """
     if not isinstance(action, str) or action not in ACTIONS:
         raise UserError("unknown_action", action=str(action)[:64])
@@ -202,6 +209,15 @@ def perform(session: so.Session, meeting_id: int, action: Any, params: Any, acto
         params = {}
     if not isinstance(params, dict):
         raise UserError("bad_params_object")
+    if action in PROVIDER_ACTIONS:
+        return PROVIDER_ACTIONS[action](session, meeting_id, params, actor)
+    return _in_one_transaction(session, meeting_id, action, params, actor)
+
+
+@unit_of_work
+def _in_one_transaction(session: so.Session, meeting_id: int, action: str, params: dict[str, Any],
+                        actor: str) -> dict[str, Any]:
+    """Every other action: lock, check, change, log, and the one commit (unit_of_work)."""
     meeting = lock_meeting(session, meeting_id)
     require_chain_intact(meeting)
     if action in MEETING_ACTIONS:

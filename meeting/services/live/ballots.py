@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, Forbidden, UserError
 from meeting.models import Ballot, Juror, Meeting, Round
-from meeting.services.tx import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, unit_of_work
 from meeting.services.events import append_event
 from meeting.services.live.rounds import current_round
 from scoring import stages
@@ -56,10 +56,10 @@ def _existing(session: so.Session, juror_id: int, client_msg_id: str) -> BallotR
     return _receipt(found, session.get(Round, found.round_id), duplicate=True)
 
 
-@transactional
+@unit_of_work
 def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id: Any, scores: Any,
                   client_msg_id: Any) -> BallotReceipt:
-    """Store a new version of the juror's ballot for the current round and commit.
+    """Store a new version of the juror's ballot for the current round; one transaction.
 
     A message id seen before returns the first receipt (duplicate=True) and stores nothing, so
     a tablet may resend until it gets an acknowledgement (also after the cap). Raises UserError
@@ -76,7 +76,6 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
     meeting = lock_meeting(session, meeting_id)
     previous = _existing(session, juror_id, client_msg_id)  # a twin that won the lock
     if previous is not None:
-        session.commit()
         return previous
     juror = session.get(Juror, juror_id)
     if juror is None or juror.meeting_id != meeting_id or juror.revoked_at is not None:
@@ -105,7 +104,6 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
     # The event says who voted, never what: other jurors and the public must not see scores yet.
     event = append_event(session, meeting_id, "ballot_received", {"round": rnd.number, "juror": juror.seat,
                                                                   "version": version}, f"juror:{juror_id}")
-    session.commit()
     return BallotReceipt(ballot.round_id, rnd.number, ballot.version, ballot.total, ballot.client_msg_id,
                          duplicate=False, seq=event.seq)
 

@@ -1,4 +1,5 @@
-"""The round state machine as use cases: each action checks scoring.stages, saves, logs, commits."""
+"""The round state machine: each action checks scoring.stages, saves and logs, inside the caller's
+transaction (live.actions.perform holds the meeting lock and commits once)."""
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping
@@ -146,9 +147,9 @@ ROUND_ACTIONS: dict[str, Handler] = {
 
 def run_round_action(session: so.Session, meeting: Meeting, action: str, params: Mapping[str, Any],
                      actor: str) -> dict[str, Any]:
-    """Apply one state-machine action to the current round, log it and commit.
+    """Inner step: apply one state-machine action to the current round and log it.
 
-    The caller holds the meeting lock (see live.perform). Raises Conflict when the action is
+    The caller holds the meeting lock and commits (see live.actions.perform). Raises Conflict when the action is
     not legal now, UserError for bad parameters; nothing is written then.
     """
     rnd = current_round(session, meeting.id)
@@ -156,5 +157,4 @@ def run_round_action(session: so.Session, meeting: Meeting, action: str, params:
         raise Conflict("not_started")
     event_type, payload = ROUND_ACTIONS[action](session, meeting, rnd, params, actor)
     event = append_event(session, meeting.id, event_type, payload, actor)
-    session.commit()
     return {"type": event.type, "seq": event.seq}

@@ -15,7 +15,7 @@ from meeting.models import RANKS, Cadre, Meeting, Township
 from meeting.services.draw import pool as draw_pool
 from meeting.services.draw.common import is_frozen
 from meeting.messages import Label
-from meeting.services.tx import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, unit_of_work
 from scoring.pool import WHOLE, PoolError, normalise_plan
 
 
@@ -36,7 +36,7 @@ def _check_plan(session: so.Session, meeting: Meeting, plan: Mapping[str, Any]) 
     return canonical
 
 
-@transactional
+@unit_of_work
 def save_draw_plan(session: so.Session, meeting_id: int, plan: Mapping[str, Any]) -> dict[str, Any]:
     """Store a draft draw plan (canonical form) for freeze_pool to use; commits, returns it.
 
@@ -48,7 +48,6 @@ def save_draw_plan(session: so.Session, meeting_id: int, plan: Mapping[str, Any]
         raise Conflict("plan_frozen")
     canonical = _check_plan(session, meeting, plan)
     meeting.draw_plan = canonical
-    session.commit()
     return canonical
 
 
@@ -59,7 +58,7 @@ def _unfrozen(session: so.Session, meeting_id: int) -> Meeting:
     return meeting
 
 
-@transactional
+@unit_of_work
 def add_exclusion(session: so.Session, meeting_id: int, number: int, reason: str,
                   actor: str = "") -> list[dict[str, Any]]:
     """Keep one more cadre out of the draw (with a reason); returns the new list. Commits.
@@ -71,10 +70,10 @@ def add_exclusion(session: so.Session, meeting_id: int, number: int, reason: str
     current = list(meeting.exclusions or [])
     if any(x["number"] == number for x in current):
         raise UserError("already_excluded", number=number)
-    return draw_pool.set_exclusions(session, meeting_id, current + [{"number": number, "reason": reason}], actor)
+    return draw_pool.set_exclusions_locked(session, meeting, current + [{"number": number, "reason": reason}], actor)
 
 
-@transactional
+@unit_of_work
 def remove_exclusion(session: so.Session, meeting_id: int, number: int, actor: str = "") -> list[dict[str, Any]]:
     """Put an excluded cadre back into the draw; returns the new list. Commits.
 
@@ -85,7 +84,7 @@ def remove_exclusion(session: so.Session, meeting_id: int, number: int, actor: s
     kept = [x for x in current if x["number"] != number]
     if len(kept) == len(current):
         raise UserError("not_excluded", number=number)
-    return draw_pool.set_exclusions(session, meeting_id, kept, actor)
+    return draw_pool.set_exclusions_locked(session, meeting, kept, actor)
 
 
 def exclusion_rows(session: so.Session, meeting: Meeting) -> list[dict[str, Any]]:

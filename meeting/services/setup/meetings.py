@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.messages.setup import JUROR_CATEGORIES as CATEGORY_NAMES
 from meeting.models import Juror, Meeting, utcnow
-from meeting.services.tx import transactional
+from meeting.services.tx import unit_of_work
 from scoring.aggregate import DEFAULT_BANDS, QUORUM_RANGE, RULES, BandError, bands_from_json, bands_to_json
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, rubric_from_json, rubric_to_json
 
@@ -75,18 +75,17 @@ def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-@transactional
+@unit_of_work
 def create_meeting(session: so.Session, data: Mapping[str, Any], rehearsal: bool = False) -> Meeting:
     """Create a meeting with the Yishui defaults for anything not given; commits."""
     settings = {"rubric": rubric_to_json(DEFAULT_RUBRIC), "grade_bands": bands_to_json(DEFAULT_BANDS),
                 **_clean_settings({"title": "", **data})}
     meeting = Meeting(rehearsal=rehearsal, **settings)
     session.add(meeting)
-    session.commit()
     return meeting
 
 
-@transactional
+@unit_of_work
 def update_meeting(session: so.Session, meeting_id: int, data: Mapping[str, Any]) -> Meeting:
     """Change settings before the meeting goes live (the rubric and rule are fixed after)."""
     meeting = session.get(Meeting, meeting_id)
@@ -97,7 +96,6 @@ def update_meeting(session: so.Session, meeting_id: int, data: Mapping[str, Any]
         raise Conflict("settings_fixed")
     for key, value in settings.items():
         setattr(meeting, key, value)
-    session.commit()
     return meeting
 
 
@@ -106,7 +104,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-@transactional
+@unit_of_work
 def add_juror(session: so.Session, meeting_id: int, name: str, category: str, pin: str | None = None) -> Juror:
     """Add a juror with a fresh private token (and an optional 4–8 digit PIN); commits."""
     if session.get(Meeting, meeting_id) is None:
@@ -125,22 +123,20 @@ def add_juror(session: so.Session, meeting_id: int, name: str, category: str, pi
     juror = Juror(meeting_id=meeting_id, name=name, category=category, seat=seat, token=new_token(),
                   pin_hash=pin_hash)
     session.add(juror)
-    session.commit()
     return juror
 
 
-@transactional
+@unit_of_work
 def revoke_juror(session: so.Session, juror_id: int) -> Juror:
     """Disable a juror's link; their ballots already stored stay on record. Commits."""
     juror = session.get(Juror, juror_id)
     if juror is None:
         raise NotFound("juror_not_found", id=juror_id)
     juror.revoked_at = juror.revoked_at or utcnow()
-    session.commit()
     return juror
 
 
-@transactional
+@unit_of_work
 def reissue_token(session: so.Session, juror_id: int) -> Juror:
     """Give a juror a new link (the old one stops working at once) and re-enable them. Commits."""
     juror = session.get(Juror, juror_id)
@@ -148,5 +144,4 @@ def reissue_token(session: so.Session, juror_id: int) -> Juror:
         raise NotFound("juror_not_found", id=juror_id)
     juror.token = new_token()
     juror.revoked_at = None
-    session.commit()
     return juror
