@@ -76,22 +76,30 @@ export function renderScenes(state) {
   });
 }
 
+/** A recused juror's mark: 回避 and the category (never a relation's details). */
+function recusedMark(j) {
+  return "⊘ " + t.recused + " · " + ((labels.recusals || {})[j.recused] || j.recused);
+}
+
 export function jurorTiles(state, big) {
   return (state.jurors || []).map(function (j) {
-    return el("li", { class: "juror" + (j.submitted ? " is-in" : "") + (big ? " juror-big" : ""),
+    var node = el("li", { class: "juror" + (j.submitted ? " is-in" : "") + (j.recused ? " is-recused" : "") + (big ? " juror-big" : ""),
                       "data-seat": j.seat, "data-submitted": j.submitted ? "1" : "0" }, [
       el("span", { class: "juror-seat", text: j.seat }),
       el("span", { class: "juror-name", text: jurorLabel(j) }),
       big ? el("span", { class: "juror-cat", text: labels.categories[j.category] || j.category || "" }) : null,
-      el("span", { class: "juror-mark", text: j.submitted ? "✓ " + t.submitted : t.waiting })
+      el("span", { class: "juror-mark", text: j.recused ? recusedMark(j) : (j.submitted ? "✓ " + t.submitted : t.waiting) })
     ]);
+    if (j.recused) { node.setAttribute("data-recused", j.recused); }
+    return node;
   });
 }
 
 export function renderJurors(state) {
   var rnd = state.round;
   var p = rnd ? rnd.progress : { submitted: 0, expected: (state.jurors || []).length };
-  $("jurors-count").textContent = p.submitted + " / " + p.expected + " · " + fmt(t.quorum, { n: state.quorum });
+  var quorum = state.quorum_effective !== undefined ? state.quorum_effective : state.quorum;
+  $("jurors-count").textContent = p.submitted + " / " + p.expected + " · " + fmt(t.quorum, { n: quorum });
   replace($("jurors"), jurorTiles(state, false));
 }
 

@@ -10,6 +10,7 @@ from meeting.services.draw.common import (DrawOutcome, HouseholdPick, cadre_reco
                                           meeting_master, outcome, require_drawable, roster_entries)
 from meeting.services.tx import lock_meeting, transactional
 from meeting.services.events import append_event
+from meeting.services.live import recusals
 from scoring.draw import DrawError, pick_households as derive_household_picks
 from scoring.pool import households_digest
 from scoring.skips import SKIP_REASONS, SkipReasonError, skip_reason
@@ -56,6 +57,7 @@ def draw_next(session: so.Session, meeting_id: int, actor: str = "", *, expected
         the_round.cadre_id = record.cadre_id
     append_event(session, meeting_id, "cadre_drawn",
                  {**made.as_dict(), "name": name, "round_id": round_id}, actor)
+    recusals.apply_draw(session, meeting_id, the_round, cadre, actor)  # 回避, in the draw's transaction
     session.commit()
     return outcome(meeting_id, record, None, new=True)
 
@@ -96,6 +98,7 @@ def skip_drawn(session: so.Session, meeting_id: int, draw: int, reason: str, act
         the_round.cadre_id = None
     append_event(session, meeting_id, "cadre_skipped",
                  {"draw": draw, "number": record.detail["number"], "reason": reason}, actor)
+    recusals.clear_on_skip(session, meeting_id, the_round, actor)
     session.commit()
     return outcome(meeting_id, record, skip, new=True)
 
