@@ -276,7 +276,7 @@ def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
         state["jurors"] = [{"id": j.id, "seat": j.seat, "name": j.name, "category": j.category,
                             "submitted": j.id in submitted, "recused": recused.get(j.id)} for j in jurors]
         state["quorum"] = meeting.quorum
-        state["quorum_effective"] = effective_quorum(meeting.quorum, len(jurors) - len(recused))
+        state["quorum_effective"] = effective_quorum(meeting.quorum, sum(1 for j in jurors if j.id not in recused))
         state["chain_alarm"] = ({"seq": meeting.chain_broken_seq, "problem": meeting.chain_problem}
                                 if meeting.chain_broken_seq is not None else None)
         state["draw"] = cached_draw_state(session, meeting)
