@@ -85,3 +85,40 @@ def test_the_recused_tablet_says_so_and_cannot_submit_and_the_projector_shows_th
     assert SECRET not in console.content()
     screenshot(console, "recusal", "04-console")
     assert errors == [], errors
+
+
+def test_the_moderator_recuses_and_lifts_from_the_console_before_scoring(live, chromium, app):
+    seeded, server, moderator, connect = live
+    errors: list[str] = []
+    draw(moderator)
+    perform(moderator, "start_report")
+    mid = seeded.meeting_id
+    console = new_page(chromium, 1600, 1000, errors)
+    log_in(console, server.url, *MODERATOR, f"/console/{mid}")
+    console.wait_for_selector('#jurors .juror[data-seat="1"][data-recused="declared_relation"]')
+
+    console.click('#jurors .juror[data-seat="4"] button[data-recusal="add"]')
+    console.select_option("#form-dialog select[name=category]", "other")
+    console.fill("#form-dialog input[name=text]", "与干部是同学")
+    console.click("#form-dialog button[type=submit]")
+    console.wait_for_selector('#jurors .juror[data-seat="4"][data-recused="other"]')
+    assert "与干部是同学" not in console.content()
+
+    console.click('#jurors .juror[data-seat="1"] button[data-recusal="lift"]')
+    console.click("#confirm-ok")
+    console.wait_for_selector('#jurors .juror[data-seat="1"]:not([data-recused])')
+    screenshot(console, "recusal", "05-console-added-and-lifted")
+    state = moderator.wait_for(lambda s: [r["seat"] for r in s["round"]["recusals"]] == [4])
+    assert state["round"]["recusals"][0]["category"] == "other"
+
+    perform(moderator, "start_verification", "open_scoring")
+    console.wait_for_selector('#jurors .juror[data-seat="4"][data-recused="other"]')
+    console.wait_for_function("() => !document.querySelector('#jurors button[data-recusal]')")
+    from meeting.extensions import db
+    from meeting.models import Event
+    with app.app_context():
+        types = [e.type for e in db.session.scalars(sa.select(Event).where(Event.meeting_id == mid)
+                                                    .order_by(Event.seq))]
+        db.remove()
+    assert types.index("recusal_added") < types.index("recusal_lifted") < types.index("scoring_opened")
+    assert errors == [], errors

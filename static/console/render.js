@@ -81,7 +81,16 @@ function recusedMark(j) {
   return "⊘ " + t.recused + " · " + ((labels.recusals || {})[j.recused] || j.recused);
 }
 
+var BEFORE_SCORING = { draw: true, report: true, verification: true, question: true, answer: true };
+
+/** Whether recusals may change now: the round has a subject and scoring has not opened. */
+function recusalsEditable(state) {
+  var r = state.round;
+  return !!(r && BEFORE_SCORING[r.stage] && (r.cadre || r.question) && state.meeting.status === "live");
+}
+
 export function jurorTiles(state, big) {
+  var editable = !big && recusalsEditable(state);
   return (state.jurors || []).map(function (j) {
     var node = el("li", { class: "juror" + (j.submitted ? " is-in" : "") + (j.recused ? " is-recused" : "") + (big ? " juror-big" : ""),
                       "data-seat": j.seat, "data-submitted": j.submitted ? "1" : "0" }, [
@@ -91,6 +100,10 @@ export function jurorTiles(state, big) {
       el("span", { class: "juror-mark", text: j.recused ? recusedMark(j) : (j.submitted ? "✓ " + t.submitted : t.waiting) })
     ]);
     if (j.recused) { node.setAttribute("data-recused", j.recused); }
+    if (editable) {   // recusals.js handles the click
+      node.appendChild(el("button", { type: "button", class: "btn btn-small juror-recuse", "data-recusal": j.recused ? "lift" : "add",
+                                      "data-juror": j.id, text: j.recused ? t.lift_recusal : t.recuse }));
+    }
     return node;
   });
 }
