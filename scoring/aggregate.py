@@ -98,8 +98,21 @@ def _median(values: Sequence[Fraction]) -> Fraction:
     return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
 
 
+def effective_quorum(quorum: int, eligible: int | None) -> int:
+    """The ballots needed to close scoring when only `eligible` jurors may score (回避).
+
+    The quorum is counted against the eligible jurors: min(quorum, eligible). With no juror
+    eligible nobody can score and scoring cannot close. `eligible=None`: the quorum as set.
+    """
+    if eligible is None:
+        return quorum
+    if isinstance(eligible, bool) or not isinstance(eligible, int) or eligible < 0:
+        raise ValueError("eligible must be an int >= 0")
+    return max(min(quorum, eligible), QUORUM_RANGE[0])
+
+
 def aggregate(totals: Sequence[object], rule: str, quorum: int, places: int = 2, *,
-              require_quorum: bool = True) -> AggregateResult:
+              require_quorum: bool = True, eligible: int | None = None) -> AggregateResult:
     """Combine ballot totals (one per juror) into one score under `rule`.
 
     - "trimmed_mean": with n >= 5, drop ONE highest (the last occurrence of the maximum in
@@ -108,7 +121,8 @@ def aggregate(totals: Sequence[object], rule: str, quorum: int, places: int = 2,
     - "mean": the plain mean. "median": the middle value; for even n, the mean of the two middle.
 
     Raises QuorumNotMet when n < quorum (unless require_quorum=False, for a provisional
-    preview: then quorum_met is False) and always when n == 0. ValueError on a bad rule,
+    preview: then quorum_met is False) and always when n == 0. `eligible` (jurors not recused)
+    lowers the quorum to min(quorum, eligible); the result's `quorum` is that. ValueError on a bad rule,
     quorum or places; TypeError on float totals. Pass ballots in a stable order (juror seat)
     so the struck-through rows are stable; the final score does not depend on the order.
     """
@@ -118,6 +132,7 @@ def aggregate(totals: Sequence[object], rule: str, quorum: int, places: int = 2,
         raise ValueError(f"quorum must be an int >= {QUORUM_RANGE[0]}")
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_PLACES:
         raise ValueError(f"places must be an int from 0 to {MAX_PLACES}")
+    quorum = effective_quorum(quorum, eligible)
     values = to_totals(totals)
     n = len(values)
     if n == 0 or (require_quorum and n < quorum):
@@ -294,7 +309,11 @@ class Tally:
 
 
 def tally(totals: Sequence[object], *, rule: str = DEFAULT_RULE, quorum: int, places: int = 2,
-          bands: Sequence[Band] = DEFAULT_BANDS, outlier_options: Mapping[str, Any] | None = None) -> Tally:
-    """aggregate() + grade_for(final) + outliers(), as the service does on close_scoring."""
-    result = aggregate(totals, rule, quorum, places)
+          bands: Sequence[Band] = DEFAULT_BANDS, outlier_options: Mapping[str, Any] | None = None,
+          eligible: int | None = None) -> Tally:
+    """aggregate() + grade_for(final) + outliers(), as the service does on close_scoring.
+
+    Pass only the eligible (not recused) jurors' totals, and `eligible` = how many jurors may
+    score, so the quorum is counted against them (see effective_quorum)."""
+    result = aggregate(totals, rule, quorum, places, eligible=eligible)
     return Tally(result, grade_for(result.final, bands), tuple(outliers(totals, **(outlier_options or {}))))

@@ -49,6 +49,7 @@ def text(code: str, /, **params: Any) -> str:
 NAMES: dict[str, Mapping[str, str]] = {
     "stage": live.STAGE_NAMES, "action": live.ACTION_NAMES, "decision": live.DECISION_NAMES,
     "role": live.ROLE_NAMES, "juror_category": setup.JUROR_CATEGORIES,
+    "recusal": live.RECUSAL_NAMES,
 }
 
 

@@ -23,6 +23,7 @@ ACTION_NAMES: dict[str, str] = {
     "draw_cadre": N_("Draw a cadre"), "skip_cadre": N_("Absent: skip"),
     "start_question": N_("Question a department head"), "close_meeting": N_("Close the meeting"),
     "record_call": N_("Record call"),
+    "add_recusal": N_("Recuse a juror"), "lift_recusal": N_("Lift a recusal"),
 }
 DECISION_NAMES: dict[str, str] = {
     "pass": N_("Pass"), "rectification": N_("Rectification"), "investigation": N_("Investigation"),
@@ -31,6 +32,12 @@ DECISION_NAMES: dict[str, str] = {
 ROLE_NAMES: dict[str, str] = {
     "discipline_inspector": N_("Discipline inspector"), "deputy": N_("Deputy"),
     "citizen_rep": N_("Citizen representative"),
+}
+# Why a juror sits out a round (scoring.recusal categories): the only detail any screen shows.
+RECUSAL_NAMES: dict[str, str] = {
+    "same_unit": N_("Same unit as the cadre"), "same_township": N_("Same township as the cadre"),
+    "same_village": N_("Same village as the cadre"), "declared_relation": N_("Declared relation to the cadre"),
+    "other": N_("Other conflict of interest"),
 }
 
 MESSAGES: dict[str, str] = {
@@ -68,6 +75,15 @@ MESSAGES: dict[str, str] = {
     "bad_score": N_("The scores are not valid: %(why)s"),
     "too_many_revisions": N_("Not accepted: a ballot may be revised at most %(limit)s times per round. "
                              "Your last accepted version stands."),
+    # conflicts of interest (live/recusals.py)
+    "juror_recused": N_("Not accepted: you are recused for this round (conflict of interest)."),
+    "recusal_too_late": N_("Recusals can only be added or lifted before scoring opens."),
+    "recusal_no_subject": N_("A recusal needs a drawn cadre or a called-up department head first."),
+    "bad_recusal_category": N_("The recusal category is one of %(categories)s."),
+    "recusal_juror_unknown": N_("There is no active juror with id %(id)s in this meeting."),
+    "already_recused": N_("That juror is already recused for this round."),
+    "not_recused": N_("That juror is not recused for this round."),
+    "anon_no_seed": N_("Anonymous seats need the committed draw seed."),
     # the realtime layer's limit on submissions per connection (realtime/ratelimit.py)
     "too_many_submissions": N_("Too many submissions at once. Wait a moment; the tablet sends it again."),
     # names
@@ -75,4 +91,5 @@ MESSAGES: dict[str, str] = {
     **{f"action.{code}": name for code, name in ACTION_NAMES.items()},
     **{f"decision.{code}": name for code, name in DECISION_NAMES.items()},
     **{f"role.{code}": name for code, name in ROLE_NAMES.items()},
+    **{f"recusal.{code}": name for code, name in RECUSAL_NAMES.items()},
 }

@@ -28,5 +28,9 @@ MESSAGES: dict[str, str] = {
     "bad_category": N_("Choose a category for the juror."),
     "bad_pin": N_("A PIN is 4 to 8 digits."),
     "juror_not_found": N_("Juror %(id)s does not exist."),
+    "bad_affiliation": N_("A unit, township or village name has at most %(limit)s characters."),
+    "village_needs_township": N_("Give the township of the village too (village names repeat across townships)."),
+    "bad_relations": N_("Declared relations: one per line, the cadre number first (%(why)s)."),
+    "too_many_relations": N_("At most %(limit)s declared relations per juror."),
     **{f"juror_category.{code}": name for code, name in JUROR_CATEGORIES.items()},
 }

@@ -33,6 +33,8 @@ class Meeting(Base):
     grade_bands: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     quorum: so.Mapped[int] = so.mapped_column(default=5)
     show_juror_names: so.Mapped[bool] = so.mapped_column(default=False)
+    # Anonymous seats: public screens show each round's scores in an order shuffled by the draw.
+    anonymous_seats: so.Mapped[bool] = so.mapped_column(default=False)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default="setup")
     rehearsal: so.Mapped[bool] = so.mapped_column(default=False)
     protocol: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
@@ -70,6 +72,12 @@ class Juror(Base):
     seat: so.Mapped[int] = so.mapped_column(default=0)
     token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     pin_hash: so.Mapped[str | None] = so.mapped_column(sa.String(256))
+    # Affiliations for the conflict-of-interest rule (scoring.recusal): names as in the roster.
+    unit: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    township: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    village: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    # Declared relations to cadres, [{"number", "relation"}]; the relation text is never shown.
+    relations: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     revoked_at: so.Mapped[dt.datetime | None] = so.mapped_column()
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="jurors")
@@ -91,6 +99,9 @@ class Round(Base):
     report_started_at: so.Mapped[dt.datetime | None] = so.mapped_column()
     discrepancy: so.Mapped[bool] = so.mapped_column(default=False)
     result: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    # Jurors recused for this round (services.live.recusals): [{juror_id, seat, category, source,
+    # lifted, note, lift_note}]; lifted entries stay for the record.
+    recusals: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="rounds")

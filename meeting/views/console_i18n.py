@@ -17,7 +17,7 @@ from scoring.skips import SKIP_REASONS
 def console_labels(lang: str) -> dict[str, Any]:
     """Names for the codes the state carries, in the active locale (`lang` is the page's "zh"/"en")."""
     return {"stages": names("stage"), "actions": names("action"), "decisions": names("decision"),
-            "roles": names("role"), "categories": names("juror_category"),
+            "roles": names("role"), "categories": names("juror_category"), "recusals": names("recusal"),
             "skip_reasons": {code: text(f"skip_reason_{code}") for code in SKIP_REASONS}}
 
 
@@ -143,6 +143,10 @@ def console_strings() -> dict[str, Any]:
         "quorum_met": _("Quorum reached: scoring can be closed."),
         "submitted": _("submitted"),
         "waiting": _("waiting"),
+        "recused": _("recused"),
+        "recuse": _("Recuse"),
+        "lift_recusal": _("Lift"),
+        "lift_confirm": _("Lift the recusal of seat {seat}? The juror may then score this round. It is logged."),
         "preview": _("Result preview: only you can see it until the reveal."),
         "result": _("Result"),
         "final": _("Final score"),

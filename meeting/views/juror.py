@@ -13,14 +13,14 @@ from flask_babel import get_locale, gettext as _
 
 from meeting.errors import Forbidden, NotFound
 from meeting.extensions import db
-from meeting.messages import category_name
+from meeting.messages import category_name, names
 from meeting.services.accounts.juror_tokens import juror_by_token
 
 bp = Blueprint("juror", __name__)
 
 
 
-def juror_texts() -> dict[str, str]:
+def juror_texts() -> dict[str, Any]:
     """Every string the tablet's scripts show, translated for this request ({n}-style slots)."""
     return {
         "connecting": _("Connecting…"),
@@ -50,6 +50,9 @@ def juror_texts() -> dict[str, str]:
         "err_not_current_round": _("Not accepted: that round is over. This ballot was not counted."),
         "err_bad_score": _("Not accepted: a score is out of range. This ballot was not counted."),
         "err_juror_revoked": _("Not accepted: this juror link has been withdrawn."),
+        "err_juror_recused": _("Not accepted: you are recused for this round (conflict of interest)."),
+        "recused": _("Recused for this round"),
+        "recusal_categories": names("recusal"),
         "err_too_many_revisions": _("Not accepted: this ballot has been revised the most times allowed in a "
                                     "round. Your last confirmed version stands."),
         "err_other": _("Not accepted: {message}"),

@@ -63,7 +63,7 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     N_("Partly"), N_("Not resolved"), N_("No demand"), N_("Satisfaction"),
     # scoring and result
     N_("The jury is scoring"), N_("Scoring closed — the result follows"), N_("ballots received"),
-    N_("Final score"), N_("Juror {n}"), N_("Highest, dropped"), N_("Lowest, dropped"),
+    N_("Final score"), N_("Juror {n}"), N_("Recused this round"), N_("Highest, dropped"), N_("Lowest, dropped"),
     N_("Highest and lowest dropped, the rest averaged"), N_("Average of all scores"), N_("Median of all scores"),
     # decisions, leaderboard
     N_("Deadline"), N_("Responsible"), N_("Reason"), N_("Team"), N_("Report by"), N_("Note"),
@@ -101,6 +101,7 @@ def _screen_config(meeting: Meeting, role: str) -> dict[str, Any]:
         # the closed list of skip reasons (the snapshot carries the code)
         "skip_reasons": {code: text(f"skip_reason_{code}") for code in SKIP_REASONS},
         "roles": names("role"),
+        "recusals": names("recusal"),  # 回避 categories (the snapshot carries the code)
     }
 
 

@@ -13,6 +13,7 @@ import { expireMessage, message, renderConnection, renderFacts, renderHeader, re
 import { renderPanel, tickTimer } from "./panels.js";
 import { clearAll, closeMeeting, renderActions, runAction, setScene } from "./actions.js";
 import { renderChainAlarm } from "./chain.js";
+import { wireRecusals } from "./recusals.js";
 
 function render(state) {
   store.state = state;
@@ -87,4 +88,5 @@ Array.prototype.forEach.call(document.querySelectorAll(".scene-btn"), function (
 $("panic").addEventListener("click", function () { $("panic").blur(); clearAll(); });
 $("close-meeting").addEventListener("click", function () { $("close-meeting").blur(); closeMeeting(); });
 $("msg-close").addEventListener("click", function () { message(""); });
+wireRecusals();
 renderConnection();

@@ -76,22 +76,43 @@ export function renderScenes(state) {
   });
 }
 
+/** A recused juror's mark: 回避 and the category (never a relation's details). */
+function recusedMark(j) {
+  return "⊘ " + t.recused + " · " + ((labels.recusals || {})[j.recused] || j.recused);
+}
+
+var BEFORE_SCORING = { draw: true, report: true, verification: true, question: true, answer: true };
+
+/** Whether recusals may change now: the round has a subject and scoring has not opened. */
+function recusalsEditable(state) {
+  var r = state.round;
+  return !!(r && BEFORE_SCORING[r.stage] && (r.cadre || r.question) && state.meeting.status === "live");
+}
+
 export function jurorTiles(state, big) {
+  var editable = !big && recusalsEditable(state);
   return (state.jurors || []).map(function (j) {
-    return el("li", { class: "juror" + (j.submitted ? " is-in" : "") + (big ? " juror-big" : ""),
+    var node = el("li", { class: "juror" + (j.submitted ? " is-in" : "") + (j.recused ? " is-recused" : "") + (big ? " juror-big" : ""),
                       "data-seat": j.seat, "data-submitted": j.submitted ? "1" : "0" }, [
       el("span", { class: "juror-seat", text: j.seat }),
       el("span", { class: "juror-name", text: jurorLabel(j) }),
       big ? el("span", { class: "juror-cat", text: labels.categories[j.category] || j.category || "" }) : null,
-      el("span", { class: "juror-mark", text: j.submitted ? "✓ " + t.submitted : t.waiting })
+      el("span", { class: "juror-mark", text: j.recused ? recusedMark(j) : (j.submitted ? "✓ " + t.submitted : t.waiting) })
     ]);
+    if (j.recused) { node.setAttribute("data-recused", j.recused); }
+    if (editable) {   // recusals.js handles the click
+      node.appendChild(el("button", { type: "button", class: "btn btn-small juror-recuse", "data-recusal": j.recused ? "lift" : "add",
+                                      "data-juror": j.id, text: j.recused ? t.lift_recusal : t.recuse }));
+    }
+    return node;
   });
 }
 
 export function renderJurors(state) {
   var rnd = state.round;
   var p = rnd ? rnd.progress : { submitted: 0, expected: (state.jurors || []).length };
-  $("jurors-count").textContent = p.submitted + " / " + p.expected + " · " + fmt(t.quorum, { n: state.quorum });
+  var quorum = state.quorum_effective !== undefined ? state.quorum_effective : state.quorum;
+  $("jurors-count").textContent = p.submitted + " / " + p.expected + " · " + fmt(t.quorum, { n: quorum });
   replace($("jurors"), jurorTiles(state, false));
 }
 

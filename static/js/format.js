@@ -63,6 +63,8 @@ export function jurorSeat(seat) {
  */
 export function jurorLabel(entry) {
   if (!entry) { return ""; }
+  // Anonymous seats: a score's place in the shuffled public order, never a seat ("Score {n}").
+  if (entry.position !== undefined && entry.position !== null) { return fmt(pageStrings.score_n || "Score {n}", { n: entry.position }); }
   if (entry.name) { return entry.name; }
   if (entry.label !== undefined && entry.label !== null) {
     const m = /^\u8bc4\u59d4(\d+)$/.exec(entry.label);

@@ -54,6 +54,24 @@ export function stageNote(state, t) {
   setText("progress", showProgress ? fmt(t.progress, { submitted: p.submitted, expected: p.expected }) : "");
 }
 
+/** This juror's recusal (回避) for the current round, or null: {seat, category}. */
+export function myRecusal(state, mySeat) {
+  var list = (state && state.round && state.round.recusals) || [];
+  for (var i = 0; i < list.length; i++) { if (list[i].seat === mySeat) { return list[i]; } }
+  return null;
+}
+
+/** A recused juror's tablet says 本轮回避 and why (category only); true when recused. */
+export function recusal(state, t, mySeat) {
+  var mine = myRecusal(state, mySeat);
+  $("app").setAttribute("data-recused", mine ? mine.category : "");
+  if (mine) {
+    var why = (t.recusal_categories || {})[mine.category] || mine.category;
+    setText("stage-note", t.recused + " · " + why);
+  }
+  return !!mine;
+}
+
 export function header(state, t, lang) {
   if (state.meeting && state.meeting.title) {
     setText("meeting-title", state.meeting.title);

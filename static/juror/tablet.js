@@ -185,7 +185,7 @@ function onPick(key, k) {
 
 function submit() {
   var vm = viewModel();
-  if (!vm || !vm.canSubmit) { return; }
+  if (!vm || !vm.canSubmit || V.myRecusal(app.state, cfg.juror.seat)) { return; }
   app.error = null;
   // Kept on the device first: if the page dies right now, the next load resends it.
   app.outbox.add(app.roundId, app.rubric.scores(app.picks), app.rubric.total(app.picks));
@@ -247,9 +247,10 @@ function paint() {
   V.header(s, t, lang);
   var hasSubject = V.subject(s, t);
   V.stageNote(s, t);
+  var recused = V.recusal(s, t, cfg.juror.seat);
   V.result(s, t, lang, cfg.juror.seat);
   var vm = viewModel();
-  V.show("scoring", hasSubject && !!vm);
+  V.show("scoring", hasSubject && !!vm && !recused);
   if (!vm) { return; }
   app.update(vm.picks, vm.locked);
   // After scoring, the submit button is noise: keep only the receipt.

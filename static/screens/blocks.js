@@ -6,21 +6,35 @@
 import { el } from "../js/dom.js";
 import { cadreNo, clock, hexBlocks, jurorLabel, pick } from "../js/format.js";
 import { reportTimer } from "../js/timer.js";
-import { answerRows, callState, decisionLabel, roleLabel, ruleText, skipLine, t } from "./common.js";
+import { answerRows, callState, cfg, decisionLabel, roleLabel, ruleText, skipLine, t } from "./common.js";
 
 export function field(label, value, cls) {
   if (!value && value !== 0) { return null; }
   return el("div", { class: "field " + (cls || "") }, [el("span", { class: "field-label", text: label }), el("span", { class: "field-value", text: value })]);
 }
 
-/** The drawn cadre: number badge, name, position, unit, township. */
-export function cadreCard(cadre) {
+/** Who sits out this round (回避) and why, by category only; null when nobody does. */
+export function recusalLine(round) {
+  var list = (round && round.recusals) || [];
+  if (!list.length) { return null; }
+  var names = cfg.recusals || {};
+  var node = el("div", { class: "recusals" }, [el("span", { class: "recusals-label", text: t("Recused this round") }),
+    el("span", { class: "recusals-list", text: list.map(function (r) {
+      return jurorLabel(r) + "（" + (names[r.category] || r.category) + "）";
+    }).join("、") })]);
+  node.setAttribute("data-recused", list.map(function (r) { return r.seat + ":" + r.category; }).join(","));
+  return node;
+}
+
+/** The drawn cadre: number badge, name, position, unit, township (and the round's recusals). */
+export function cadreCard(cadre, round) {
   return el("section", { class: "card cadre-card" }, [
     el("div", { class: "cadre-no", text: cadreNo(cadre.number) }),
     el("div", { class: "cadre-main" }, [
       el("div", { class: "cadre-name", text: cadre.name }),
       el("div", { class: "cadre-position", text: cadre.position }),
-      el("div", { class: "cadre-unit", text: [cadre.unit, cadre.township].filter(Boolean).join(" · ") })
+      el("div", { class: "cadre-unit", text: [cadre.unit, cadre.township].filter(Boolean).join(" · ") }),
+      round ? recusalLine(round) : null
     ])
   ]);
 }
@@ -40,7 +54,7 @@ export function questionCard(q) {
 export function subject(round) {
   if (!round) { return null; }
   if (round.kind === "question") { return questionCard(round.question); }
-  return round.cadre ? cadreCard(round.cadre) : null;
+  return round.cadre ? cadreCard(round.cadre, round) : null;
 }
 
 /** A report countdown; `tick(node, now)` keeps it current between snapshots. */
@@ -123,7 +137,8 @@ export function progress(round) {
       el("span", { class: "progress-n", text: p.submitted }), el("span", { class: "progress-sep", text: "/" }), el("span", { class: "progress-m", text: p.expected })
     ]),
     el("div", { class: "progress-dots" }, dots),
-    el("div", { class: "progress-note", text: t("ballots received") })
+    el("div", { class: "progress-note", text: t("ballots received") }),
+    recusalLine(round)
   ]);
   node.setAttribute("data-progress", p.submitted + "/" + p.expected);
   return node;

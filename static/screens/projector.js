@@ -88,7 +88,7 @@ function drawView(round) {
   var around = cadreAffixes();
   kids.push(el("div", { class: "draw-reels" }, [around[0] ? el("span", { class: "draw-affix", text: around[0] }) : null, rolling.node,
     around[1] ? el("span", { class: "draw-affix", text: around[1] }) : null]));
-  if (!rolling.spinning) { kids.push(B.cadreCard(c)); }
+  if (!rolling.spinning) { kids.push(B.cadreCard(c, round)); }
   return el("div", { class: "draw" + (rolling.spinning ? " spinning" : " landed") }, kids);
 }
 

@@ -14,6 +14,7 @@ from meeting.services.draw.common import (DrawOutcome, HouseholdPick, cadre_reco
                                           meeting_master, outcome, require_drawable, roster_entries)
 from meeting.services.tx import lock_meeting, unit_of_work
 from meeting.services.events import append_event
+from meeting.services.live import recusals
 from scoring.draw import DrawError, pick_households as derive_household_picks
 from scoring.pool import households_digest
 from scoring.skips import SKIP_REASONS, SkipReasonError, skip_reason
@@ -66,6 +67,7 @@ def draw_next_locked(session: so.Session, meeting: Meeting, actor: str = "", *, 
         the_round.cadre_id = record.cadre_id
     append_event(session, meeting_id, "cadre_drawn",
                  {**made.as_dict(), "name": name, "round_id": round_id}, actor)
+    recusals.apply_draw(session, meeting_id, the_round, cadre, actor)  # 回避, in the draw's transaction
     return outcome(meeting_id, record, None, new=True)
 
 
@@ -110,6 +112,7 @@ def skip_drawn_locked(session: so.Session, meeting: Meeting, draw: int, reason: 
         the_round.cadre_id = None
     append_event(session, meeting_id, "cadre_skipped",
                  {"draw": draw, "number": record.detail["number"], "reason": reason}, actor)
+    recusals.clear_on_skip(session, meeting_id, the_round, actor)
     return outcome(meeting_id, record, skip, new=True)
 
 

@@ -12,6 +12,7 @@ from meeting.errors import Conflict, Forbidden, UserError
 from meeting.models import Ballot, Juror, Meeting, Round
 from meeting.services.tx import lock_meeting, unit_of_work
 from meeting.services.events import append_event
+from meeting.services.live.recusals import recused_ids
 from meeting.services.live.rounds import current_round
 from scoring import stages
 from scoring.rubric import (DEFAULT_RUBRIC, ScoreError, ballot_total, decimal_str, rubric_from_json,
@@ -64,7 +65,8 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
     A message id seen before returns the first receipt (duplicate=True) and stores nothing, so
     a tablet may resend until it gets an acknowledgement (also after the cap). Raises UserError
     for a bad score, Conflict when scoring is not open for that round or the juror already
-    stored MAX_REVISIONS versions of it, Forbidden for a revoked juror.
+    stored MAX_REVISIONS versions of it or is recused for the round (juror_recused),
+    Forbidden for a revoked juror.
     """
     if not isinstance(client_msg_id, str) or not _MSG_ID.fullmatch(client_msg_id):
         raise UserError("bad_msg_id")
@@ -83,6 +85,8 @@ def submit_ballot(session: so.Session, meeting_id: int, juror_id: int, round_id:
     rnd = current_round(session, meeting_id)
     if rnd is None or rnd.id != round_id:
         raise Conflict("not_current_round")
+    if juror_id in recused_ids(rnd):
+        raise Conflict("juror_recused")  # 回避: nothing is stored, no event
     if not stages.accepts_ballots(rnd.stage):
         raise Conflict("scoring_not_open")
     stored = session.scalar(sa.select(sa.func.max(Ballot.version)).where(

@@ -11,8 +11,9 @@ from meeting.errors import Conflict, UserError
 from meeting.models import Ballot, Decision, Juror, Meeting, Round, utcnow
 from meeting.services.events import append_event
 from meeting.services.followup.cases import open_case_for_decision
+from meeting.services.live import anonymous, recusals
 from scoring import stages
-from scoring.aggregate import QuorumNotMet, bands_from_json, tally
+from scoring.aggregate import QuorumNotMet, bands_from_json, effective_quorum, tally
 from scoring.deadlines import local_date
 from scoring.stages import DecisionError, TransitionRefused
 
@@ -70,12 +71,21 @@ def _simple(action: str, event: str) -> Handler:
     return handler
 
 
+def eligible_jurors(meeting: Meeting, rnd: Round) -> int:
+    """Active jurors who are not recused for the round: the quorum is counted against them."""
+    out = recusals.recused_ids(rnd)
+    return sum(1 for j in meeting.jurors if j.revoked_at is None and j.id not in out)
+
+
 def _close_scoring(session, meeting, rnd, params, actor):
-    ballots = latest_ballots(session, rnd.id)
-    _move(session, rnd, "close_scoring", ballots=len(ballots), quorum=meeting.quorum)
+    out = recusals.recused_ids(rnd)
+    ballots = [b for b in latest_ballots(session, rnd.id) if b.juror_id not in out]
+    eligible = eligible_jurors(meeting, rnd)
+    _move(session, rnd, "close_scoring", ballots=len(ballots), quorum=effective_quorum(meeting.quorum, eligible))
     bands = bands_from_json(meeting.grade_bands) if meeting.grade_bands else None
     kwargs = {"bands": bands} if bands else {}
-    result = tally([b.total for b in ballots], rule=meeting.aggregation, quorum=meeting.quorum, **kwargs)
+    result = tally([b.total for b in ballots], rule=meeting.aggregation, quorum=meeting.quorum, eligible=eligible,
+                   **kwargs)
     summary = result.to_json()
     jurors = {j.id: j for j in meeting.jurors}
     summary["ballots"] = [
@@ -85,6 +95,10 @@ def _close_scoring(session, meeting, rnd, params, actor):
                      "low" if i == result.result.dropped_low_index else None),
          "outlier": i in result.outliers}
         for i, b in enumerate(ballots)]
+    summary["eligible"] = eligible
+    summary["recused"] = [r["seat"] for r in recusals.active(rnd)]
+    if meeting.anonymous_seats:
+        summary["public_order"] = anonymous.order_for(meeting, rnd.number, len(ballots))
     rnd.result = summary
     return "scoring_closed", {"round": rnd.number, "ballots": len(ballots)}
 
@@ -101,7 +115,7 @@ def _reveal(session, meeting, rnd, params, actor):
     return "result_revealed", {
         "round": rnd.number, "final": result.get("final"), "band": result.get("band", {}).get("key"),
         "rule": result.get("rule_applied"),
-        "ballots": [{"seat": b["seat"], "total": b["total"], "dropped": b["dropped"]} for b in result.get("ballots", [])]}
+        "ballots": anonymous.event_ballots(meeting, result)}
 
 
 def _record_decision(session, meeting, rnd, params, actor):
@@ -142,6 +156,9 @@ ROUND_ACTIONS: dict[str, Handler] = {
     "reveal_result": _reveal,
     "record_decision": _record_decision,
     "next_round": _next_round,
+    # no stage change: conflicts of interest, before scoring opens (live/recusals.py)
+    "add_recusal": recusals.add_recusal,
+    "lift_recusal": recusals.lift_recusal,
 }
 
 

@@ -19,11 +19,12 @@ from meeting.services.live.ballots import rubric_of
 from meeting.services.calls.attempts import round_calls_view
 from meeting.services.draw.bundle import draw_state
 from meeting.events_time import iso_at, iso_now
+from meeting.services.live import anonymous, recusals
 from meeting.services.live.rounds import current_round, latest_ballots
 from scoring.skips import parse_reason
 from scoring import stages
 from scoring.chain import short_head
-from scoring.aggregate import DEFAULT_BANDS, bands_from_json, bands_to_json
+from scoring.aggregate import DEFAULT_BANDS, bands_from_json, bands_to_json, effective_quorum
 from scoring.calls import survey_answers
 from scoring.masking import mask_name, mask_phone
 from scoring.rubric import rubric_to_json
@@ -144,6 +145,8 @@ def _result(meeting: Meeting, rnd: Round, seen: Visibility) -> dict[str, Any] | 
         return None
     if not seen.staff and not stages.result_is_public(rnd.stage):
         return None
+    if not seen.staff and anonymous.is_anonymous(meeting, rnd.result):
+        return anonymous.public_result(rnd.result)  # no seat, name or juror id next to a score
     result = dict(rnd.result)
     names = seen.shows_juror_names(meeting)
     ballots = []
@@ -159,11 +162,26 @@ def _result(meeting: Meeting, rnd: Round, seen: Visibility) -> dict[str, Any] | 
     return result
 
 
+def _recusals(meeting: Meeting, recused: list[dict[str, Any]], seen: Visibility) -> list[dict[str, Any]]:
+    names = {j.id: j.name for j in meeting.jurors} if seen.shows_juror_names(meeting) else {}
+    out = []
+    for r in recused:
+        item = {"seat": r["seat"], "category": r["category"]}
+        if r["juror_id"] in names:
+            item["name"] = names[r["juror_id"]]
+        if seen.staff:
+            item.update(juror_id=r["juror_id"], source=r.get("source", "rule"))
+        out.append(item)
+    return out
+
+
 def _round(session: so.Session, meeting: Meeting, rnd: Round | None, seen: Visibility,
            juror_ids: list[int]) -> dict[str, Any] | None:
     if rnd is None:
         return None
     submitted = {b.juror_id for b in latest_ballots(session, rnd.id)}
+    recused = recusals.active(rnd)
+    eligible = set(juror_ids) - {r["juror_id"] for r in recused}
     out: dict[str, Any] = {
         "id": rnd.id, "number": rnd.number, "kind": rnd.kind, "stage": rnd.stage,
         "cadre": _cadre_card(rnd.cadre), "question": rnd.question,
@@ -171,7 +189,9 @@ def _round(session: so.Session, meeting: Meeting, rnd: Round | None, seen: Visib
                    "seconds": rnd.report_seconds},
         "calls": _calls(session, rnd, full=seen.staff),
         "discrepancy": rnd.discrepancy,
-        "progress": {"submitted": len(submitted & set(juror_ids)), "expected": len(juror_ids)},
+        "progress": {"submitted": len(submitted & eligible), "expected": len(eligible)},
+        # 回避: who sits out this round and why, by category only (never a relation's details)
+        "recusals": _recusals(meeting, recused, seen),
         "result": _result(meeting, rnd, seen),
         "decisions": _decisions(session, rnd),
         "skips": _skips(session, rnd),
@@ -238,7 +258,8 @@ def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
                     "rounds_planned": meeting.rounds_planned, "commitment": meeting.commitment,
                     "roster_hash": meeting.roster_hash, "protocol": meeting.protocol,
                     "rehearsal": meeting.rehearsal, "branch_venues": meeting.branch_venues,
-                    "seed_revealed": meeting.seed_revealed_at is not None},
+                    "seed_revealed": meeting.seed_revealed_at is not None,
+                    "anonymous_seats": bool(meeting.anonymous_seats)},
         "scene": meeting.scene,
         "entropy": meeting.live_entropy,
         "entropy_sources": meeting.entropy_sources or [],  # declared: {label, kind, count, supplier}
@@ -251,9 +272,11 @@ def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
     }
     if seen.staff:
         submitted = set(state["round"]["submitted_jurors"]) if state["round"] else set()
+        recused = {r["juror_id"]: r["category"] for r in recusals.active(rnd)}
         state["jurors"] = [{"id": j.id, "seat": j.seat, "name": j.name, "category": j.category,
-                            "submitted": j.id in submitted} for j in jurors]
+                            "submitted": j.id in submitted, "recused": recused.get(j.id)} for j in jurors]
         state["quorum"] = meeting.quorum
+        state["quorum_effective"] = effective_quorum(meeting.quorum, sum(1 for j in jurors if j.id not in recused))
         state["chain_alarm"] = ({"seq": meeting.chain_broken_seq, "problem": meeting.chain_problem}
                                 if meeting.chain_broken_seq is not None else None)
         state["draw"] = cached_draw_state(session, meeting)

@@ -14,6 +14,7 @@ from meeting.messages.setup import JUROR_CATEGORIES as CATEGORY_NAMES
 from meeting.models import Juror, Meeting, utcnow
 from meeting.services.tx import unit_of_work
 from scoring.aggregate import DEFAULT_BANDS, QUORUM_RANGE, RULES, BandError, bands_from_json, bands_to_json
+from scoring.recusal import parse_relations
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, rubric_from_json, rubric_to_json
 
 # Limits of the settings and juror fields; the set-up forms import them (defined once, here).
@@ -21,6 +22,8 @@ TITLE_MAX = 200
 ROUNDS_RANGE = (1, 200)
 JUROR_NAME_MAX = 64
 PIN_DIGITS = (4, 8)
+AFFILIATION_MAX = 64   # a juror's unit, township, village (as long as the roster's names)
+RELATIONS_MAX = 50     # declared relations per juror
 
 # The juror category codes; their names are in the same list, meeting/messages/setup.py.
 JUROR_CATEGORIES: tuple[str, ...] = tuple(CATEGORY_NAMES)
@@ -62,6 +65,8 @@ def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
         out["aggregation"] = data["aggregation"]
     if "show_juror_names" in data:
         out["show_juror_names"] = bool(data["show_juror_names"])
+    if "anonymous_seats" in data:
+        out["anonymous_seats"] = bool(data["anonymous_seats"])
     if "rubric" in data:
         try:
             out["rubric"] = rubric_to_json(rubric_from_json(data["rubric"]))
@@ -92,7 +97,8 @@ def update_meeting(session: so.Session, meeting_id: int, data: Mapping[str, Any]
     if meeting is None:
         raise NotFound("meeting_not_found", id=meeting_id)
     settings = _clean_settings(data)
-    if meeting.status != "setup" and set(settings) & {"rubric", "grade_bands", "aggregation", "quorum"}:
+    if meeting.status != "setup" and set(settings) & {"rubric", "grade_bands", "aggregation", "quorum",
+                                                                "anonymous_seats"}:
         raise Conflict("settings_fixed")
     for key, value in settings.items():
         setattr(meeting, key, value)
@@ -104,9 +110,49 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def clean_affiliations(unit: str = "", township: str = "", village: str = "",
+                       relations: str | list[dict[str, Any]] = "") -> dict[str, Any]:
+    """A juror's affiliations for the conflict-of-interest rule, checked: names of at most 64
+    characters, a village only with its township, relations "<cadre number> <relation>" per line."""
+    out: dict[str, Any] = {}
+    for key, value in (("unit", unit), ("township", township), ("village", village)):
+        value = (value or "").strip()
+        if len(value) > AFFILIATION_MAX:
+            raise UserError("bad_affiliation", field=key, limit=AFFILIATION_MAX)
+        out[key] = value
+    if out["village"] and not out["township"]:
+        raise UserError("village_needs_township")
+    if isinstance(relations, str):
+        try:
+            relations = parse_relations(relations)
+        except ValueError as exc:
+            raise UserError("bad_relations", why=str(exc)) from None
+    if len(relations) > RELATIONS_MAX:
+        raise UserError("too_many_relations", limit=RELATIONS_MAX)
+    out["relations"] = [{"number": int(r["number"]), "relation": str(r.get("relation", ""))[:64]} for r in relations]
+    return out
+
+
 @unit_of_work
-def add_juror(session: so.Session, meeting_id: int, name: str, category: str, pin: str | None = None) -> Juror:
-    """Add a juror with a fresh private token (and an optional 4–8 digit PIN); commits."""
+def set_affiliations(session: so.Session, juror_id: int, **affiliations: Any) -> Juror:
+    """Change a juror's unit, township, village and declared relations (until the meeting closes;
+    a round already drawn keeps the recusals computed at its draw). Commits."""
+    juror = session.get(Juror, juror_id)
+    if juror is None:
+        raise NotFound("juror_not_found", id=juror_id)
+    if juror.meeting.status == "closed":
+        raise Conflict("closed")
+    for key, value in clean_affiliations(**affiliations).items():
+        setattr(juror, key, value)
+    return juror
+
+
+@unit_of_work
+def add_juror(session: so.Session, meeting_id: int, name: str, category: str, pin: str | None = None,
+              **affiliations: Any) -> Juror:
+    """Add a juror with a fresh private token (and an optional 4–8 digit PIN); commits.
+
+    `affiliations` (unit, township, village, relations) feed the conflict-of-interest rule."""
     if session.get(Meeting, meeting_id) is None:
         raise NotFound("meeting_not_found", id=meeting_id)
     name = (name or "").strip()
@@ -119,9 +165,10 @@ def add_juror(session: so.Session, meeting_id: int, name: str, category: str, pi
         if not (pin.isdigit() and PIN_DIGITS[0] <= len(pin) <= PIN_DIGITS[1]):
             raise UserError("bad_pin")
         pin_hash = generate_password_hash(pin)
+    extra = clean_affiliations(**affiliations)
     seat = (session.scalar(sa.select(sa.func.max(Juror.seat)).where(Juror.meeting_id == meeting_id)) or 0) + 1
     juror = Juror(meeting_id=meeting_id, name=name, category=category, seat=seat, token=new_token(),
-                  pin_hash=pin_hash)
+                  pin_hash=pin_hash, **extra)
     session.add(juror)
     return juror
 

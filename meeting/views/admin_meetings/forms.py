@@ -13,10 +13,10 @@ from typing import Any
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, StringField
+from wtforms import Field, FieldList, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, Regexp, ValidationError
 
-from meeting.services.setup.meetings import JUROR_CATEGORIES, JUROR_NAME_MAX, PIN_DIGITS
+from meeting.services.setup.meetings import AFFILIATION_MAX, JUROR_CATEGORIES, JUROR_NAME_MAX, PIN_DIGITS
 
 # The juror limits come from meetings.add_juror itself (JUROR_NAME_MAX, PIN_DIGITS).
 # Cadre numbers are stored as 32-bit integers.
@@ -83,8 +83,32 @@ def flat_errors(form: Any, tables: dict[str, str] | None = None) -> dict[str, st
     return out
 
 
-class JurorForm(FlaskForm):
-    """Add a juror: name, category, an optional PIN (never shown again)."""
+def _affiliation_field() -> StringField:
+    return StringField(filters=[strip], validators=[
+        Length(max=AFFILIATION_MAX, message=_l("At most 64 characters, as in the roster."))])
+
+
+class AffiliationForm(FlaskForm):
+    """A juror's unit, township, village and declared relations (the conflict-of-interest rule)."""
+
+    unit = _affiliation_field()
+    township = _affiliation_field()
+    village = _affiliation_field()
+    relations = TextAreaField(filters=[lambda v: v or ""])
+
+    def affiliations(self) -> dict[str, str]:
+        """The fields as services.setup.meetings.clean_affiliations takes them."""
+        return {"unit": self.unit.data, "township": self.township.data, "village": self.village.data,
+                "relations": self.relations.data}
+
+    @property
+    def field_errors(self) -> dict[str, str]:
+        """The first error of each field, by name."""
+        return flat_errors(self)
+
+
+class JurorForm(AffiliationForm):
+    """Add a juror: name, category, an optional PIN (never shown again), and affiliations."""
 
     name = StringField(filters=[strip], validators=[
         Length(min=1, max=JUROR_NAME_MAX, message=_l("Enter the name of the juror (1 to 64 characters)."))])

@@ -124,7 +124,7 @@ class SettingsForm(FlaskForm):
     """The settings of a meeting. `scoring`: whether the rubric, bands, rule and quorum are part
     of it (a live meeting's page has them disabled: they are shown, not sent, not checked)."""
 
-    SCORING_FIELDS = ("quorum", "aggregation", "crit", "band")
+    SCORING_FIELDS = ("quorum", "aggregation", "crit", "band", "anonymous_seats")
 
     title = StringField(filters=[strip], validators=[
         Length(min=1, max=TITLE_MAX, message=_l("Enter a title of 1 to 200 characters."))])
@@ -134,6 +134,7 @@ class SettingsForm(FlaskForm):
     rounds_planned = StringField(filters=[nfkc], validators=[WholeNumber(*ROUNDS_RANGE)])
     show_juror_names = BooleanField(false_values=_NOT_SENT)
     rehearsal = BooleanField(false_values=_NOT_SENT)
+    anonymous_seats = BooleanField(false_values=_NOT_SENT)
     quorum = StringField(filters=[nfkc], validators=[WholeNumber(*QUORUM_RANGE)])
     aggregation = StringField(filters=[strip], validators=[
         AnyOf(RULES, message=_l("Choose one of the aggregation rules."))])
@@ -163,6 +164,7 @@ class SettingsForm(FlaskForm):
     def show_stored_scoring(self, meeting: Meeting) -> None:
         """Put the stored (fixed) rubric, bands, rule and quorum in the form, next to what was typed."""
         self.quorum.data, self.aggregation.data = str(meeting.quorum), meeting.aggregation
+        self.anonymous_seats.data = bool(meeting.anonymous_seats)
         self.crit.process(None, [{f: str(c.get(f, "")) for f in CRIT_FIELDS} for c in meeting.rubric or []])
         self.band.process(None, [{f: str(b.get(f, "")) for f in BAND_FIELDS} for b in meeting.grade_bands or []])
 
@@ -255,5 +257,6 @@ class SettingsForm(FlaskForm):
                                "rounds_planned": int(self.rounds_planned.data)}
         if self.scoring:
             out.update(quorum=int(self.quorum.data), aggregation=self.aggregation.data,
+                       anonymous_seats=self.anonymous_seats.data,
                        rubric=_items(self.crit)[0], grade_bands=_items(self.band)[0])
         return out

@@ -13,11 +13,11 @@ from flask_babel import force_locale, gettext as _
 from meeting.errors import NotFound, UserError
 from meeting.extensions import db
 from meeting.services.setup.loaders import juror_of_meeting
-from meeting.services.setup.meetings import add_juror, reissue_token, revoke_juror
+from meeting.services.setup.meetings import add_juror, reissue_token, revoke_juror, set_affiliations
 from meeting.messages import error_text
 from meeting.views.admin_meetings.common import (CHANGE_ROLES, VIEW_ROLES, category_choices, inline_qr,
                                                  juror_path, juror_url, load_meeting)
-from meeting.views.admin_meetings.forms import JurorForm
+from meeting.views.admin_meetings.forms import AffiliationForm, JurorForm
 from meeting.views.auth import login_required
 
 if TYPE_CHECKING:
@@ -61,11 +61,28 @@ def add(meeting_id: int):
     if not form.validate():
         return _jurors_page(meeting_id, form, _("Nothing was saved: correct the marked fields."), 400)
     try:
-        juror = add_juror(db.session, meeting_id, form.name.data, form.category.data, form.pin.data or None)
+        juror = add_juror(db.session, meeting_id, form.name.data, form.category.data, form.pin.data or None,
+                          **form.affiliations())
     except UserError as exc:
         return _jurors_page(meeting_id, form, error_text(exc), exc.status)
     flash(_("Juror %(name)s added at seat %(seat)s.", name=juror.name, seat=juror.seat), "success")
     return redirect(url_for("admin_meetings.jurors", meeting_id=meeting_id, _anchor=f"juror-{juror.id}"))
+
+
+@login_required(*CHANGE_ROLES)
+def affiliations(meeting_id: int, juror_id: int):
+    """Change a juror's unit, township, village and declared relations (for 回避)."""
+    juror = _juror_of(meeting_id, juror_id)
+    form = AffiliationForm()
+    if not form.validate():
+        first = next(iter(form.field_errors.values()), "")
+        return _jurors_page(meeting_id, error=_("Nothing was saved: %(why)s", why=first), status=400)
+    try:
+        set_affiliations(db.session, juror.id, **form.affiliations())
+    except UserError as exc:
+        return _jurors_page(meeting_id, error=error_text(exc), status=exc.status)
+    flash(_("The conflict-of-interest details of seat %(seat)s are saved.", seat=juror.seat), "success")
+    return redirect(url_for("admin_meetings.jurors", meeting_id=meeting_id, _anchor=f"juror-{juror_id}"))
 
 
 @login_required(*CHANGE_ROLES)
@@ -108,6 +125,8 @@ def register(bp: Blueprint) -> None:
     """Add the juror routes to the meeting set-up blueprint."""
     bp.add_url_rule("/<int:meeting_id>/jurors", "jurors", jurors, methods=["GET"])
     bp.add_url_rule("/<int:meeting_id>/jurors", "add_juror", add, methods=["POST"])
+    bp.add_url_rule("/<int:meeting_id>/jurors/<int:juror_id>/affiliations", "juror_affiliations", affiliations,
+                    methods=["POST"])
     bp.add_url_rule("/<int:meeting_id>/jurors/<int:juror_id>/revoke", "revoke_juror", revoke, methods=["POST"])
     bp.add_url_rule("/<int:meeting_id>/jurors/<int:juror_id>/reissue", "reissue_juror", reissue, methods=["POST"])
     bp.add_url_rule("/<int:meeting_id>/jurors/print", "print_jurors", print_sheets, methods=["GET"])
