@@ -95,6 +95,9 @@ def update_meeting(session: so.Session, meeting_id: int, data: Mapping[str, Any]
     settings = _clean_settings(data)
     if meeting.status != "setup" and set(settings) & {"rubric", "grade_bands", "aggregation", "quorum"}:
         raise Conflict("settings_fixed")
+    # pool_frozen and the notice digest committed with the seed cover these (docs/VERIFY.md §6.1).
+    if meeting.roster_hash and any(settings[k] != getattr(meeting, k) for k in ("title", "date", "venue") if k in settings):
+        raise Conflict("notice_fixed")
     for key, value in settings.items():
         setattr(meeting, key, value)
     session.commit()
