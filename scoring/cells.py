@@ -1,10 +1,16 @@
 """Spreadsheet-formula neutralisation: the one rule for every file the app writes (issue #11).
 
 A text a spreadsheet would read as a formula (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`, `+1`,
-`-2`, `@SUM(A1)`) is written with a leading apostrophe, which Excel, WPS and LibreOffice show as
-text and never evaluate. The database keeps the value as typed; only files get the prefix.
-Byte rule (docs/VERIFY.md §3): a text beginning with one of = + - @ TAB CR gets "'" in front.
-Pure: standard library only.
+`-2`, `@SUM(A1)`) is *formula-like*: it begins with one of = + - @ TAB CR. The database keeps
+the value as typed; files neutralise it:
+
+* text files (the roster file, CSV): a leading apostrophe, which Excel, WPS and LibreOffice
+  show as text and never evaluate (`neutral`; docs/VERIFY.md §3 fixes its bytes);
+* xlsx: the value as typed in an explicit string cell marked quote-prefixed (`quoted`), which
+  is what Excel itself stores for a cell typed with a leading apostrophe: shown as text, kept
+  as text when edited, and read back unchanged.
+
+Reading a CSV back, `typed` removes the apostrophe `neutral` added. Pure: standard library only.
 """
 from __future__ import annotations
 
@@ -15,11 +21,27 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = "'"
 
 
-def neutral(text: str) -> str:
-    """`text` with "'" in front when it begins with a formula character; otherwise unchanged.
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would take `text` for a formula (it begins with = + - @ TAB CR)."""
+    return text.startswith(FORMULA_START)
 
-    Idempotent (neutral(neutral(x)) == neutral(x)): the result never begins with one of them."""
-    return PREFIX + text if text.startswith(FORMULA_START) else text
+
+def neutral(text: str) -> str:
+    """`text` with "'" in front when it is formula-like; otherwise unchanged.
+
+    Idempotent (neutral(neutral(x)) == neutral(x)): the result is never formula-like."""
+    return PREFIX + text if formula_like(text) else text
+
+
+def typed(text: str) -> str:
+    """The value a CSV cell written with `neutral` stands for: "'=x" → "=x"; anything else as is
+    (a spreadsheet never saves the apostrophe of a cell typed '=x, so this one is ours)."""
+    return text[1:] if text.startswith(PREFIX) and formula_like(text[1:]) else text
+
+
+def quoted(value: Any) -> bool:
+    """Whether an xlsx cell for `value` must be a quote-prefixed string cell (formula-like text)."""
+    return isinstance(value, str) and formula_like(value)
 
 
 def is_neutral(text: str) -> bool:
