@@ -169,7 +169,7 @@ SKIP_REASONS = ["official_duty", "sick_leave", "bereavement", "maternity_leave",
 def canonical_declaration(xs: list) -> bool:  # §7
     labels = [x["label"] for x in xs]
     return bool(xs) and len(set(labels)) == len(labels) and all(
-        x["label"] and x["label"] == clean(x["label"]) and ":" not in x["label"] and len(x["label"]) <= 100
+        x["label"] and x["label"] == entropy_form(x["label"]) and ":" not in x["label"] and len(x["label"]) <= 100
         and x["kind"] in ("dice", "digits") and 1 <= x["count"] <= 64
         and x["supplier"] and x["supplier"] == clean(x["supplier"]) and len(x["supplier"]) <= 100 for x in xs)
 

@@ -92,6 +92,8 @@ CASES: list[tuple[str, Callable[[dict], Any], int, int, str]] = [
     ("declared sources left out of the notice digest", _digest_without_declaration, 1, 8, "notice digest"),
     ("a declaration not canonical", lambda b: declared([{**DICE, "kind": "coin"}, LOTTERY])(b), 1, 9,
      "(entropy_declared): sources are not a valid declaration (entropy_spec_kind"),
+    ("a declared label not in NFKC form", lambda b: declared([{**DICE, "label": "骰子Ａ"}, LOTTERY])(b), 1, 9,
+     "(entropy_declared): sources (canonical form)"),
     ("a declaration with a supplier not clean", lambda b: declared([{**DICE, "supplier": " 县人大 "}, LOTTERY])(b),
      1, 9, "(entropy_declared): sources (canonical form)"),
     ("entropy non-canonical for its declared source (commas)", entered("3,5,1,6,2,4", "7 0 3 9 1"), 1, 9,
@@ -152,7 +154,8 @@ def test_a_rehearsal_needs_no_meeting_start_and_verifies_in_both(app, runner, tm
     assert reference(data) == (0, "OK") and spec_verifier.check(data) == (0, None, "OK")
 
 
-def test_the_declared_meeting_through_the_services_verifies_in_both(session):
+@pytest.mark.parametrize("label", ["骰子", "骰子Ａ"])  # a full-width letter is declared as NFKC makes it
+def test_the_declared_meeting_through_the_services_verifies_in_both(session, label):
     """Sources declared before the commitment, the meeting started, the entropy entered in the
     one spelling: the digest the service committed is the one both verifiers recompute."""
     from meeting.services.draw import bundle as draw_bundle
@@ -165,7 +168,8 @@ def test_the_declared_meeting_through_the_services_verifies_in_both(session):
     build_roster(session, cadres=12)
     mid = new_meeting(session, venue="县会堂")
     draw_pool.freeze_pool(session, mid, {"kind": "whole", "draws": 2}, [], "organiser")
-    draw_seed.declare_entropy_sources(session, mid, [DICE, LOTTERY], "organiser")
+    assert draw_seed.declare_entropy_sources(session, mid, [{**DICE, "label": label}, LOTTERY], "organiser")[0][
+        "label"] == "骰子" + ("A" if label.endswith("Ａ") else "")
     draw_seed.commit_seed(session, mid, "organiser", seed_factory=lambda: SEED)
     perform(session, mid, "start_meeting", {}, "moderator")
     perform(session, mid, "enter_entropy", {"sources": ["3 5 1 6 2 4", "7 0 3 9 1"]}, "moderator")
