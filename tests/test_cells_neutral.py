@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from meeting.models import Cadre, Household, Township
 from meeting.services.roster.importing.export import excel_like, roster_to_csv, roster_to_xlsx
 from meeting.services.roster.importing.service import import_files, import_roster
+from scoring import bundle as bundle_mod
 from scoring.cells import cell, formula_like, neutral, typed
 from tests import spec_verifier
 from tests.fixtures_import import CADRES, HOUSEHOLDS, VILLAGES, csv_bytes
@@ -47,7 +48,8 @@ def _formula_roster():
 
     roster = generate_roster(scale=0.005, seed=7)
     cadres = [dataclasses.replace(c, name=NAMES[i]) if i < len(NAMES) else c for i, c in enumerate(roster.cadres)]
-    return dataclasses.replace(roster, cadres=cadres)
+    households = [dataclasses.replace(roster.households[0], name="=1+1")] + list(roster.households[1:])
+    return dataclasses.replace(roster, cadres=cadres, households=households)
 
 
 def test_a_csv_export_writes_formula_names_with_an_apostrophe_and_imports_back_as_typed(session):
@@ -59,6 +61,8 @@ def test_a_csv_export_writes_formula_names_with_an_apostrophe_and_imports_back_a
     import_files(session, [(f"{kind}.csv", data) for kind, data in files.items()])
     stored = dict(session.execute(sa.select(Cadre.number, Cadre.name)).all())
     assert [stored[c.number] for c in roster.cadres[:len(NAMES)]] == NAMES
+    assert list(csv.reader(io.StringIO(files["households"].decode("utf-8-sig"))))[1][1] == "'=1+1"
+    assert session.scalar(sa.select(Household.name).where(Household.code == roster.households[0].code)) == "=1+1"
 
 
 def test_an_xlsx_export_writes_formula_names_as_text_cells_and_imports_back_as_typed(session):
@@ -99,7 +103,7 @@ def test_the_roster_file_neutralises_names_and_township_codes_and_both_verifiers
         mid = run_demo_meeting(s, plan={"kind": "strata", "strata": ["-T02", "T01"], "per_stratum": 2},
                                skip=(), households=1)
         typed_names = sorted(s.scalars(sa.select(Cadre.name).where(Cadre.name.in_(NAMES))))
-        data = bundle_mod_dumps(draw_bundle.build_bundle(s, mid))
+        data = bundle_mod.dumps(draw_bundle.build_bundle(s, mid)).encode("utf-8")
         assert s.scalar(sa.select(sa.func.count()).select_from(Household)) > 0
     assert typed_names == sorted(NAMES)  # the database keeps them as typed
     text = client.get(f"/m/{mid}/roster.txt").get_data(as_text=True)
@@ -111,9 +115,3 @@ def test_the_roster_file_neutralises_names_and_township_codes_and_both_verifiers
     assert json.loads(data)["roster"]["lines"] == text.splitlines()
     notice = client.get(f"/m/{mid}/notice?lang=en").get_data(as_text=True)
     assert "(-T02)</span></td><td>5<" in notice  # the stratum's size counts its neutralised lines
-
-
-def bundle_mod_dumps(b) -> bytes:
-    from scoring import bundle as bundle_mod
-
-    return bundle_mod.dumps(b).encode("utf-8")
