@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any, Mapping, Sequence
 
-FORMAT = "minkao-draw-bundle/1"
+FORMAT = "minkao-draw-bundle/2"  # 2: notice digest, declared sources, neutralised roster (§13)
 
 # Type markers of the schema (besides int, str, bool, [T] lists and {key: T} objects).
 NULLABLE_INT = ("int", None)      # an integer or null
@@ -24,6 +24,7 @@ _EXCLUSION = {"number": int, "reason": str}
 _SOURCE = {"label": str, "value": str}
 _PICK = {"slot": int, "attempt": int, "index": int, "pool_size": int, "code": str}
 _PLAN = {"kind": str, "ranks": [str], "strata": [{"key": str, "draws": int}]}
+_DECLARED = {"label": str, "kind": str, "count": int, "supplier": str}
 
 # Payloads of the draw's events (docs/VERIFY.md §12): exactly these fields. Other event types
 # of the meeting carry any JSON object.
@@ -31,7 +32,8 @@ PAYLOADS: dict[str, Any] = {
     "exclusions_set": {"exclusions": [_EXCLUSION]},
     "pool_frozen": {"meeting": {"id": int, "title": str}, "protocol": str, "roster_hash": str,
                     "pool_size": int, "plan": _PLAN, "plan_hash": str, "exclusions": [_EXCLUSION]},
-    "seed_committed": {"commitment": str},
+    "entropy_declared": {"sources": [_DECLARED]},
+    "seed_committed": {"commitment": str, "notice_sha256": str},
     "entropy_entered": {"sources": [_SOURCE], "canonical": str},
     "cadre_drawn": {"draw": int, "stratum": str, "slot": int, "attempt": int, "index": int, "pool_size": int,
                     "number": int, "name": str, "round_id": NULLABLE_INT},

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoring.pool import clean_text
+from scoring.pool import clean_text, nfkc_clean
 
 SOURCE_KINDS: dict[str, str] = {"dice": "123456", "digits": "0123456789"}
 MAX_COUNT = 64
@@ -33,14 +33,15 @@ class EntropyFormError(ValueError):
 
 def declared_sources(spec: Any) -> list[dict[str, Any]]:
     """The canonical declaration: a non-empty list of {label, kind, count, supplier}, labels
-    clean(), distinct, without ":"; kind in SOURCE_KINDS; count 1…64; supplier clean() text."""
+    clean(NFKC()) (the form the entered entropy's labels take, docs/VERIFY.md §7), distinct,
+    without ":"; kind in SOURCE_KINDS; count 1…64; supplier clean() text."""
     if not isinstance(spec, list) or not spec:
         raise EntropyFormError("entropy_spec_empty")
     out, labels = [], set()
     for item in spec:
         if not isinstance(item, dict):
             raise EntropyFormError("entropy_spec_bad")
-        label = clean_text(item.get("label", "") if isinstance(item.get("label", ""), str) else "")
+        label = nfkc_clean(item.get("label", "") if isinstance(item.get("label", ""), str) else "")
         supplier = clean_text(item.get("supplier", "") if isinstance(item.get("supplier", ""), str) else "")
         kind, count = item.get("kind"), item.get("count")
         if not label or ":" in label or len(label) > MAX_TEXT or label in labels:

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from scoring.cells import neutral
 from scoring.chain import canonical_json
 
 # Protocol labels: the label is hashed into the master key, so a rehearsal can never
@@ -73,10 +74,11 @@ def households_digest(codes: Iterable[str]) -> str:
 
 
 def make_entry(number: int, stratum: str, rank: str, name: str, codes: Iterable[str]) -> RosterEntry:
-    """Build an entry from database values, cleaning the text fields."""
+    """Build an entry from database values: text fields cleaned, then neutralised (a name typed
+    `=HYPERLINK(…)` is written `'=HYPERLINK(…)`: the file opens in a spreadsheet as text)."""
     codes = list(codes)
-    return RosterEntry(int(number), clean_text(stratum or ""), clean_text(rank or ""),
-                       clean_text(name or ""), len(codes), households_digest(codes))
+    return RosterEntry(int(number), neutral(clean_text(stratum or "")), neutral(clean_text(rank or "")),
+                       neutral(clean_text(name or "")), len(codes), households_digest(codes))
 
 
 def parse_line(line: str) -> RosterEntry:
@@ -92,6 +94,9 @@ def parse_line(line: str) -> RosterEntry:
     for field in (stratum, rank, name):
         if field != clean_text(field):
             raise PoolError(f"roster line {line[:40]!r}: field {field!r} is not in clean form")
+        if field != neutral(field):
+            raise PoolError(f"roster line {line[:40]!r}: field {field!r} is not neutralised (it begins with "
+                            f"{field[:1]!r}: a leading ' is required)")
     return RosterEntry(int(number), stratum, rank, name, int(count), digest)
 
 
@@ -196,8 +201,9 @@ def plan_hash(plan: Mapping[str, Any]) -> str:
 
 
 def stratum_numbers(entries: Sequence[RosterEntry], key: str) -> list[int]:
-    """Numbers of the roster entries in one stratum, in roster (ascending) order."""
-    return [e.number for e in entries if key == WHOLE or e.stratum == key]
+    """Numbers of the roster entries in one stratum, in roster (ascending) order. A roster line
+    holds the township code neutralised (scoring.cells), so the key is compared neutralised."""
+    return [e.number for e in entries if key == WHOLE or e.stratum == neutral(key)]
 
 
 def admits(plan: Mapping[str, Any], stratum: str, rank: str) -> bool:
@@ -205,7 +211,7 @@ def admits(plan: Mapping[str, Any], stratum: str, rank: str) -> bool:
     if plan["ranks"] and rank not in plan["ranks"]:
         return False
     keys = [s["key"] for s in plan["strata"]]
-    return keys == [WHOLE] or stratum in keys
+    return keys == [WHOLE] or neutral(stratum) in [neutral(k) for k in keys]
 
 
 def first_pool_error(entries: Sequence[RosterEntry], plan: Mapping[str, Any],

@@ -14,43 +14,20 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from scoring import bundle as bundle_mod
-from scoring.chain import canonical_json, first_chain_error
-from scoring.draw import (CadreDraw, DrawEngine, DrawError, canonical_entropy, commitment, master_key,
-                          normalise_entropy, pick_households, seed_bytes)
+from scoring.chain import first_chain_error
+from scoring.draw import CadreDraw, DrawEngine, DrawError, commitment, master_key, pick_households, seed_bytes
+from scoring.notice import notice_digest, notice_record
 from scoring.pool import (PROTOCOLS, REHEARSAL_PROTOCOL, WHOLE, PoolError, first_pool_error,
                           clean_text, households_digest, normalise_exclusions, normalise_plan, parse_roster,
                           plan_hash, roster_hash)
+from scoring.verify_calls import check_calls
+from scoring.verify_common import Mismatch, field as _field, only as _only, same as _same
+from scoring.verify_entropy import check_entropy, declaration
 
 UNICODE_VERSION = "14.0.0"  # of NFKC and of "assigned" (§7): Python 3.11's unicodedata
 RANKS = ("county_leader", "township_leader", "department_head", "cadre")  # the closed list (§3)
-DRAW_EVENTS = ("exclusions_set", "pool_frozen", "seed_committed", "entropy_entered", "cadre_drawn", "cadre_skipped",
-               "households_picked", "seed_revealed")
-
-
-class Mismatch(Exception):
-    """The first thing in the bundle that does not check out."""
-
-
-def _same(what: str, claimed: Any, computed: Any) -> None:
-    """Equal as JSON values: same types too (true is not 1), compared by their canonical JSON."""
-    if claimed != computed or canonical_json(claimed) != canonical_json(computed):
-        raise Mismatch(f"{what}: the bundle says {claimed!r}, recomputed {computed!r}")
-
-
-def _field(event: Mapping[str, Any], key: str) -> Any:
-    try:
-        return event["payload"][key]
-    except (KeyError, TypeError):
-        raise Mismatch(f"event seq {event['seq']} ({event['type']}): payload has no {key!r}") from None
-
-
-def _only(events: Sequence[Mapping[str, Any]], type_: str, required: bool = True) -> Mapping[str, Any] | None:
-    found = [e for e in events if e["type"] == type_]
-    if len(found) > 1:
-        raise Mismatch(f"event log: {type_} appears {len(found)} times")
-    if required and not found:
-        raise Mismatch(f"event log: no {type_} event")
-    return found[0] if found else None
+DRAW_EVENTS = ("exclusions_set", "pool_frozen", "entropy_declared", "seed_committed", "entropy_entered",
+               "cadre_drawn", "cadre_skipped", "households_picked", "seed_revealed")
 
 
 def _check_order(events: Sequence[Mapping[str, Any]]) -> None:
@@ -64,6 +41,10 @@ def _check_order(events: Sequence[Mapping[str, Any]]) -> None:
                            f"(seq {frozen})")
     if not frozen < committed:
         raise Mismatch("event log: the seed was committed before the pool was frozen")
+    for seq in seqs["entropy_declared"]:
+        if seq > committed:
+            raise Mismatch(f"event seq {seq} (entropy_declared): entropy sources declared after the seed was "
+                           f"committed (seq {committed})")
     if not committed < revealed:
         raise Mismatch("event log: the seed was revealed before it was committed")
     entropy = seqs["entropy_entered"][0] if seqs["entropy_entered"] else None
@@ -92,7 +73,7 @@ def check_setup(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> di
     frozen = _only(events, "pool_frozen")
     committed = _only(events, "seed_committed")
     revealed = _only(events, "seed_revealed")
-    entropy_ev = _only(events, "entropy_entered", required=False)
+    _only(events, "entropy_entered", required=False)
     _check_order(events)
 
     if b["protocol"] not in PROTOCOLS:
@@ -156,25 +137,20 @@ def check_setup(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> di
     _same("seed in the seed_revealed event", _field(revealed, "seed"), b["seed"])
     _same("commitment in the seed_revealed event", _field(revealed, "commitment"), b["commitment"])
 
-    sources = b["entropy"]["sources"]
-    if entropy_ev is None:
-        _same("entropy (none was entered)", b["entropy"], {"sources": [], "canonical": ""})
-        canonical = ""
-    else:
-        try:
-            canonical = canonical_entropy(sources)
-            _same("entropy sources (canonical form)", sources, normalise_entropy(sources))
-        except DrawError as exc:
-            raise Mismatch(f"entropy: {exc}") from None
-        unassigned = [ch for ch in canonical if unicodedata.category(ch) == "Cn"]
-        if unassigned:
-            raise Mismatch(f"entropy: U+{ord(unassigned[0]):04X} is not assigned in Unicode "
-                           f"{unicodedata.unidata_version}")
-        _same("entropy.canonical", b["entropy"]["canonical"], canonical)
-        _same("entropy sources in the entropy_entered event", _field(entropy_ev, "sources"), sources)
-        _same("canonical entropy in the entropy_entered event", _field(entropy_ev, "canonical"), canonical)
+    check_notice(b, committed, events)
+    canonical = check_entropy(b, events)
     master = master_key(b["seed"], b["protocol"], digest, b["plan_sha256"], canonical)
     return {"entries": entries, "plan": plan, "master": master, "canonical": canonical}
+
+
+def check_notice(b: Mapping[str, Any], committed: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> None:
+    """seed_committed.notice_sha256 is the digest of what the notice promised (§6.1), from the bundle."""
+    _, declared = declaration(events)
+    record = notice_record(meeting=b["meeting"], protocol=b["protocol"], roster_sha256=b["roster"]["sha256"],
+                           pool_size=b["roster"]["count"], plan=b["plan"], plan_sha256=b["plan_sha256"],
+                           exclusions=b["exclusions"], entropy_sources=declared)
+    _same("notice digest in the seed_committed event (SHA-256 of the notice, §6.1)",
+          _field(committed, "notice_sha256"), notice_digest(record))
 
 
 def replay(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]], setup: Mapping[str, Any],
@@ -262,71 +238,6 @@ def check_lists(b: Mapping[str, Any], setup: Mapping[str, Any], engine: DrawEngi
         _same(f"household picks of cadre {h['cadre']}", h["picks"], picks[h["cadre"]])
 
 
-CALL_STATES = ("queued", "dialling", "ringing", "answered", "ended", "busy", "no_answer", "failed", "canceled")
-UNREACHABLE = ("busy", "no_answer", "failed")
-CALL_EVENTS = ("call_placed", "call_recorded")
-
-
-def check_calls(b: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
-                picks: Mapping[int, list[dict[str, Any]]]) -> None:
-    """Calls follow the draw (docs/VERIFY.md §14 step 12): every household called, in order, with
-    how it came to be called and who reported each outcome."""
-    logged = []
-    for ev in events:
-        if ev["type"] in CALL_EVENTS:
-            household = ev["payload"].get("household") if isinstance(ev["payload"], dict) else None
-            if not isinstance(household, str):
-                raise Mismatch(f"event seq {ev['seq']} ({ev['type']}): payload has no household code")
-            logged.append(household)
-    _same("households of calls (in the order of the call_placed/call_recorded events)",
-          [c["household"] for c in b["calls"]], logged)
-    listed = {h["cadre"]: h["households"] for h in b["household_picks"]}
-    passed: dict[int, set[str]] = {}   # cadre -> households with a reached or unreachable outcome
-    called: dict[int, set[str]] = {}
-    for i, c in enumerate(b["calls"]):
-        where = f"calls[{i}] (household {c['household']})"
-        cadre = c["cadre"]
-        if cadre not in picks:
-            raise Mismatch(f"{where}: cadre {cadre} had no households picked by the draw")
-        if c["outcome"] not in CALL_STATES:
-            raise Mismatch(f"{where}: outcome {c['outcome']!r} is not one of {', '.join(CALL_STATES)}")
-        if c["recorded_by"] not in ("provider", "moderator"):
-            raise Mismatch(f"{where}: recorded_by {c['recorded_by']!r} is not provider or moderator")
-        if c["provider"] == "manual" and c["recorded_by"] != "moderator":
-            raise Mismatch(f"{where}: a manual call's outcome is recorded by the moderator, not {c['recorded_by']!r}")
-        if c["outcome"] in UNREACHABLE and c["provider"] != "manual":
-            if c["recorded_by"] != "provider":
-                raise Mismatch(f"{where}: {c['outcome']} on a {c['provider']} call must be reported by the provider")
-            if not c["provider_call_id"] and not (c["outcome"] == "failed" and c["error"]):
-                raise Mismatch(f"{where}: {c['outcome']} reported by the provider without its call id")
-            if not c["started_at"] or not c["ended_at"]:
-                raise Mismatch(f"{where}: {c['outcome']} reported by the provider without its times")
-        order = [p["code"] for p in picks[cadre]]
-        done, reached = called.setdefault(cadre, set()), passed.setdefault(cadre, set())
-        if c["how"] == "picked":
-            if c["household"] not in order:
-                raise Mismatch(f"{where}: called as picked, but the draw did not pick it for cadre {cadre}")
-            k = order.index(c["household"])
-            _same(f"{where}: slot", c["slot"], picks[cadre][k]["slot"])
-            _same(f"{where}: reason", c["reason"], "")
-            skipped = [code for code in order[:k] if code not in done]
-            if skipped:
-                raise Mismatch(f"{where}: called before {skipped[0]}, picked earlier: out of the drawn order")
-        elif c["how"] == "named":
-            if c["household"] in listed.get(cadre, []):
-                raise Mismatch(f"{where}: named by the moderator, but it is one of cadre {cadre}'s households")
-            _same(f"{where}: slot", c["slot"], None)
-            if not c["reason"] or c["reason"] != clean_text(c["reason"]):
-                raise Mismatch(f"{where}: a household named by the moderator needs a reason (non-empty clean text)")
-            if len(order) < len(listed.get(cadre, [])) or any(code not in reached for code in order):
-                raise Mismatch(f"{where}: named by the moderator before the draw's picks were exhausted")
-        else:
-            raise Mismatch(f"{where}: how {c['how']!r} is not picked or named")
-        done.add(c["household"])
-        if c["outcome"] == "ended" or c["outcome"] in UNREACHABLE:
-            reached.add(c["household"])
-
-
 def verify(b: Mapping[str, Any], expect: Mapping[str, str] | None = None, bits: int | None = None,
            anchors: Sequence[tuple[int, str]] = ()) -> list[str]:
     """Check a shape-checked bundle (docs/VERIFY.md §14, in that order); return summary lines or
@@ -342,7 +253,8 @@ def verify(b: Mapping[str, Any], expect: Mapping[str, str] | None = None, bits: 
     check_calls(b, events, picks)
     for key, value in (expect or {}).items():
         _same(f"{key} (compared with the value you gave)", {"commitment": b["commitment"],
-              "roster_hash": b["roster"]["sha256"], "plan_hash": b["plan_sha256"]}[key], value.lower())
+              "roster_hash": b["roster"]["sha256"], "plan_hash": b["plan_sha256"],
+              "notice_hash": _field(_only(b["events"], "seed_committed"), "notice_sha256")}[key], value.lower())
     return summary(b, setup, engine, picks, anchors)
 
 
@@ -372,6 +284,8 @@ def summary(b: Mapping[str, Any], setup: Mapping[str, Any], engine: DrawEngine,
              + f"  sha256 {b['plan_sha256']}",
              f"excluded    {len(b['exclusions'])} cadre(s) before the meeting",
              f"commitment  {b['commitment']}  = SHA-256(seed), seed revealed and matching",
+             f"notice      {_field(_only(b['events'], 'seed_committed'), 'notice_sha256')}  = SHA-256 of the notice"
+             + ("; entropy as declared" if declaration(b["events"])[0] else "; no entropy sources declared"),
              "entropy     " + (setup["canonical"].replace("\n", " | ") or "(none entered)"),
              f"draws       {len(engine.draws)} ({len(engine.skipped)} skipped)"]
     for d in engine.draws:
@@ -396,7 +310,7 @@ def summary(b: Mapping[str, Any], setup: Mapping[str, Any], engine: DrawEngine,
     if unicodedata.unidata_version != UNICODE_VERSION:
         lines.append(f"note        this Python has Unicode {unicodedata.unidata_version}; the protocol's NFKC is "
                      f"Unicode {UNICODE_VERSION} (the same for every character assigned in {UNICODE_VERSION})")
-    lines.append("Compare the roster hash, plan hash and commitment with the pre-meeting notice.")
+    lines.append("Compare the roster hash, plan hash, commitment and notice digest with the pre-meeting notice.")
     return lines
 
 
@@ -408,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--commitment", help="the commitment printed on the pre-meeting notice")
     parser.add_argument("--roster-hash", help="the roster hash printed on the pre-meeting notice")
     parser.add_argument("--plan-hash", help="the plan hash printed on the pre-meeting notice")
+    parser.add_argument("--notice-hash", help="the notice digest printed on the pre-meeting notice")
     parser.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
                         help="an event seq and chain hash seen during the meeting (screen footer, photo); "
                              "the bundle's chain must pass through it (repeatable)")
@@ -424,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ERROR: cannot read {args.bundle}: {exc}", file=sys.stderr)
         return 2
     expect = {k: v for k, v in (("commitment", args.commitment), ("roster_hash", args.roster_hash),
-                                ("plan_hash", args.plan_hash)) if v}
+                                ("plan_hash", args.plan_hash), ("notice_hash", args.notice_hash)) if v}
     try:
         lines = verify(b, expect, anchors=anchors)
     except Mismatch as exc:

@@ -8,6 +8,7 @@ from meeting.models import Cadre, Household, Meeting, Township, Village, WorkAre
 from meeting.services.draw import pool as draw_pool
 from meeting.services.draw import seed as draw_seed
 from meeting.services.draw import steps as draw_steps
+from meeting.services.live.actions import perform
 
 SEED = "5eed" * 16
 TOWNSHIPS = (("T01", "沂城街道"), ("T02", "泉庄镇"), ("T03", "许家湖镇"))
@@ -52,10 +53,11 @@ def new_meeting(session, title: str = "2026年干部联系群众工作现场直�
 def run_demo_meeting(session, plan: dict | None = None, draws: int = 5, skip: tuple[int, ...] = (2,),
                      households: int = 2, entropy: Any = (("骰子", "3 5 1 6 2 4 6 1"), ("体彩", "07 12 33")),
                      exclusions: tuple = ({"number": 103, "reason": "病假"},), reveal: bool = True) -> int:
-    """A whole meeting: freeze, commit, entropy, draws (with skips), household picks, reveal."""
+    """A whole meeting: freeze, commit, start, entropy, draws (with skips), household picks, reveal."""
     mid = new_meeting(session)
     draw_pool.freeze_pool(session, mid, plan or {"kind": "whole", "draws": draws}, list(exclusions), "organiser")
     draw_seed.commit_seed(session, mid, "organiser", seed_factory=lambda: SEED)
+    perform(session, mid, "start_meeting", {}, "moderator")  # live entropy comes after the start (§7)
     draw_seed.enter_entropy(session, mid, list(entropy) if not isinstance(entropy, str) else entropy, "moderator")
     number = 1
     while True:

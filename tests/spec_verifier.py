@@ -12,33 +12,10 @@ import re
 import unicodedata
 from typing import Any
 
+from tests.spec_verifier_calls import Fail, calls, cj, clean, eq, need
+
 HEX64 = re.compile(r"[0-9a-f]{64}")
-WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
-     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 RANKS = {"county_leader", "township_leader", "department_head", "cadre"}
-
-
-class Fail(Exception):
-    def __init__(self, step: int, why: str) -> None:
-        super().__init__(why)
-        self.step = step
-
-
-def cj(v: Any) -> bytes:  # §2 canonical_json
-    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def eq(a: Any, b: Any) -> bool:  # §13.1: typed equality
-    return cj(a) == cj(b)
-
-
-def need(step: int, ok: bool, why: str) -> None:
-    if not ok:
-        raise Fail(step, why)
-
-
-def clean(s: str) -> str:
-    return re.sub("[" + re.escape(WS) + "]+", " ", s).strip(" ")
 
 
 def sha(b: bytes) -> str:
@@ -49,6 +26,7 @@ def sha(b: bytes) -> str:
 I, S, B, IN, SN, OBJ = "int", "str", "bool", "int|null", "str|null", "object"
 EXCL = {"number": I, "reason": S}
 SRC = {"label": S, "value": S}
+DECL = {"label": S, "kind": S, "count": I, "supplier": S}
 PICK = {"slot": I, "attempt": I, "index": I, "pool_size": I, "code": S}
 PLAN = {"kind": S, "ranks": [S], "strata": [{"key": S, "draws": I}]}
 TOP = {"format": S, "protocol": S, "rehearsal": B, "meeting": {"id": I, "title": S, "date": SN, "venue": S},
@@ -64,7 +42,8 @@ TOP = {"format": S, "protocol": S, "rehearsal": B, "meeting": {"id": I, "title":
 PAYLOAD = {"exclusions_set": {"exclusions": [EXCL]},
            "pool_frozen": {"meeting": {"id": I, "title": S}, "protocol": S, "roster_hash": S, "pool_size": I,
                            "plan": PLAN, "plan_hash": S, "exclusions": [EXCL]},
-           "seed_committed": {"commitment": S},
+           "entropy_declared": {"sources": [DECL]},
+           "seed_committed": {"commitment": S, "notice_sha256": S},
            "entropy_entered": {"sources": [SRC], "canonical": S},
            "cadre_drawn": {"draw": I, "stratum": S, "slot": I, "attempt": I, "index": I, "pool_size": I,
                            "number": I, "name": S, "round_id": IN},
@@ -130,7 +109,7 @@ def read(data: bytes) -> dict:
     except ValueError:
         raise Fail(1, "not JSON") from None
     need(1, typed(b, TOP), "fields/types")
-    need(1, b["format"] == "minkao-draw-bundle/1", "format")
+    need(1, b["format"] == "minkao-draw-bundle/2", "format")
     for x in (b["plan_sha256"], b["commitment"], b["seed"], b["roster"]["sha256"]):
         need(1, bool(HEX64.fullmatch(x)), "hex")
     need(1, b["meeting"]["date"] is None or real_date(b["meeting"]["date"]), "date")
@@ -180,6 +159,27 @@ def canonical_exclusions(xs: list) -> bool:
     return nums == sorted(set(nums)) and all(x["reason"] and x["reason"] == clean(x["reason"]) for x in xs)
 
 
+def neutral(s: str) -> str:  # §3
+    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") and s else s
+
+
+SKIP_REASONS = ["official_duty", "sick_leave", "bereavement", "maternity_leave", "training", "other"]  # §6.1, §10
+
+
+def canonical_declaration(xs: list) -> bool:  # §7
+    labels = [x["label"] for x in xs]
+    return bool(xs) and len(set(labels)) == len(labels) and all(
+        x["label"] and x["label"] == entropy_form(x["label"]) and ":" not in x["label"] and len(x["label"]) <= 100
+        and x["kind"] in ("dice", "digits") and 1 <= x["count"] <= 64
+        and x["supplier"] and x["supplier"] == clean(x["supplier"]) and len(x["supplier"]) <= 100 for x in xs)
+
+
+def spelled(value: str, kind: str, count: int) -> bool:  # §7: the one spelling of a declared source
+    alphabet = "123456" if kind == "dice" else "0123456789"
+    parts = value.split(" ")
+    return len(parts) == count and all(len(p) == 1 and p in alphabet for p in parts)
+
+
 def entropy_form(s: str) -> str:
     return clean(unicodedata.normalize("NFKC", s))
 
@@ -215,7 +215,9 @@ def verify(b: dict, anchors, given: dict) -> None:
     need(4, len(seqs("entropy_entered")) <= 1, "entropy count")
     fz, cm, rv = seqs("pool_frozen")[0], seqs("seed_committed")[0], seqs("seed_revealed")[0]
     need(4, all(s < fz for s in seqs("exclusions_set")), "exclusions after freeze")
-    need(4, fz < cm < rv, "order")
+    need(4, fz < cm, "order")
+    need(4, all(s < cm for s in seqs("entropy_declared")), "declared after commit")
+    need(4, cm < rv, "order")
     en = (seqs("entropy_entered") or [None])[0]
     need(4, en is None or cm < en < rv, "entropy window")
     steps = seqs("cadre_drawn") + seqs("cadre_skipped") + seqs("households_picked")
@@ -239,6 +241,7 @@ def verify(b: dict, anchors, given: dict) -> None:
         need(6, all(re.fullmatch(r"0|[1-9][0-9]*", x) for x in (f[0], f[4])) and bool(HEX64.fullmatch(f[5])),
              "decimals/digest")
         need(6, all(x == clean(x) for x in f[1:4]), "clean")
+        need(6, all(x == neutral(x) for x in f[1:4]), "neutralised")
         roster.append({"n": int(f[0]), "t": f[1], "rank": f[2], "name": f[3], "count": int(f[4]), "digest": f[5]})
     need(6, all(a["n"] < c["n"] for a, c in zip(roster, roster[1:])), "increasing")
     need(6, all(r["rank"] in RANKS for r in roster), "rank")
@@ -253,15 +256,22 @@ def verify(b: dict, anchors, given: dict) -> None:
          "exclusions_set")
     keys = [s["key"] for s in plan["strata"]]
     for r in roster:
-        need(7, (not plan["ranks"] or r["rank"] in plan["ranks"]) and (keys == ["*"] or r["t"] in keys), "admitted")
+        need(7, (not plan["ranks"] or r["rank"] in plan["ranks"])
+             and (keys == ["*"] or r["t"] in [neutral(k) for k in keys]), "admitted")
     need(7, not {x["number"] for x in b["exclusions"]} & {r["n"] for r in roster}, "excluded in roster")
-    members = {k: [r["n"] for r in roster if k == "*" or r["t"] == k] for k in keys}
+    members = {k: [r["n"] for r in roster if k == "*" or r["t"] == neutral(k)] for k in keys}
     need(7, all(len(members[s["key"]]) >= s["draws"] for s in plan["strata"]), "strata size")
 
     seed = bytes.fromhex(b["seed"])  # step 8
     need(8, b["commitment"] == sha(seed) == get["seed_committed"]["commitment"], "commitment")
     need(8, get["seed_revealed"]["seed"] == b["seed"] and get["seed_revealed"]["commitment"] == b["commitment"],
          "reveal")
+    declared = [e["payload"]["sources"] for e in ev if e["type"] == "entropy_declared"]
+    notice = {"format": "minkao-notice/1", "meeting": b["meeting"], "protocol": b["protocol"],
+              "roster_sha256": b["roster"]["sha256"], "pool_size": b["roster"]["count"], "plan": plan,
+              "plan_sha256": b["plan_sha256"], "exclusions": b["exclusions"],
+              "entropy_sources": declared[-1] if declared else [], "skip_reasons": SKIP_REASONS}
+    need(8, get["seed_committed"]["notice_sha256"] == sha(cj(notice)), "notice digest")
 
     srcs = b["entropy"]["sources"]  # step 9
     if en is None:
@@ -278,6 +288,13 @@ def verify(b: dict, anchors, given: dict) -> None:
         need(9, not any(unicodedata.category(c) == "Cn" for c in canon), "entropy Cn")
         need(9, b["entropy"]["canonical"] == canon, "entropy canonical")
         need(9, eq(ev[en - 1]["payload"], {"sources": srcs, "canonical": canon}), "entropy event")
+    need(9, all(canonical_declaration(d) for d in declared), "declaration not canonical")
+    if declared and en is not None:
+        last = declared[-1]
+        need(9, [s["label"] for s in srcs] == [d["label"] for d in last], "entropy vs declared sources")
+        need(9, all(spelled(s["value"], d["kind"], d["count"]) for s, d in zip(srcs, last)), "entropy spelling")
+    if en is not None and b["protocol"] != rehearsal:
+        need(9, bool(seqs("meeting_started")) and seqs("meeting_started")[0] < en, "entropy before the start")
     master = hm(seed, "\0".join((b["protocol"], rh, b["plan_sha256"], canon)).encode())
 
     hh = [h["cadre"] for h in b["household_picks"]]  # step 10
@@ -340,41 +357,6 @@ def verify(b: dict, anchors, given: dict) -> None:
 
     calls(b, picks, lists)  # step 12
     for key, field in (("commitment", b["commitment"]), ("roster_hash", b["roster"]["sha256"]),  # step 13
-                       ("plan_hash", b["plan_sha256"])):
+                       ("plan_hash", b["plan_sha256"]), ("notice_hash", get["seed_committed"]["notice_sha256"])):
         if key in given:
             need(13, given[key].lower() == field, key)
-
-
-STATES = ("queued", "dialling", "ringing", "answered", "ended", "busy", "no_answer", "failed", "canceled")
-
-
-def calls(b: dict, picks: dict, lists: dict) -> None:
-    """§14 step 12: calls follow the draw."""
-    logged = [e["payload"].get("household") for e in b["events"] if e["type"] in ("call_placed", "call_recorded")]
-    need(12, all(isinstance(h, str) for h in logged), "call event without household")
-    need(12, logged == [c["household"] for c in b["calls"]], "calls vs call events")
-    before: list[dict] = []
-    for c in b["calls"]:
-        k = c["cadre"]
-        need(12, k in picks, "call for a cadre without picks")
-        need(12, c["outcome"] in STATES and c["recorded_by"] in ("provider", "moderator"), "outcome/recorded_by")
-        need(12, c["provider"] != "manual" or c["recorded_by"] == "moderator", "manual not by moderator")
-        if c["provider"] != "manual" and c["outcome"] in ("busy", "no_answer", "failed"):
-            need(12, c["recorded_by"] == "provider", "unreachable by hand")
-            need(12, bool(c["provider_call_id"]) or (c["outcome"] == "failed" and bool(c["error"])), "no call id")
-            need(12, bool(c["started_at"] and c["ended_at"]), "no times")
-        mine = [x for x in before if x["cadre"] == k]
-        codes = [q["code"] for q in picks[k]]
-        if c["how"] == "picked":
-            need(12, c["household"] in codes, "picked but not picked")
-            slot = codes.index(c["household"])
-            need(12, eq(c["slot"], picks[k][slot]["slot"]) and c["reason"] == "", "slot/reason")
-            need(12, all(any(x["household"] == q for x in mine) for q in codes[:slot]), "out of order")
-        else:
-            need(12, c["how"] == "named", "how")
-            need(12, c["household"] not in lists[k] and c["slot"] is None, "named one of the list")
-            need(12, bool(c["reason"]) and c["reason"] == clean(c["reason"]), "named without reason")
-            need(12, len(codes) == len(lists[k]) and all(
-                any(x["household"] == q and x["outcome"] in ("ended", "busy", "no_answer", "failed") for x in mine)
-                for q in codes), "named before exhausted")
-        before.append(c)

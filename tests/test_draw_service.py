@@ -213,7 +213,8 @@ def test_strata_draw_one_per_township_in_the_fixed_order(roster):
 def test_every_draw_state_change_is_a_past_tense_event_in_one_intact_chain(roster):
     mid = run_demo_meeting(roster)
     types = [e.type for e in events_since(roster, mid)]
-    assert types[:3] == ["pool_frozen", "seed_committed", "entropy_entered"] and types[-1] == "seed_revealed"
+    assert types[:4] == ["pool_frozen", "seed_committed", "meeting_started", "entropy_entered"] \
+        and types[-1] == "seed_revealed"
     assert {"cadre_drawn", "cadre_skipped", "households_picked"} <= set(types)
     lines = verify(draw_bundle.build_bundle(roster, mid))
     assert lines[0].startswith("OK")

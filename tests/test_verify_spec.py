@@ -4,85 +4,15 @@ same step of §14; scoring.verify gives a one-line reason naming the field."""
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from scoring import bundle as bundle_mod
-from scoring.verify import Mismatch, verify
 from tests import spec_verifier
-
-VECTOR = Path(__file__).resolve().parent.parent / "docs" / "vectors" / "small-meeting.json"
-RAW = VECTOR.read_bytes()
-BASE = json.loads(RAW)
-
-
-def reference(data: bytes, anchors=(), given=None) -> tuple[int, str]:
-    """scoring.verify's verdict: (exit code, the one-line reason)."""
-    try:
-        b = bundle_mod.loads(data)
-    except bundle_mod.BundleError as exc:
-        return 2, str(exc)
-    try:
-        verify(b, given or {}, anchors=anchors)
-    except Mismatch as exc:
-        return 1, str(exc)
-    return 0, "OK"
-
-
-def text(b: dict) -> bytes:
-    return bundle_mod.dumps(b).encode("utf-8")
-
-
-def rechain(b: dict) -> dict:
-    """What a forger does after editing events: renumber and recompute the whole chain."""
-    prev = "0" * 64
-    for seq, ev in enumerate(b["events"], start=1):
-        ev["seq"], ev["prev_hash"] = seq, prev
-        body = {"prev": prev, "seq": seq, "type": ev["type"], "payload": ev["payload"], "actor": ev["actor"],
-                "at": ev["at"]}
-        ev["hash"] = prev = hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True,
-                                                      separators=(",", ":")).encode()).hexdigest()
-    return b
-
-
-def ev(b: dict, type_: str, n: int = 0) -> dict:
-    return [e for e in b["events"] if e["type"] == type_][n]
-
-
-def pos(b: dict, type_: str, n: int = 0) -> int:
-    return b["events"].index(ev(b, type_, n))
-
-
-def set_roster(b: dict, lines: list[str]) -> dict:
-    """Replace the roster lines and make every hash that depends on them agree."""
-    b["roster"]["lines"] = lines
-    b["roster"]["count"] = len(lines)
-    b["roster"]["sha256"] = hashlib.sha256("".join(x + "\n" for x in lines).encode()).hexdigest()
-    ev(b, "pool_frozen")["payload"].update(roster_hash=b["roster"]["sha256"], pool_size=len(lines))
-    return rechain(b)
-
-
-def set_plan(b: dict, plan: dict) -> dict:
-    b["plan"] = plan
-    b["plan_sha256"] = hashlib.sha256(json.dumps(plan, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-    ev(b, "pool_frozen")["payload"].update(plan=plan, plan_hash=b["plan_sha256"])
-    return rechain(b)
-
-
-def set_exclusions(b: dict, exclusions: list) -> dict:
-    b["exclusions"] = exclusions
-    ev(b, "pool_frozen")["payload"]["exclusions"] = copy.deepcopy(exclusions)
-    return rechain(b)
-
-
-def set_entropy(b: dict, sources: list, canonical: str) -> dict:
-    b["entropy"] = {"sources": sources, "canonical": canonical}
-    ev(b, "entropy_entered")["payload"] = copy.deepcopy(b["entropy"])
-    return rechain(b)
+from tests.verify_spec_support import (BASE, RAW, ev, pos, rechain, reference, set_entropy, set_exclusions,
+                                       set_plan, set_roster, text)
 
 
 def _skip_reason(b, reason):
@@ -402,12 +332,14 @@ def _finish(session, mid):
 def _start(session, plan, cadres=45):
     from meeting.services.draw import pool as draw_pool
     from meeting.services.draw import seed as draw_seed
+    from meeting.services.live.actions import perform
     from tests.draw_support import SEED, build_roster, new_meeting
 
     build_roster(session, cadres=cadres)
     mid = new_meeting(session)
     draw_pool.freeze_pool(session, mid, plan, [], "organiser")
     draw_seed.commit_seed(session, mid, "organiser", seed_factory=lambda: SEED)
+    perform(session, mid, "start_meeting", {}, "moderator")
     draw_seed.enter_entropy(session, mid, "3 5 1 6 2", "moderator")
     return mid
 

@@ -10,7 +10,8 @@ import pytest
 from meeting.services.draw import bundle as draw_bundle
 from scoring import bundle as bundle_mod
 from scoring.chain import GENESIS_HASH, event_hash
-from scoring.verify import Mismatch, main, verify
+from scoring.verify import main, verify
+from scoring.verify_common import Mismatch
 from tests.draw_support import build_roster, run_demo_meeting
 
 

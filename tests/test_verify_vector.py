@@ -131,6 +131,7 @@ def test_the_values_printed_in_verify_md_are_the_vectors(vector):
         "households": "; ".join(f"{h['cadre']}: " + " ".join(p["code"] for p in h["picks"])
                                 for h in vector["household_picks"]),
         "chain head": f"{last['seq']}:{last['hash']}",
+        "notice sha256": next(e["payload"]["notice_sha256"] for e in events if e["type"] == "seed_committed"),
         "master": master_key(vector["seed"], vector["protocol"], vector["roster"]["sha256"], vector["plan_sha256"],
                              vector["entropy"]["canonical"]).hex(),
     }

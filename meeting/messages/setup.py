@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "bad_rubric": N_("The rubric is not valid: %(why)s"),
     "bad_bands": N_("The grade bands are not valid: %(why)s"),
     "settings_fixed": N_("The meeting is live: the rubric, grade bands, rule and quorum can no longer change."),
+    "notice_fixed": N_("The draw pool is frozen: the title, date and venue are on the pre-meeting notice and can no longer change."),
     "bad_name": N_("Enter the name of the juror (1 to 64 characters)."),
     "bad_category": N_("Choose a category for the juror."),
     "bad_pin": N_("A PIN is 4 to 8 digits."),

@@ -18,7 +18,9 @@ from meeting.services.draw.common import as_cadre_draw, cadre_records, is_frozen
 from meeting.services.events import event_as_dict, events_since, iso_at
 from scoring import bundle as bundle_mod
 from scoring.draw import DrawEngine
+from scoring.cells import neutral
 from scoring.entropy import example as entropy_example
+from scoring.notice import notice_digest, notice_record
 from scoring.pool import WHOLE, plan_hash
 from scoring.skips import SKIP_REASONS, parse_reason
 
@@ -62,18 +64,20 @@ def notice_data(session: so.Session, meeting_id: int) -> dict[str, Any]:
         counts[entry.stratum] = counts.get(entry.stratum, 0) + 1
     strata = [{"key": s["key"], "draws": s["draws"],
                "name": Label("whole_pool") if s["key"] == WHOLE else townships.get(s["key"], s["key"]),
-               "size": meeting.pool_text.count("\n") if s["key"] == WHOLE else counts.get(s["key"], 0)}
+               "size": meeting.pool_text.count("\n") if s["key"] == WHOLE else counts.get(neutral(s["key"]), 0)}
               for s in meeting.draw_plan["strata"]]
     names = dict(session.execute(sa.select(Cadre.number, Cadre.name).where(
         Cadre.number.in_([x["number"] for x in meeting.exclusions]))).all()) if meeting.exclusions else {}
-    committed_at = session.scalar(sa.select(Event.created_at).where(
-        Event.meeting_id == meeting_id, Event.type == "seed_committed"))
+    committed = session.execute(sa.select(Event.created_at, Event.payload).where(
+        Event.meeting_id == meeting_id, Event.type == "seed_committed")).first()
+    committed_at, committed_payload = committed if committed else (None, {})
     return {
         "meeting": _meeting_info(meeting), "protocol": meeting.protocol, "rehearsal": meeting.rehearsal,
         "roster_hash": meeting.roster_hash, "pool_size": meeting.pool_text.count("\n"),
         "plan": meeting.draw_plan, "plan_hash": plan_hash(meeting.draw_plan), "strata": strata,
         "exclusions": [{**x, "name": names.get(x["number"], "")} for x in meeting.exclusions],
         "commitment": meeting.commitment, "committed_at": iso_at(committed_at) if committed_at else "",
+        "notice_sha256": (committed_payload or {}).get("notice_sha256", ""),
         "entropy": meeting.live_entropy, "revealed": meeting.seed_revealed_at is not None,
         "seed": meeting.seed_hex if meeting.seed_revealed_at is not None else None,
         "chain_head": chain_head(meeting),
@@ -81,6 +85,15 @@ def notice_data(session: so.Session, meeting_id: int) -> dict[str, Any]:
         "skip_reasons": [(code, Label(f"skip_reason_{code}")) for code in SKIP_REASONS],
         "skips": _skips(session, meeting_id),
     }
+
+
+def notice_sha256(meeting: Meeting) -> str:
+    """The notice digest (docs/VERIFY.md §6.1) of a frozen meeting: what its notice promises,
+    as the verifier recomputes it from the bundle. commit_seed puts it in seed_committed."""
+    return notice_digest(notice_record(
+        meeting=_meeting_info(meeting), protocol=meeting.protocol, roster_sha256=meeting.roster_hash,
+        pool_size=meeting.pool_text.count("\n"), plan=meeting.draw_plan, plan_sha256=plan_hash(meeting.draw_plan),
+        exclusions=meeting.exclusions or [], entropy_sources=meeting.entropy_sources or []))
 
 
 def chain_head(meeting: Meeting) -> dict[str, Any] | None:

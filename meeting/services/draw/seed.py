@@ -10,6 +10,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, UserError
 from meeting.models import Meeting, utcnow
+from meeting.services.draw.bundle import notice_sha256
 from meeting.services.draw.common import is_frozen, require_committed, require_not_revealed
 from meeting.services.chain_check import verify_before_reveal
 from meeting.services.events import append_event
@@ -56,7 +57,8 @@ def commit_seed(session: so.Session, meeting_id: int, actor: str = "",
     seed_bytes(seed)
     meeting.seed_hex = seed
     meeting.commitment = commitment(seed)
-    append_event(session, meeting_id, "seed_committed", {"commitment": meeting.commitment}, actor)
+    append_event(session, meeting_id, "seed_committed",
+                 {"commitment": meeting.commitment, "notice_sha256": notice_sha256(meeting)}, actor)
     return meeting.commitment
 
 

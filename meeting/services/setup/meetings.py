@@ -100,6 +100,9 @@ def update_meeting(session: so.Session, meeting_id: int, data: Mapping[str, Any]
     if meeting.status != "setup" and set(settings) & {"rubric", "grade_bands", "aggregation", "quorum",
                                                                 "anonymous_seats"}:
         raise Conflict("settings_fixed")
+    # pool_frozen and the notice digest committed with the seed cover these (docs/VERIFY.md §6.1).
+    if meeting.roster_hash and any(settings[k] != getattr(meeting, k) for k in ("title", "date", "venue") if k in settings):
+        raise Conflict("notice_fixed")
     for key, value in settings.items():
         setattr(meeting, key, value)
     return meeting

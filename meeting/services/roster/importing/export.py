@@ -7,7 +7,7 @@ import zipfile
 from typing import Any, Iterator
 
 from meeting.services.roster.importing.formats import SPECS, TEMPLATE_KINDS, VOCABULARIES
-from meeting.services.roster.importing.writer import csv_bytes, headers
+from meeting.services.roster.importing.writer import csv_bytes, headers, xlsx_row
 
 
 def roster_rows(roster: Any, lang: str = "zh") -> dict[str, Iterator[list]]:
@@ -50,7 +50,8 @@ def roster_to_csv(roster: Any, lang: str = "zh", encoding: str = "utf-8-sig") ->
 
 
 def roster_to_xlsx(roster: Any, lang: str = "zh", kinds: tuple[str, ...] = TEMPLATE_KINDS) -> bytes:
-    """One workbook with a sheet per kind, written in openpyxl's streaming mode."""
+    """One workbook with a sheet per kind, written in openpyxl's streaming mode; formula-like
+    text is written as text (writer.xlsx_row)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -58,9 +59,9 @@ def roster_to_xlsx(roster: Any, lang: str = "zh", kinds: tuple[str, ...] = TEMPL
         if kind not in kinds:
             continue
         sheet = workbook.create_sheet(SPECS[kind].sheet_name(lang))
-        sheet.append(headers(kind, lang))
+        sheet.append(xlsx_row(sheet, headers(kind, lang)))
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

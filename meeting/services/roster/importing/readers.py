@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from meeting.services.roster.importing.limits import Limits, check_workbook
 from meeting.services.roster.importing.types import FileProblem
+from scoring.cells import typed
 
 Rows = Iterator[tuple[int, list[str]]]
 # Leading rows with at most one filled cell (a title such as "沂水县干部名册") are skipped
@@ -139,7 +140,7 @@ def read_csv(filename: str, data: bytes, limits: Limits | None = None) -> RawShe
                                     name=filename, row=number + 1, detail=str(exc))) from exc
             number += 1
             limits.check_row(filename, "", number)
-            cells = [cell.strip() for cell in record]
+            cells = [typed(cell.strip()) for cell in record]  # "'=x" written by our exports is "=x"
             limits.check_cells(filename, "", number, cells)
             yield number, cells
 

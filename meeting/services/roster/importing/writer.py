@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from meeting.services.roster.importing.formats import SPECS, VOCABULARIES, Column, vocab_spellings
+from scoring.cells import cell, quoted
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
@@ -57,10 +58,28 @@ def column_note(kind: str, column: Column, lang: str) -> str:
 
 
 def csv_bytes(kind: str, rows: Iterable[Sequence[object]], lang: str, encoding: str = "utf-8-sig") -> bytes:
-    """A CSV file of one kind. UTF-8 with BOM by default: Excel then opens Chinese correctly."""
+    """A CSV file of one kind. UTF-8 with BOM by default: Excel then opens Chinese correctly.
+    Formula-like text gets a leading apostrophe (scoring.cells: `=HYPERLINK(…)` never runs)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers(kind, lang))
+    writer.writerow([cell(h) for h in headers(kind, lang)])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else cell(v) for v in row])
     return buffer.getvalue().encode(encoding)
+
+
+def xlsx_row(sheet: Any, row: Sequence[object]) -> list[object]:
+    """A row for a write-only openpyxl sheet: formula-like text as an explicit, quote-prefixed
+    string cell holding the value as typed (scoring.cells.quoted); other values as they are."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out: list[object] = []
+    for value in row:
+        if quoted(value):
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"  # openpyxl would take "=…" for a formula
+            text.quotePrefix = True
+            out.append(text)
+        else:
+            out.append(value)
+    return out
