@@ -12,13 +12,16 @@ from flask_babel import gettext as _
 
 from meeting.messages import CATALOG, names, text
 from scoring.skips import SKIP_REASONS
+from scoring.stages import VERIFICATION_SKIP_REASONS
 
 
 def console_labels(lang: str) -> dict[str, Any]:
     """Names for the codes the state carries, in the active locale (`lang` is the page's "zh"/"en")."""
     return {"stages": names("stage"), "actions": names("action"), "decisions": names("decision"),
             "roles": names("role"), "categories": names("juror_category"),
-            "skip_reasons": {code: text(f"skip_reason_{code}") for code in SKIP_REASONS}}
+            "skip_reasons": {code: text(f"skip_reason_{code}") for code in SKIP_REASONS},
+            "verification_skip_reasons": {code: text(f"verification_skip.{code}")
+                                          for code in VERIFICATION_SKIP_REASONS}}
 
 
 def _console_errors() -> dict[str, str]:
