@@ -85,6 +85,10 @@ def console_strings() -> dict[str, Any]:
             "next_round": _("End this round and start the next one? This cannot be undone."),
             "close_meeting": _("Close the meeting? The draw seed is revealed, no more cadres can be drawn. "
                                "This cannot be undone."),
+            "start_meeting": _("Start the meeting? The screens and the jurors' tablets go live. "
+                               "This cannot be undone."),
+            "enter_entropy": _("Enter this live entropy? It can be entered only once: together with the "
+                               "committed seed it fixes every draw, and the projector shows it."),
             "generic": _("This step cannot be undone. Continue?"),
         },
         "setup": {
@@ -117,6 +121,7 @@ def console_strings() -> dict[str, Any]:
             "demands": _("Demands"),
             "manual": _("manual pick"),
             "slot": _("Pick no. {n}"),
+            "skipped": _("Verification skipped: {why}"),
         },
         "calls": {
             "pick": _("Pick households to call"),
@@ -124,6 +129,9 @@ def console_strings() -> dict[str, Any]:
             "dial": _("Dial"),
             "dial_next": _("Dial the next household"),
             "hangup": _("Hang up"),
+            "redial": _("Call again"),
+            "redial_confirm": _("{who} has already answered. Call this household again?"),
+            "record_manual": _("Record a call made by hand"),
             "answers": _("Record answers"),
             "simulator": _("Open the simulator"),
             "progress": _("{n} of {total} households reached"),
