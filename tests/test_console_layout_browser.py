@@ -24,6 +24,11 @@ def boxes(page) -> list[list]:
     return page.evaluate(BOXES)
 
 
+def geometry(page, selector: str) -> list[list[int]]:
+    """Just the boxes of the buttons under `selector` (their names may change, not their place)."""
+    return [b[1:] for b in page.evaluate(BOXES.replace("'main button, header button, header a'", repr(selector)))]
+
+
 def test_the_done_and_refused_notices_move_no_button(stage, app):
     seeded, server, page, screens, errors = stage
     open_console(page, server, seeded.meeting_id)
@@ -59,4 +64,17 @@ def test_the_done_and_refused_notices_move_no_button(stage, app):
     assert page.locator("#msg.msg-error").is_visible()
     assert boxes(page) == before
     page.screenshot(path=str(ARTIFACTS / "41_error_notice_over_the_bar.png"))
+
+    # A household contradicts the report: the discrepancy alarm appears mid-verification, in the
+    # round's head line; the step buttons and the projector's buttons stay put.
+    steps, side = geometry(page, "#actions button"), geometry(page, ".side-col button")
+    page.locator(f".hh[data-code='{picks[0].code}'] [data-call-action=record_call]").click()
+    page.wait_for_selector("#form-dialog[open]")
+    page.check("#form-dialog input[name=outcome][value=answered]")
+    page.check("#form-dialog input[name=visited][value=no]")
+    page.click("#form-dialog button[type=submit]")
+    page.wait_for_selector("#discrepancy:not([hidden])")
+    page.wait_for_selector("#actions [data-action=open_scoring]")
+    assert geometry(page, "#actions button") == steps and geometry(page, ".side-col button") == side
+    page.screenshot(path=str(ARTIFACTS / "42_discrepancy_in_the_head.png"))
     assert errors == []

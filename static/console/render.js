@@ -39,12 +39,14 @@ export function renderRoundHead(state) {
   var disc = $("discrepancy");
   disc.hidden = !(rnd && rnd.discrepancy);
   disc.textContent = rnd && rnd.discrepancy ? "⚠ " + t.verify.discrepancy : "";
+  disc.title = disc.textContent;   // one line in the head: the full words on hover
   // A skipped verification stays in view for the rest of the round (it is in the chain too).
   var skip = rnd && rnd.verification_skip;
   var note = $("verification-skip");
   note.hidden = !skip;
   note.textContent = skip ? fmt(t.verify.skipped, { why: skip.reason === "other" && skip.text ? skip.text
     : ((labels.verification_skip_reasons || {})[skip.reason] || skip.reason) }) : "";
+  note.title = note.textContent;
 }
 
 export function renderSubject(state) {
