@@ -113,7 +113,7 @@ async def run_minkao(url: str, meeting_id: int, tokens: list[str], cookie: str, 
         viewers = await connect_many(url, n, {"meeting": meeting_id, "role": "viewer"}, on_viewer,
                                      wanted=("result_revealed",))
         for action, params in (("draw_cadre", {"expected_draw": number}), ("start_report", {}),
-                               ("start_verification", {}), ("open_scoring", {})):
+                               ("start_verification", {}), ("skip_verification", {"reason": "time_limit"})):
             await perform(action, **params)
         burst_seen.clear()
         await asyncio.sleep(0.5)

@@ -11,6 +11,7 @@ import re
 from typing import Any, Mapping
 
 from scoring.aggregate import QuorumNotMet
+from scoring.pool import clean_text
 from scoring.rubric import InputError
 
 ROUND_KINDS = ("cadre", "question")
@@ -29,7 +30,9 @@ _GRAPH: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "cadre": {
         "draw": (("start_report", "report"),),
         "report": (("start_verification", "verification"),),
-        "verification": (("open_scoring", "scoring_open"),),
+        # Scoring opens once a call has an outcome; without one, only by an explicit, logged
+        # skip_verification with a reason (VERIFICATION_SKIP_REASONS): never by one stray key.
+        "verification": (("open_scoring", "scoring_open"), ("skip_verification", "scoring_open")),
         **_TAIL,
     },
     "question": {
@@ -52,7 +55,20 @@ GUARDS: dict[str, tuple[str, ...]] = {
     "start_report": ("has_subject",),
     "start_answer": ("has_subject",),
     "close_scoring": ("ballots", "quorum"),
+    "skip_verification": ("skip_reason",),
 }
+# Guards of one action in one stage only: open_scoring counts calls in a cadre round's
+# verification, not after a question round's answer.
+STAGE_GUARDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("verification", "open_scoring"): ("calls_with_outcome",),
+}
+# Call states that are an outcome of the line (scoring.calls): the household answered, or was
+# busy, did not answer, or the call failed. A call the moderator cancelled is no outcome.
+CALL_OUTCOMES = ("ended", "busy", "no_answer", "failed")
+# Why verification was skipped: a closed list (the console's choices) plus "other" with words.
+VERIFICATION_SKIP_REASONS = ("line_down", "no_households", "time_limit", "other")
+_OTHER_PREFIX = "other: "
+MAX_SKIP_TEXT = 200
 
 
 class TransitionRefused(ValueError):
@@ -83,6 +99,49 @@ class NoSubject(TransitionRefused):
         super().__init__(kind, stage, action, "nobody has been drawn or called up for this round yet")
 
 
+class NoCallOutcome(TransitionRefused):
+    """open_scoring in verification before any call of the round has an outcome."""
+
+    code = "no_call_outcome"
+
+    def __init__(self, kind: str, stage: str, action: str) -> None:
+        super().__init__(kind, stage, action, "no call of this round has an outcome yet")
+
+
+class VerificationSkipReasonError(ValueError):
+    """A skip_verification reason not on the list, or "other" without words; `code` says which."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def verification_skip_reason(code: object, text: object = "") -> str:
+    """The canonical reason for skipping verification: a listed code, or "other: <words>".
+
+    Raises VerificationSkipReasonError with code verification_skip_reason_unknown (not on the
+    list), verification_skip_reason_missing ("other" without words) or
+    verification_skip_reason_too_long (over MAX_SKIP_TEXT characters).
+    """
+    if code not in VERIFICATION_SKIP_REASONS:
+        raise VerificationSkipReasonError("verification_skip_reason_unknown")
+    if code != "other":
+        return str(code)
+    words = clean_text(text if isinstance(text, str) else "")
+    if not words:
+        raise VerificationSkipReasonError("verification_skip_reason_missing")
+    if len(words) > MAX_SKIP_TEXT:
+        raise VerificationSkipReasonError("verification_skip_reason_too_long")
+    return _OTHER_PREFIX + words
+
+
+def parse_verification_skip_reason(reason: str) -> tuple[str, str]:
+    """(code, words) of a stored reason: ("time_limit", "") or ("other", "…")."""
+    if reason.startswith(_OTHER_PREFIX):
+        return "other", reason[len(_OTHER_PREFIX):]
+    return (reason, "") if reason in VERIFICATION_SKIP_REASONS else ("other", reason)
+
+
 def _graph(kind: str) -> dict[str, tuple[tuple[str, str], ...]]:
     try:
         return _GRAPH[kind]
@@ -110,26 +169,35 @@ def check_close_scoring(ballots: int, quorum: int) -> None:
 
 
 def transition(kind: str, stage: str, action: str, *, has_subject: bool | None = None,
-               ballots: int | None = None, quorum: int | None = None) -> str:
+               ballots: int | None = None, quorum: int | None = None, calls_with_outcome: int | None = None,
+               skip_reason: str | None = None) -> str:
     """The stage after `action`, or raise; nothing is changed either way (pure).
 
     Raises ValueError for an unknown kind, IllegalTransition for an action not legal from
     `stage`, TypeError when a guarded action lacks its data (see GUARDS), NoSubject when
-    start_report/start_answer comes before anyone is drawn or named, and QuorumNotMet when
-    close_scoring has fewer ballots than the quorum.
+    start_report/start_answer comes before anyone is drawn or named, QuorumNotMet when
+    close_scoring has fewer ballots than the quorum, and NoCallOutcome when open_scoring
+    leaves verification with no call that has an outcome (`calls_with_outcome` is 0).
+    skip_verification needs `skip_reason`, the canonical text of verification_skip_reason().
     """
     graph = _graph(kind)
     target = dict(graph.get(stage, ())).get(action)
     if target is None:
         raise IllegalTransition(kind, stage, action)
-    given = {"has_subject": has_subject, "ballots": ballots, "quorum": quorum}
-    missing = [name for name in GUARDS.get(action, ()) if given[name] is None]
+    given = {"has_subject": has_subject, "ballots": ballots, "quorum": quorum,
+             "calls_with_outcome": calls_with_outcome, "skip_reason": skip_reason}
+    needed = GUARDS.get(action, ()) + STAGE_GUARDS.get((stage, action), ())
+    missing = [name for name in needed if given[name] is None]
     if missing:
         raise TypeError(f"{action} needs {', '.join(n + '=' for n in missing)}")
     if action in ("start_report", "start_answer") and not has_subject:
         raise NoSubject(kind, stage, action)
     if action == "close_scoring":
         check_close_scoring(ballots, quorum)  # type: ignore[arg-type]
+    if (stage, action) == ("verification", "open_scoring") and not calls_with_outcome:
+        raise NoCallOutcome(kind, stage, action)
+    if action == "skip_verification" and not skip_reason:
+        raise TypeError("skip_verification needs a non-empty skip_reason=")
     return target
 
 

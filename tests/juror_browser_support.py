@@ -42,7 +42,14 @@ def draw(moderator: Screen) -> None:
 def to_scoring(moderator: Screen) -> None:
     """From a fresh meeting to stage scoring_open in round 1."""
     draw(moderator)
-    perform(moderator, "start_report", "start_verification", "open_scoring")
+    perform(moderator, "start_report", "start_verification")
+    skip_verification(moderator)
+
+
+def skip_verification(moderator: Screen) -> None:
+    """Open scoring without a call: the explicit, logged skip of verification with a reason."""
+    ack = moderator.perform("skip_verification", reason="time_limit")
+    assert ack["ok"], ack
 
 
 def open_tablet(page, server: LiveServer, token: str, stage: str) -> None:

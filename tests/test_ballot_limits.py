@@ -24,7 +24,7 @@ def _scoring_open(app):
     with app.app_context():
         for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": "3 5 1 6 2 4"}),
                                ("draw_cadre", {"expected_draw": 1}), ("start_report", {}),
-                               ("start_verification", {}), ("open_scoring", {})):
+                               ("start_verification", {}), ("skip_verification", {"reason": "time_limit"})):
             live.perform(db.session, mid, action, params, "test")
         round_id = build_state(db.session, mid, Audience.MODERATOR)["round"]["id"]
         juror = sorted(db.session.get(Meeting, mid).jurors, key=lambda j: j.seat)[0]

@@ -85,6 +85,7 @@ def confirm(page) -> None:
 def start_and_draw(page, app, seeded) -> int:
     """Start the meeting, enter the entropy, draw; returns the drawn cadre's number."""
     page.keyboard.press("Space")
+    confirm(page)   # starting the meeting and the live entropy are once-only: confirmed
     page.wait_for_selector("[data-action=enter_entropy]")
     shot(page, "02_entropy_needed")
     page.keyboard.press("Space")
@@ -92,6 +93,7 @@ def start_and_draw(page, app, seeded) -> int:
     page.fill("#form-dialog input[name=value]", "3 5 1 6 2 4")
     shot(page, "03_entropy_form")
     page.click("#form-dialog button[type=submit]")
+    confirm(page)
     page.wait_for_selector("[data-action=draw_cadre]")
     assert "3 5 1 6 2 4" in page.inner_text("#fact-entropy")
     shot(page, "04_ready_to_draw")
@@ -144,7 +146,10 @@ def test_a_moderator_runs_a_whole_round_from_the_console(stage, app):
     assert page.locator("#discrepancy").is_hidden()
     shot(page, "09_call_recorded")
 
-    page.keyboard.press("Space")
+    # A call has an outcome: 开始评分 is there, but Space stays the next call (the second pick).
+    assert page.get_attribute("#actions .action-btn.is-primary", "data-action") == "place_call"
+    assert page.get_attribute("#actions .action-btn >> nth=1", "data-action") == "open_scoring"
+    page.keyboard.press("2")
     wait_stage(page, "scoring_open")
     # Close scoring before the quorum, by keyboard: the dialog opens on Cancel, so Enter cancels.
     page.keyboard.press("Space")
@@ -263,6 +268,7 @@ def test_a_refused_request_shows_its_reason_and_changes_nothing(stage, app):
     seeded, server, page, screens, errors = stage
     open_console(page, server, seeded.meeting_id)
     page.keyboard.press("Space")
+    confirm(page)
     page.wait_for_selector("[data-action=enter_entropy]")
     page.keyboard.press("Space")
     page.wait_for_selector("#form-dialog[open]")
@@ -270,6 +276,7 @@ def test_a_refused_request_shows_its_reason_and_changes_nothing(stage, app):
     page.fill("#form-dialog input[name=value]", "1 2 3")
     seq = page.evaluate("__console.state.seq")
     page.click("#form-dialog button[type=submit]")
+    confirm(page)
     page.wait_for_selector("#form-msg:not([hidden])")
     assert page.locator("#form-dialog[open]").count() == 1        # the values stay for a fix
     assert page.input_value("#form-dialog input[name=value]") == "1 2 3"
@@ -285,6 +292,7 @@ def test_the_console_shows_a_lost_connection_and_recovers_the_same_screen(stage,
     seeded, server, page, screens, errors = stage
     open_console(page, server, seeded.meeting_id)
     page.keyboard.press("Space")
+    confirm(page)
     page.wait_for_selector("[data-action=enter_entropy]")
     page.wait_for_function("/[0-9]/.test(document.getElementById('conn-age').textContent)")
 
@@ -295,6 +303,7 @@ def test_the_console_shows_a_lost_connection_and_recovers_the_same_screen(stage,
     page.wait_for_selector("#form-dialog[open]")
     page.fill("#form-dialog input[name=value]", "6 6 6")
     page.click("#form-dialog button[type=submit]")
+    confirm(page)
     page.wait_for_selector("#form-msg:not([hidden])")   # … but nothing is sent while offline
     assert "offline" in page.inner_text("#msg-detail")
     shot(page, "24_offline")

@@ -159,6 +159,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
 
     # 2. Start, enter the live entropy, draw: the projector's reels land on the console's number.
     console.keyboard.press("Space")
+    confirm(console)   # once-only steps are confirmed (issue #10)
     console.wait_for_selector("#actions [data-action=enter_entropy]")
     projector.wait_for_selector(".draw.waiting")
     console.keyboard.press("Space")
@@ -166,6 +167,7 @@ def test_a_round_runs_through_the_console_three_tablets_and_the_projector(app, h
     console.fill("#form-dialog input[name=value]", "3 5 1 6 2 4")
     screens.shoot("02-entropy-form")
     console.click("#form-dialog button[type=submit]")
+    confirm(console)
     console.wait_for_selector("#form-dialog", state="hidden")
     console.wait_for_selector("#actions [data-action=draw_cadre]")
     assert "3 5 1 6 2 4" in console.inner_text("#fact-entropy")

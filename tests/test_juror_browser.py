@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from tests.browser_support import expose_page_hooks
 from tests.juror_browser_support import (LANDSCAPE, MINE, PORTRAIT, ballots_of, draw, open_tablet, others_submit,
-                                         outbox, perform, set_score, set_scores, shot, texts, to_scoring,
-                                         wait_receipt)
+                                         outbox, perform, set_score, set_scores, shot, skip_verification, texts,
+                                         to_scoring, wait_receipt)
 from tests.liveserver import LiveServer
 from tests.live_support import MODERATOR, seed_meeting
 from tests.rtclient import Screen, staff_cookie
@@ -77,7 +77,8 @@ def test_a_juror_scores_revises_and_sees_the_result_only_after_the_reveal(live, 
     assert page.locator("#submit").is_disabled()
     shot(page, "01-report-portrait")
 
-    perform(moderator, "start_verification", "open_scoring")
+    perform(moderator, "start_verification")
+    skip_verification(moderator)
     page.wait_for_selector('#app[data-stage="scoring_open"]')
     assert page.locator(".crit .crit-value").first.inner_text() == t["not_scored"]
     assert page.locator("#submit").is_disabled()   # every criterion must be set explicitly first

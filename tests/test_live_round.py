@@ -43,9 +43,14 @@ def _to_scoring(moderator: Screen) -> None:
     assert moderator.perform("enter_entropy", sources="3 5 1 6 2 4")["ok"]
     drawn = moderator.perform("draw_cadre", expected_draw=1)
     assert drawn["ok"], drawn
-    for action in ("start_report", "start_verification", "open_scoring"):
+    for action in ("start_report", "start_verification"):
         ack = moderator.perform(action)
         assert ack["ok"], (action, ack)
+    # Scoring opens once a call has an outcome (a busy line is one): calls follow the draw.
+    first = moderator.perform("propose_calls")["households"][0]
+    assert moderator.perform("record_call", household_code=first, outcome="busy")["ok"]
+    ack = moderator.perform("open_scoring")
+    assert ack["ok"], ack
 
 
 def test_a_whole_round_reaches_the_viewer_with_the_rule_applied_to_the_ballots(live):

@@ -15,13 +15,14 @@ from scoring.stages import (ACTIONS, GUARDS, IRREVERSIBLE, NEEDS_CONFIRMATION, S
 
 PROPS = settings(max_examples=300, deadline=None, database=None, derandomize=True)
 DOC = Path(__file__).resolve().parent.parent / "docs" / "SCORING.md"
-GUARD_DATA = {"has_subject": True, "ballots": 7, "quorum": 5}
+GUARD_DATA = {"has_subject": True, "ballots": 7, "quorum": 5, "calls_with_outcome": 1, "skip_reason": "time_limit"}
 
 # The whole graph, written out independently of the implementation.
 CADRE_EDGES = [
     ("draw", "start_report", "report"),
     ("report", "start_verification", "verification"),
     ("verification", "open_scoring", "scoring_open"),
+    ("verification", "skip_verification", "scoring_open"),
     ("scoring_open", "close_scoring", "scoring_closed"),
     ("scoring_closed", "reveal_result", "revealed"),
     ("scoring_closed", "reopen_scoring", "scoring_open"),
@@ -33,7 +34,7 @@ QUESTION_EDGES = [
     ("question", "start_answer", "answer"),
     ("answer", "open_scoring", "scoring_open"),
     ("answer", "record_decision", "decided"),
-] + CADRE_EDGES[3:]
+] + CADRE_EDGES[4:]
 EDGES = {"cadre": CADRE_EDGES, "question": QUESTION_EDGES}
 ALL_EDGES = [(kind, *edge) for kind, edges in EDGES.items() for edge in edges]
 
@@ -85,7 +86,7 @@ def test_a_cadre_round_cannot_skip_verification_or_scoring():
 @pytest.mark.parametrize("kind, stage, expected", [
     ("cadre", "draw", ("start_report",)),
     ("cadre", "report", ("start_verification",)),
-    ("cadre", "verification", ("open_scoring",)),
+    ("cadre", "verification", ("open_scoring", "skip_verification")),
     ("cadre", "scoring_open", ("close_scoring",)),
     ("cadre", "scoring_closed", ("reveal_result", "reopen_scoring")),
     ("cadre", "revealed", ("record_decision",)),
@@ -132,7 +133,11 @@ def test_a_guarded_action_without_its_data_is_a_programming_error():
         transition("cadre", "scoring_open", "close_scoring", quorum=5)
     with pytest.raises(TypeError, match="has_subject="):
         transition("cadre", "draw", "start_report")
-    assert set(GUARDS) == {"start_report", "start_answer", "close_scoring"}
+    assert set(GUARDS) == {"start_report", "start_answer", "close_scoring", "skip_verification"}
+    with pytest.raises(TypeError, match="calls_with_outcome="):
+        transition("cadre", "verification", "open_scoring")
+    with pytest.raises(TypeError, match="skip_reason="):
+        transition("cadre", "verification", "skip_verification")
 
 
 def test_the_report_cannot_start_before_a_cadre_is_drawn():

@@ -22,8 +22,14 @@ ACTION_NAMES: dict[str, str] = {
     "start_meeting": N_("Start the meeting"), "enter_entropy": N_("Enter live entropy"),
     "draw_cadre": N_("Draw a cadre"), "skip_cadre": N_("Absent: skip"),
     "start_question": N_("Question a department head"), "close_meeting": N_("Close the meeting"),
-    "record_call": N_("Record call"),
+    "record_call": N_("Record call"), "skip_verification": N_("Skip verification…"),
     "add_recusal": N_("Recuse a juror"), "lift_recusal": N_("Lift a recusal"),
+}
+# Why call-out verification was skipped (scoring.stages.VERIFICATION_SKIP_REASONS).
+VERIFICATION_SKIP_NAMES: dict[str, str] = {
+    "line_down": N_("The telephone line cannot be connected"),
+    "no_households": N_("No household of this cadre can be called"),
+    "time_limit": N_("Time does not allow"), "other": N_("Other (say why)"),
 }
 DECISION_NAMES: dict[str, str] = {
     "pass": N_("Pass"), "rectification": N_("Rectification"), "investigation": N_("Investigation"),
@@ -63,6 +69,11 @@ MESSAGES: dict[str, str] = {
     "transition_illegal": N_("That step is not possible at this stage of the round."),
     "transition_no_subject": N_("Nobody has been drawn or called up for this round yet."),
     "quorum_not_met": N_("Not enough jurors have submitted to close scoring."),
+    "transition_no_call_outcome": N_("No call of this round has an outcome yet. Make the next call, "
+                                     "or skip verification with a reason (it is logged)."),
+    "verification_skip_reason_unknown": N_("Choose why verification is skipped: %(reasons)s."),
+    "verification_skip_reason_missing": N_("Say why verification is skipped: \"other\" needs a few words."),
+    "verification_skip_reason_too_long": N_("The reason is too long (at most 200 characters)."),
     "bad_seconds": N_("The report time must be between 30 and 3600 seconds."),
     "bad_decision_detail": N_("The decision detail must be an object."),
     "bad_decision": N_("The decision is incomplete or not valid."),
@@ -92,4 +103,5 @@ MESSAGES: dict[str, str] = {
     **{f"decision.{code}": name for code, name in DECISION_NAMES.items()},
     **{f"role.{code}": name for code, name in ROLE_NAMES.items()},
     **{f"recusal.{code}": name for code, name in RECUSAL_NAMES.items()},
+    **{f"verification_skip.{code}": name for code, name in VERIFICATION_SKIP_NAMES.items()},
 }

@@ -12,13 +12,16 @@ from flask_babel import gettext as _
 
 from meeting.messages import CATALOG, names, text
 from scoring.skips import SKIP_REASONS
+from scoring.stages import VERIFICATION_SKIP_REASONS
 
 
 def console_labels(lang: str) -> dict[str, Any]:
     """Names for the codes the state carries, in the active locale (`lang` is the page's "zh"/"en")."""
     return {"stages": names("stage"), "actions": names("action"), "decisions": names("decision"),
             "roles": names("role"), "categories": names("juror_category"), "recusals": names("recusal"),
-            "skip_reasons": {code: text(f"skip_reason_{code}") for code in SKIP_REASONS}}
+            "skip_reasons": {code: text(f"skip_reason_{code}") for code in SKIP_REASONS},
+            "verification_skip_reasons": {code: text(f"verification_skip.{code}")
+                                          for code in VERIFICATION_SKIP_REASONS}}
 
 
 def _console_errors() -> dict[str, str]:
@@ -82,6 +85,10 @@ def console_strings() -> dict[str, Any]:
             "next_round": _("End this round and start the next one? This cannot be undone."),
             "close_meeting": _("Close the meeting? The draw seed is revealed, no more cadres can be drawn. "
                                "This cannot be undone."),
+            "start_meeting": _("Start the meeting? The screens and the jurors' tablets go live. "
+                               "This cannot be undone."),
+            "enter_entropy": _("Enter this live entropy? It can be entered only once: together with the "
+                               "committed seed it fixes every draw, and the projector shows it."),
             "generic": _("This step cannot be undone. Continue?"),
         },
         "setup": {
@@ -114,6 +121,7 @@ def console_strings() -> dict[str, Any]:
             "demands": _("Demands"),
             "manual": _("manual pick"),
             "slot": _("Pick no. {n}"),
+            "skipped": _("Verification skipped: {why}"),
         },
         "calls": {
             "pick": _("Pick households to call"),
@@ -121,6 +129,9 @@ def console_strings() -> dict[str, Any]:
             "dial": _("Dial"),
             "dial_next": _("Dial the next household"),
             "hangup": _("Hang up"),
+            "redial": _("Call again"),
+            "redial_confirm": _("{who} has already answered. Call this household again?"),
+            "record_manual": _("Record a call made by hand"),
             "answers": _("Record answers"),
             "simulator": _("Open the simulator"),
             "progress": _("{n} of {total} households reached"),

@@ -9,7 +9,8 @@ import { fmt } from "../js/format.js";
 import { cfg, store, t } from "./store.js";
 import { actionLabel, kbd } from "./util.js";
 import { closeForm, confirm, dialogOpen, formMessage, formOpen } from "./dialogs.js";
-import { openDecisionForm, openEntropyForm, openQuestionForm, openSkipForm } from "./forms.js";
+import { openDecisionForm, openEntropyForm, openQuestionForm, openSkipForm, openSkipVerificationForm } from "./forms.js";
+import { hasCallOutcome, nextCall } from "./calls.js";
 import { message } from "./render.js";
 
 function confirmText(action) { return t.confirm[action] || t.confirm.generic; }
@@ -17,7 +18,8 @@ function confirmText(action) { return t.confirm[action] || t.confirm.generic; }
 export function needsConfirmation(action) {
   var rnd = store.state && store.state.round;
   var list = (rnd && rnd.needs_confirmation) || ["close_scoring", "reveal_result", "record_decision", "next_round"];
-  return action === "close_meeting" || list.indexOf(action) >= 0;
+  // Once-only meeting steps are asked too: starting, and closing (the seed is revealed).
+  return action === "close_meeting" || action === "start_meeting" || list.indexOf(action) >= 0;
 }
 
 /** Show an error acknowledgement in words the moderator can act on (and its code, small). */
@@ -91,7 +93,7 @@ export function computeActions(state) {
   if (!state) { return []; }
   var status = state.meeting.status;
   if (status === "setup") {
-    return [item("start_meeting", function () { return perform("start_meeting", {}); })];
+    return [item("start_meeting", function () { return perform("start_meeting", {}, { confirm: true }); })];
   }
   if (status !== "live" || !state.round) { return []; }
   var rnd = state.round;
@@ -110,7 +112,19 @@ export function computeActions(state) {
     return [item("start_report", function () { return perform("start_report", reportSeconds()); }),
             item("skip_cadre", function () { openSkipForm(latestDrawOf(state)); }, { danger: true })];
   }
+  if (rnd.kind === "cadre" && rnd.stage === "verification") { return verificationActions(state); }
   return (rnd.legal_actions || []).map(simple);
+}
+
+/** During verification the usual next step is the next call, never 开始评分 (issue #10): scoring
+ * opens once a call has an outcome, else only by a skip with a reason (a form, logged). */
+function verificationActions(state) {
+  var out = [];
+  var next = nextCall(state);
+  if (next) { out.push(item(next.id, next.run, { label: next.label, hint: next.hint })); }
+  if (hasCallOutcome(state)) { out.push(simple("open_scoring")); }
+  else { out.push(item("skip_verification", function () { openSkipVerificationForm(); }, { danger: true })); }
+  return out;
 }
 
 /** Draw the big buttons: primary first (Space/Enter), then 2–9. */

@@ -9,10 +9,69 @@ import { el, replace } from "../js/dom.js";
 import { fmt, phone } from "../js/format.js";
 import { t } from "./store.js";
 import { actionLabel } from "./util.js";
-import { openForm } from "./dialogs.js";
+import { confirm, openForm } from "./dialogs.js";
 import { openCallForm, stageKey } from "./forms.js";
 import { perform } from "./actions.js";
 var LIVE = ["queued", "dialling", "ringing", "answered"];
+// Outcomes of the line (scoring.stages.CALL_OUTCOMES): one of these lets scoring open.
+var OUTCOMES = ["ended", "busy", "no_answer", "failed"];
+
+/** True once a call of the round has an outcome (else opening scoring needs a logged skip). */
+export function hasCallOutcome(state) {
+  return ((state.round && state.round.calls) || []).some(function (c) { return OUTCOMES.indexOf(c.state) >= 0; });
+}
+
+function householdOf(state, code) {
+  var rnd = state.round;
+  var all = (rnd.picked_households || []).concat(rnd.other_households || []);
+  var found = all.filter(function (h) { return h.code === code; })[0];
+  if (found) { return found; }
+  var call = (rnd.calls || []).filter(function (c) { return c.household.code === code; })[0];
+  var h = call ? call.household : { code: code };
+  return { code: code, name: h.full_name || h.name || code, phone: h.full_phone || h.phone || "", village: h.village || "" };
+}
+
+function who(h) { return [h.name, h.village].filter(Boolean).join(" · "); }
+
+/**
+ * The usual next step of call-out verification (the console's primary button), or null when
+ * nothing is left to call: answer the call in progress, dial (or record) the plan's next
+ * household, or let the draw pick households. {id, label, hint, run}.
+ */
+export function nextCall(state) {
+  var rnd = state.round;
+  var calls = rnd.calls || [];
+  if (!hasTelephony(state)) {
+    var todo = (rnd.picked_households || []).filter(function (h) {
+      return !calls.some(function (c) { return c.household.code === h.code; });
+    })[0];
+    return todo ? { id: "record_call", label: actionLabel("record_call"), hint: who(todo),
+                    run: function () { openCallForm(todo); } } : null;
+  }
+  var live = calls.filter(function (c) { return LIVE.indexOf(c.state) >= 0; }).pop();
+  if (live) {
+    var talking = householdOf(state, live.household.code);
+    return { id: "record_answers", label: t.calls.answers, hint: who(talking),
+             run: function () { openAnswersForm(live, talking); } };
+  }
+  var p = plan(state);
+  if (p.next) {
+    var h = householdOf(state, p.next);
+    if (state.telephony.dials) {
+      return { id: "place_call", label: t.calls.dial_next, hint: who(h), run: function () {
+        return perform("place_call", {}, { confirm: false, doneLabel: t.calls.dial_next });
+      } };
+    }
+    return { id: "record_call", label: actionLabel("record_call"), hint: who(h), run: function () { openCallForm(h); } };
+  }
+  var listed = (rnd.picked_households || []).length + (rnd.other_households || []).length;
+  if (listed && p.households.length < Math.max(p.needed, 1)) {
+    return { id: "propose_calls", label: t.calls.pick, run: function () {
+      return perform("propose_calls", {}, { confirm: false, doneLabel: t.calls.pick });
+    } };
+  }
+  return null;
+}
 
 export function hasTelephony(state) {
   return !!(state && state.telephony && state.round && state.round.call_plan !== undefined);
@@ -58,12 +117,24 @@ export function callsHeader(state) {
   return [line, buttons];
 }
 
-/** Where this household stands in the plan, as a tag (or null off the plan). */
-export function planTag(state, code) {
+/**
+ * The one state label of a household row: the last call's state once there is a call (answered,
+ * busy, …), else where the plan stands (to call); "· backup" for a backup pick. Null off the plan
+ * without a call.
+ */
+export function stateTag(state, code) {
   var entry = plan(state).households.filter(function (h) { return h.code === code; })[0];
+  var call = lastCall(state, code);
+  var backup = entry && entry.pick === "backup" ? " · " + t.calls.backup : "";
+  if (call) {
+    return el("span", { class: "tag tag-state tag-call-" + call.state, text: (t.outcome[call.state] || call.state) + backup });
+  }
   if (!entry) { return null; }
-  var label = (t.calls.status[entry.status] || entry.status) + (entry.pick === "backup" ? " · " + t.calls.backup : "");
-  return el("span", { class: "tag tag-plan-" + entry.status, text: label });
+  return el("span", { class: "tag tag-state tag-plan-" + entry.status, text: (t.calls.status[entry.status] || entry.status) + backup });
+}
+
+function reached(state, code) {
+  return (state.round.calls || []).some(function (c) { return c.household.code === code && c.state === "ended"; });
 }
 
 /** The buttons of one household row during verification. */
@@ -75,21 +146,26 @@ export function householdButtons(state, h) {
     out.push(btn(t.calls.hangup, "btn-danger-outline", function () {
       perform("hangup_call", { call_id: call.id }, { confirm: false, doneLabel: t.calls.hangup });
     }, { "data-call-action": "hangup" }));
-    out.push(btn(t.calls.answers, "btn-call", function () { openAnswersForm(call, h); }, { "data-call-action": "answers" }));
+    out.push(btn(t.calls.answers, "btn-answers btn-call", function () { openAnswersForm(call, h); }, { "data-call-action": "answers" }));
     return out;
   }
+  var done = reached(state, h.code);
   if (state.telephony.dials) {
-    out.push(btn(t.calls.dial, "btn-primary btn-call", function () {
+    // A household that answered is not dialled again by one tap: a quiet "call again", confirmed.
+    out.push(btn(done ? t.calls.redial : t.calls.dial, done ? "btn-quiet btn-call" : "btn-primary btn-call", function () {
       var reason = namedReason(state, h);
       if (reason === null) { return; }
-      perform("place_call", reason ? { household_code: h.code, reason: reason } : { household_code: h.code },
-              { confirm: false, doneLabel: t.calls.dial });
-    }, { "data-call-action": "dial" }));
+      var params = reason ? { household_code: h.code, reason: reason } : { household_code: h.code };
+      var go = function () { return perform("place_call", params, { confirm: false, doneLabel: t.calls.dial }); };
+      if (!done) { return go(); }
+      return confirm(fmt(t.calls.redial_confirm, { who: who(h) }), t.calls.redial).then(function (yes) { return yes ? go() : null; });
+    }, { "data-call-action": done ? "redial" : "dial" }));
   }
   if (call && call.state === "ended") {
-    out.push(btn(t.calls.answers, "btn-call", function () { openAnswersForm(call, h); }, { "data-call-action": "answers" }));
+    out.push(btn(t.calls.answers, "btn-answers btn-call", function () { openAnswersForm(call, h); }, { "data-call-action": "answers" }));
   }
-  out.push(btn(actionLabel("record_call"), "btn-call", function () {
+  if (done) { return out; }   // reached: its answers are edited above, not recorded as a new call
+  out.push(btn(t.calls.record_manual, "btn-manual btn-call", function () {
     var reason = namedReason(state, h);
     if (reason !== null) { openCallForm(reason ? Object.assign({}, h, { reason: reason }) : h); }
   }, { "data-call-action": "record_call" }));

@@ -43,7 +43,10 @@ export function openEntropyForm() {
         var value = row.querySelector("input[name=value]").value.trim();
         if (value) { sources.push([label || "live", value]); }
       });
-      return perform("enter_entropy", { sources: sources }, { confirm: false });
+      if (!sources.length) { return null; }
+      // Entered once only, and the draw depends on it: the moderator reads it back first.
+      var shown = sources.map(function (s) { return s[0] + "：" + s[1]; }).join("\n");
+      return perform("enter_entropy", { sources: sources }, { confirm: true, confirmText: t.confirm.enter_entropy + "\n\n" + shown });
     }
   });
 }
@@ -78,6 +81,27 @@ export function openSkipForm(draw) {
     submit: function (form) {
       return perform("skip_cadre", { draw: draw ? draw.draw : null, reason: val(form, "reason"),
                                      text: val(form, "text") }, { confirm: false });
+    }
+  });
+}
+
+/** Skip call-out verification: a reason from the closed list (no default), "other" with words. */
+export function openSkipVerificationForm() {
+  openForm("tpl-skip-verification", {
+    key: stageKey(),
+    focus: "select[name=reason]",
+    setup: function (form) {
+      var other = form.querySelector("[data-slot=other]");
+      var sync = function () {
+        other.hidden = val(form, "reason") !== "other";
+        form.elements.text.required = !other.hidden;
+      };
+      form.elements.reason.addEventListener("change", sync);
+      sync();
+    },
+    submit: function (form) {
+      return perform("skip_verification", { reason: val(form, "reason"), text: val(form, "text") },
+                     { confirm: false, doneLabel: actionLabel("skip_verification") });
     }
   });
 }

@@ -10,7 +10,7 @@ import { cfg, labels, store, t } from "./store.js";
 import { actionLabel, bandLabel } from "./util.js";
 import { openCallForm } from "./forms.js";
 import { jurorTiles } from "./render.js";
-import { callsHeader, callsPrepCard, hasTelephony, householdButtons, planTag } from "./calls.js";
+import { callsHeader, callsPrepCard, hasTelephony, householdButtons, stateTag } from "./calls.js";
 var othersOpen = false;
 
 function card(title, children, cls) {
@@ -94,9 +94,8 @@ function householdRow(state, h, picked) {
         return el("li", {}, [el("span", { class: "tag tag-" + d.status, text: t.demand_status[d.status] || d.status }), d.text]);
       })) : null,
       last || (picked && hasTelephony(state)) ? el("div", { class: "hh-call" }, [
-        picked && hasTelephony(state) ? planTag(state, h.code) : null,
-        last ? el("span", { class: "tag tag-call-" + last.state, text: t.outcome[last.state] || last.state }) : null,
-        last ? answersText(last) : null,
+        stateTag(state, h.code),   // one label: the call's state, or the plan's "to call"
+        last ? " " + answersText(last) : null,
         last && last.error ? el("span", { class: "call-error", text: " " + last.error }) : null
       ]) : null
     ]),

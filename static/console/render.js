@@ -39,6 +39,14 @@ export function renderRoundHead(state) {
   var disc = $("discrepancy");
   disc.hidden = !(rnd && rnd.discrepancy);
   disc.textContent = rnd && rnd.discrepancy ? "⚠ " + t.verify.discrepancy : "";
+  disc.title = disc.textContent;   // one line in the head: the full words on hover
+  // A skipped verification stays in view for the rest of the round (it is in the chain too).
+  var skip = rnd && rnd.verification_skip;
+  var note = $("verification-skip");
+  note.hidden = !skip;
+  note.textContent = skip ? fmt(t.verify.skipped, { why: skip.reason === "other" && skip.text ? skip.text
+    : ((labels.verification_skip_reasons || {})[skip.reason] || skip.reason) }) : "";
+  note.title = note.textContent;
 }
 
 export function renderSubject(state) {
@@ -146,7 +154,8 @@ export function message(text, detail, kind) {
   if (!text) { box.hidden = true; return; }
   $("msg-text").textContent = text;
   $("msg-detail").textContent = detail || "";
-  box.className = "msg msg-" + (kind || "info");
+  box.className = "msg msg-toast msg-" + (kind || "info");
+  box.title = detail ? text + "  (" + detail + ")" : text;   // the strip shows one line
   box.hidden = false;
   shownAt = stageKey ? stageKey() : null;
   fadeTimer = setTimeout(function () { box.hidden = true; }, kind === "error" ? 30000 : 4000);

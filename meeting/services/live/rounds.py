@@ -8,14 +8,14 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, UserError
-from meeting.models import Ballot, Decision, Juror, Meeting, Round, utcnow
+from meeting.models import Ballot, CallAttempt, Decision, Event, Juror, Meeting, Round, utcnow
 from meeting.services.events import append_event
 from meeting.services.followup.cases import open_case_for_decision
 from meeting.services.live import anonymous, recusals
 from scoring import stages
 from scoring.aggregate import QuorumNotMet, bands_from_json, effective_quorum, tally
 from scoring.deadlines import local_date
-from scoring.stages import DecisionError, TransitionRefused
+from scoring.stages import DecisionError, TransitionRefused, VerificationSkipReasonError
 
 Handler = Callable[[so.Session, Meeting, Round, Mapping[str, Any], str], tuple[str, dict[str, Any]]]
 
@@ -62,6 +62,40 @@ def _start_answer(session, meeting, rnd, params, actor):
     _move(session, rnd, "start_answer", has_subject=bool(rnd.question))
     rnd.report_started_at = utcnow()
     return "answer_started", {"round": rnd.number}
+
+
+def calls_with_outcome(session: so.Session, round_id: int) -> int:
+    """How many calls of the round have an outcome of the line (scoring.stages.CALL_OUTCOMES)."""
+    return session.scalar(sa.select(sa.func.count(CallAttempt.id)).where(
+        CallAttempt.round_id == round_id, CallAttempt.state.in_(stages.CALL_OUTCOMES))) or 0
+
+
+def verification_skip(session: so.Session, meeting_id: int, round_number: int) -> dict[str, str] | None:
+    """The round's logged skip of verification as {reason (code), text}, or None (for the snapshot)."""
+    rows = session.scalars(sa.select(Event.payload).where(Event.meeting_id == meeting_id,
+                                                          Event.type == "verification_skipped"))
+    for payload in rows:
+        if payload.get("round") == round_number:
+            code, words = stages.parse_verification_skip_reason(str(payload.get("reason", "")))
+            return {"reason": code, "text": words}
+    return None
+
+
+def _open_scoring(session, meeting, rnd, params, actor):
+    guards = {"calls_with_outcome": calls_with_outcome(session, rnd.id)} if rnd.stage == "verification" else {}
+    _move(session, rnd, "open_scoring", **guards)
+    return "scoring_opened", {"round": rnd.number}
+
+
+def _skip_verification(session, meeting, rnd, params, actor):
+    try:
+        reason = stages.verification_skip_reason(params.get("reason"), params.get("text", ""))
+    except VerificationSkipReasonError as exc:
+        raise UserError(exc.code, reasons=", ".join(stages.VERIFICATION_SKIP_REASONS)) from None
+    _move(session, rnd, "skip_verification", skip_reason=reason)
+    # The skip and its reason are in the chain; scoring opens in the same step.
+    return "verification_skipped", {"round": rnd.number, "reason": reason,
+                                    "calls": calls_with_outcome(session, rnd.id)}
 
 
 def _simple(action: str, event: str) -> Handler:
@@ -150,7 +184,8 @@ ROUND_ACTIONS: dict[str, Handler] = {
     "start_report": _start_report,
     "start_verification": _simple("start_verification", "verification_started"),
     "start_answer": _start_answer,
-    "open_scoring": _simple("open_scoring", "scoring_opened"),
+    "open_scoring": _open_scoring,
+    "skip_verification": _skip_verification,
     "close_scoring": _close_scoring,
     "reopen_scoring": _reopen_scoring,
     "reveal_result": _reveal,

@@ -20,7 +20,7 @@ from meeting.services.calls.attempts import round_calls_view
 from meeting.services.draw.bundle import draw_state
 from meeting.events_time import iso_at, iso_now
 from meeting.services.live import anonymous, recusals
-from meeting.services.live.rounds import current_round, latest_ballots
+from meeting.services.live.rounds import current_round, latest_ballots, verification_skip
 from scoring.skips import parse_reason
 from scoring import stages
 from scoring.chain import short_head
@@ -195,6 +195,8 @@ def _round(session: so.Session, meeting: Meeting, rnd: Round | None, seen: Visib
         "result": _result(meeting, rnd, seen),
         "decisions": _decisions(session, rnd),
         "skips": _skips(session, rnd),
+        # Public like the skips: the chain logs it (scoring opened without a call, and why).
+        "verification_skip": verification_skip(session, meeting.id, rnd.number),
     }
     if seen.staff:
         out["legal_actions"] = list(stages.legal_actions(rnd.kind, rnd.stage))
