@@ -48,7 +48,7 @@ def _revealed(app, anonymous: bool) -> int:
             update_meeting(db.session, mid, {"anonymous_seats": True})
         for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": "3 5 1 6 2 4"}),
                                ("draw_cadre", {"expected_draw": 1}), ("start_report", {}),
-                               ("start_verification", {}), ("open_scoring", {})):
+                               ("start_verification", {}), ("skip_verification", {"reason": "time_limit"})):
             live.perform(db.session, mid, action, params, "test")
         round_id = build_state(db.session, mid, Audience.MODERATOR)["round"]["id"]
         jurors = sorted(db.session.get(Meeting, mid).jurors, key=lambda j: j.seat)

@@ -161,7 +161,7 @@ def test_answers_that_fail_to_be_recorded_leave_the_call_where_it_was(app):
 
 def _to_decision(app) -> Verifying:
     v = to_verification(app, ManualProvider(), twilio_settings(provider="manual"))
-    v.perform("open_scoring")
+    v.perform("skip_verification", reason="time_limit")
     with app.app_context():
         meeting = db.session.get(Meeting, v.meeting_id)
         round_id = db.session.scalar(sa.select(Round.id).where(Round.meeting_id == v.meeting_id))
@@ -186,7 +186,7 @@ def test_a_decision_whose_case_cannot_be_opened_is_not_recorded(app):
 
 def test_a_ballot_whose_event_fails_is_not_stored(app):
     v = to_verification(app, ManualProvider(), twilio_settings(provider="manual"))
-    v.perform("open_scoring")
+    v.perform("skip_verification", reason="time_limit")
     before = visible(app, v.meeting_id)
     with app.app_context():
         juror = sorted(db.session.get(Meeting, v.meeting_id).jurors, key=lambda j: j.seat)[0]

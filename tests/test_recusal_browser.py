@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser_support import chromium, log_in, new_page, screenshot  # noqa: F401 (fixture)
-from tests.juror_browser_support import draw, open_tablet, perform
+from tests.juror_browser_support import draw, open_tablet, perform, skip_verification
 from tests.liveserver import LiveServer
 from tests.live_support import MODERATOR, seed_meeting
 from tests.rtclient import Screen, staff_cookie
@@ -58,7 +58,8 @@ def test_the_recused_tablet_says_so_and_cannot_submit_and_the_projector_shows_th
     assert tablet.locator("#scoring").is_hidden()
     screenshot(tablet, "recusal", "01-tablet-report")
 
-    perform(moderator, "start_verification", "open_scoring")
+    perform(moderator, "start_verification")
+    skip_verification(moderator)
     tablet.wait_for_selector('#app[data-stage="scoring_open"]')
     assert tablet.locator("#stage-note").inner_text().startswith("本轮回避")
     assert tablet.locator("#scoring").is_hidden() and not tablet.locator("#submit").is_visible()
@@ -111,7 +112,8 @@ def test_the_moderator_recuses_and_lifts_from_the_console_before_scoring(live, c
     state = moderator.wait_for(lambda s: [r["seat"] for r in s["round"]["recusals"]] == [4])
     assert state["round"]["recusals"][0]["category"] == "other"
 
-    perform(moderator, "start_verification", "open_scoring")
+    perform(moderator, "start_verification")
+    skip_verification(moderator)
     console.wait_for_selector('#jurors .juror[data-seat="4"][data-recused="other"]')
     console.wait_for_function("() => !document.querySelector('#jurors button[data-recusal]')")
     from meeting.extensions import db

@@ -80,7 +80,7 @@ def test_a_recused_jurors_ballot_is_refused_and_nothing_is_stored(app):
     mid = _prepare(app)
     with app.app_context():
         _to_report(mid)
-        _perform(mid, "start_verification", "open_scoring")
+        _perform(mid, "start_verification", ("skip_verification", {"reason": "time_limit"}))
         rnd = db.session.scalar(sa.select(Round).where(Round.meeting_id == mid))
         seq = db.session.get(Meeting, mid).seq
         first = _jurors(mid)[0]
@@ -96,7 +96,7 @@ def test_quorum_and_result_use_the_eligible_jurors_only(app):
     mid = _prepare(app, jurors=5, quorum=5)
     with app.app_context():
         _to_report(mid)
-        _perform(mid, "start_verification", "open_scoring")
+        _perform(mid, "start_verification", ("skip_verification", {"reason": "time_limit"}))
         rnd_id = build_state(db.session, mid, Audience.MODERATOR)["round"]["id"]
         jurors = _jurors(mid)
         eligible = jurors[3:]  # seats 4 and 5
@@ -118,7 +118,7 @@ def test_with_too_few_eligible_ballots_scoring_does_not_close(app):
     mid = _prepare(app, jurors=5, quorum=5)
     with app.app_context():
         _to_report(mid)
-        _perform(mid, "start_verification", "open_scoring")
+        _perform(mid, "start_verification", ("skip_verification", {"reason": "time_limit"}))
         rnd_id = build_state(db.session, mid, Audience.MODERATOR)["round"]["id"]
         ballots.submit_ballot(db.session, mid, _jurors(mid)[3].id, rnd_id, SCORES[3], "only-one")
         with pytest.raises(Conflict) as refused:
@@ -158,7 +158,7 @@ def test_once_scoring_is_open_a_recusal_can_no_longer_be_added_or_lifted(app):
     mid = _prepare(app)
     with app.app_context():
         _to_report(mid)
-        _perform(mid, "start_verification", "open_scoring")
+        _perform(mid, "start_verification", ("skip_verification", {"reason": "time_limit"}))
         seq = db.session.get(Meeting, mid).seq
         fourth, first = _jurors(mid)[3], _jurors(mid)[0]
         for action, params in (("add_recusal", {"juror_id": fourth.id, "category": "other"}),
