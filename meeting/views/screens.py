@@ -58,6 +58,7 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     # call-out verification
     N_("Call-out verification"), N_("Calling the cadre's households live"), N_("Dialling the households…"),
     N_("A household's answer contradicts the report"), N_("Named by the moderator"),
+    N_("Waiting to dial"), N_("Last call: {outcome}"),
     N_("Waiting"), N_("Dialling"), N_("Ringing"), N_("On the line"), N_("Answered"), N_("Busy"), N_("No answer"),
     N_("Call failed"), N_("Cancelled"), N_("Visited?"), N_("Yes"), N_("No"), N_("Demand"), N_("Resolved"),
     N_("Partly"), N_("Not resolved"), N_("No demand"), N_("Satisfaction"),

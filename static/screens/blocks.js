@@ -99,14 +99,32 @@ function discrepancyBanner() {
   return b;
 }
 
-/** Call-out verification: the cards of every call so far, plus the discrepancy banner. */
+/** What the line is doing now, in words that are true at this moment: "waiting to dial" until
+ * a call is placed, "dialling" only while a call is placed and not yet answered, "on the line"
+ * while a household talks, then the latest call's outcome. The call in progress, if any, speaks;
+ * otherwise the newest call. data-call-status: waiting | dialling | live | outcome. */
+export function callStatus(round) {
+  var list = round.calls || [], call = null, kind, text;
+  for (var i = list.length - 1; i >= 0 && !call; i--) {
+    var cls = callState(list[i].state).cls;
+    if (cls === "wait" || cls === "active" || cls === "live") { call = list[i]; }
+  }
+  call = call || list[list.length - 1];
+  var st = call ? callState(call.state) : null;
+  if (!call) { kind = "waiting"; text = t("Waiting to dial"); }
+  else if (st.cls === "wait" || st.cls === "active") { kind = "dialling"; text = t("Dialling the households…"); }
+  else if (st.cls === "live") { kind = "live"; text = st.label; }
+  else { kind = "outcome"; text = t("Last call: {outcome}", { outcome: st.label }); }
+  var node = el("div", { class: "call-status call-status-" + kind + (st ? " call-" + st.cls : ""), role: "status", text: text });
+  node.setAttribute("data-call-status", kind);
+  return node;
+}
+
+/** Call-out verification: the call status, the cards of every call so far, the discrepancy banner. */
 export function calls(round) {
   var list = round.calls || [];
-  var wrap = el("section", { class: "calls" }, [round.discrepancy ? discrepancyBanner() : null]);
-  if (!list.length) {
-    wrap.appendChild(el("div", { class: "calls-empty", text: t("Dialling the households…") }));
-    return wrap;
-  }
+  var wrap = el("section", { class: "calls" }, [round.discrepancy ? discrepancyBanner() : null, callStatus(round)]);
+  if (!list.length) { return wrap; }
   wrap.appendChild(el("div", { class: "call-grid n" + Math.min(list.length, 6) }, list.map(callCard)));
   return wrap;
 }
