@@ -233,7 +233,17 @@ export function hashes(meeting) {
   }
   return el("section", { class: "hashes" }, [
     hashRow(t("Draw commitment (SHA-256)"), meeting.commitment),
-    hashRow(t("Roster hash (SHA-256)"), meeting.roster_hash)
+    hashRow(t("Roster hash (SHA-256)"), meeting.roster_hash),
+    hashRow(t("Revealed seed"), meeting.seed)  // in the snapshot only once revealed, after the close
+  ]);
+}
+
+/** After the reveal: how anyone checks the draw (the full command is on the notice, docs/VERIFY.md §17). */
+export function verifyHow() {
+  return el("section", { class: "verify-how" }, [
+    el("div", { class: "verify-how-text", text: t("Download the bundle, then run (Python 3.11+, the scoring folder of the Minkao source):") }),
+    el("code", { class: "verify-cmd", text: "python -m scoring.verify bundle.json --commitment … --roster-hash …" }),
+    el("div", { class: "verify-how-text", text: t("Put the commitment and the roster hash shown here after --commitment and --roster-hash. It prints OK if every number drawn matches them and the seed.") })
   ]);
 }
 

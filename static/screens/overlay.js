@@ -34,6 +34,8 @@ function fromState(st) {
     d.title = m.title || "";
     d.subtitle = [m.venue, m.date].filter(Boolean).join(" · ");
     d.badge = t("LIVE");
+    d.welcome = true;  // a meeting's title is long: the banner wraps it instead of cutting it
+    if (m.status === "closed") { d.stage = t("The meeting has ended"); }
     return d;
   }
   if (r.kind === "question") {
@@ -51,6 +53,7 @@ function fromState(st) {
   d.stage = stageName(r);
   if (r.decisions && r.decisions.length) {
     d.stage = r.decisions.map(function (x) { return decisionLabel(x.kind); }).join(" · ");
+    d.decided = true;  // the decision's banner keeps the final score next to the decision
   }
   d.heading = roundTitle(st);
   if (r.result) {
@@ -97,6 +100,13 @@ function fill() {
   setText("lt-sub", d.subtitle);
   setText("lt-stage", d.stage);
   document.getElementById("lt-stage").hidden = !d.stage;
+  document.getElementById("lt").classList.toggle("lt-welcome", !!d.welcome);
+  var score = d.decided && d.score !== "" && d.score !== null && d.score !== undefined;
+  setText("lt-score-value", score ? d.score : "");
+  setText("lt-score-grade", score ? d.grade : "");
+  document.getElementById("lt-score").className = "lt-score band-" + (d.grade_key || "none");
+  document.getElementById("lt-score").hidden = !score;
+  document.getElementById("lt").classList.toggle("lt-decided", score);
   setText("res-kicker", [d.heading, t("Result")].filter(Boolean).join(" · "));
   setText("res-no", badge);
   setText("res-name", d.title);

@@ -238,7 +238,9 @@ def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
                     "rounds_planned": meeting.rounds_planned, "commitment": meeting.commitment,
                     "roster_hash": meeting.roster_hash, "protocol": meeting.protocol,
                     "rehearsal": meeting.rehearsal, "branch_venues": meeting.branch_venues,
-                    "seed_revealed": meeting.seed_revealed_at is not None},
+                    "seed_revealed": meeting.seed_revealed_at is not None,
+                    # public only once revealed (after close_meeting): the end screens print it
+                    "seed": meeting.seed_hex if meeting.seed_revealed_at is not None else None},
         "scene": meeting.scene,
         "entropy": meeting.live_entropy,
         "entropy_sources": meeting.entropy_sources or [],  # declared: {label, kind, count, supplier}
