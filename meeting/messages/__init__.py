@@ -49,11 +49,13 @@ def text(code: str, /, **params: Any) -> str:
 NAMES: dict[str, Mapping[str, str]] = {
     "stage": live.STAGE_NAMES, "action": live.ACTION_NAMES, "decision": live.DECISION_NAMES,
     "role": live.ROLE_NAMES, "juror_category": setup.JUROR_CATEGORIES,
+    "provider": calls.PROVIDER_NAMES, "call_source": calls.CALL_SOURCE_NAMES,
 }
 
 
 def name(kind: str, code: str) -> str:
-    """The name of a stage, action, decision, team role or juror category; the code if unknown."""
+    """The name of a stage, action, decision, team role, juror category, telephony provider or call
+    event source; the code if unknown."""
     return text(f"{kind}.{code}") if code in NAMES[kind] else code
 
 
