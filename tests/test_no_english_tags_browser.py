@@ -48,6 +48,15 @@ def test_every_provider_and_source_code_has_a_name_in_the_catalog():
     assert all(f"call_source.{c}" in CATALOG for c in CALL_SOURCE_NAMES)
 
 
+def test_an_error_naming_the_provider_names_it_in_words(app):
+    from meeting.errors import Conflict
+    from meeting.messages import error_text
+
+    with app.test_request_context("/"):
+        message = error_text(Conflict("call_outcome_provider", provider="simulated"))
+    assert PROVIDER_NAMES_ZH["simulated"] in message and "simulated" not in message
+
+
 def test_no_screen_shows_a_raw_provider_or_source_tag_during_verification(live, chromium):
     seeded, server, moderator = live
     mid, errors = seeded.meeting_id, []

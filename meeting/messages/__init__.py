@@ -72,7 +72,10 @@ def category_name(code: str) -> str:
 def error_text(exc: Any) -> str:
     """The message for a meeting.errors.UserError (or anything with code and params)."""
     # `reason` names the catalog entry when the code itself is not one (a provider's raw code).
-    return text(getattr(exc, "reason", None) or exc.code, **getattr(exc, "params", {}))
+    params = dict(getattr(exc, "params", {}))
+    if isinstance(params.get("provider"), str):  # a provider's code ("simulated") is shown by its name
+        params["provider"] = name("provider", params["provider"])
+    return text(getattr(exc, "reason", None) or exc.code, **params)
 
 
 class Label(str):
