@@ -108,6 +108,8 @@ def test_after_the_close_the_screens_say_so_and_show_the_seed_and_how_to_check_t
     projector.goto(f"{server.url}/m/{mid}/projector")
     viewer = new_page(chromium, 390, 844, errors)
     viewer.goto(f"{server.url}/m/{mid}/viewer")
+    overlay = new_page(chromium, 1920, 1080, errors)
+    overlay.goto(f"{server.url}/m/{mid}/overlay")
     _decided_round(moderator, jurors)
     projector.wait_for_selector(".decided")
     assert ENDED not in projector.inner_text("body") and ENDED not in viewer.inner_text("body")
@@ -140,6 +142,10 @@ def test_after_the_close_the_screens_say_so_and_show_the_seed_and_how_to_check_t
     assert seed in _no_space(viewer.inner_text(".v-proof"))
     assert viewer.locator(".v-bundle").count() == 1
     screenshot(viewer, "screens", "viewer-ended", full_page=True)
+
+    # The overlay leaves the last decision's banner for the title's, tagged as ended.
+    overlay.wait_for_selector("#lt.in.lt-welcome #lt-stage >> text=" + ENDED)
+    assert overlay.inner_text("#lt-title") == moderator.state["meeting"]["title"]
 
     # A reload (a late projector, a phone opening the page) shows the same end at once.
     projector.reload()

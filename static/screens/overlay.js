@@ -24,13 +24,16 @@ var ALIASES = { f0: "title", f1: "subtitle", f2: "number", f3: "stage", f4: "sco
 var DRAW_HOLD_MS = 3000;
 var socketState = null, fedState = null, overrides = {}, onAir = "off", holdUntil = 0, holdTimer = null;
 
+/** Closed while on a round: nothing can change the scene any more, so the welcome banner says it ended. */
+function closedRound(st) { return (st.meeting || {}).status === "closed" && st.scene === "round"; }
+
 /** What the graphics show, derived from a Minkao state. */
 function fromState(st) {
   var d = { title: "", subtitle: "", number: null, badge: "", stage: "", heading: "", score: "", grade: "",
             grade_key: "", rule: "", ballots: [] };
   if (!st) { return d; }
   var m = st.meeting || {}, r = st.round;
-  if (!r || st.scene === "welcome") {
+  if (!r || st.scene === "welcome" || closedRound(st)) {
     d.title = m.title || "";
     d.subtitle = [m.venue, m.date].filter(Boolean).join(" · ");
     d.badge = t("LIVE");
@@ -81,7 +84,7 @@ function current() {
 /** The graphic the live state calls for (when no operator has taken over). */
 function autoGraphic(st) {
   if (!st || st.scene === "blank" || st.scene === "leaderboard") { return "off"; }
-  if (st.scene === "welcome") { return "lower"; }
+  if (st.scene === "welcome" || closedRound(st)) { return "lower"; }
   var r = st.round;
   if (!r) { return "off"; }
   if (r.stage === "revealed" && r.result) { return "result"; }
