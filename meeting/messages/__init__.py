@@ -50,11 +50,13 @@ NAMES: dict[str, Mapping[str, str]] = {
     "stage": live.STAGE_NAMES, "action": live.ACTION_NAMES, "decision": live.DECISION_NAMES,
     "role": live.ROLE_NAMES, "juror_category": setup.JUROR_CATEGORIES,
     "recusal": live.RECUSAL_NAMES,
+    "provider": calls.PROVIDER_NAMES, "call_source": calls.CALL_SOURCE_NAMES,
 }
 
 
 def name(kind: str, code: str) -> str:
-    """The name of a stage, action, decision, team role or juror category; the code if unknown."""
+    """The name of a stage, action, decision, team role, juror category, telephony provider or call
+    event source; the code if unknown."""
     return text(f"{kind}.{code}") if code in NAMES[kind] else code
 
 
@@ -71,7 +73,10 @@ def category_name(code: str) -> str:
 def error_text(exc: Any) -> str:
     """The message for a meeting.errors.UserError (or anything with code and params)."""
     # `reason` names the catalog entry when the code itself is not one (a provider's raw code).
-    return text(getattr(exc, "reason", None) or exc.code, **getattr(exc, "params", {}))
+    params = dict(getattr(exc, "params", {}))
+    if isinstance(params.get("provider"), str):  # a provider's code ("simulated") is shown by its name
+        params["provider"] = name("provider", params["provider"])
+    return text(getattr(exc, "reason", None) or exc.code, **params)
 
 
 class Label(str):

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from meeting.messages.markers import N_
 
+# Names of the telephony providers (CallAttempt.provider, telephony.status) and of who reported a
+# call event (CallEvent.source): screens and the console show these, never the raw code.
+PROVIDER_NAMES: dict[str, str] = {
+    "twilio": N_("Twilio phone line"), "simulated": N_("Simulated phone"), "manual": N_("Desk phone"),
+}
+CALL_SOURCE_NAMES: dict[str, str] = {
+    "provider": N_("Phone system"), "webhook": N_("Phone system"), "simulator": N_("Simulated phone"),
+    "moderator": N_("Moderator"),
+}
+
 MESSAGES: dict[str, str] = {
     # Codes the console already knows (views/console_i18n.py) and other domains raise too:
     # if another domain's catalog defines one of them, keep one entry (common.py) at merge.
@@ -69,4 +79,7 @@ MESSAGES: dict[str, str] = {
     "sim_not_now": N_("Not possible now: the call is %(state)s."),
     "sim_moved_on": N_("The call has moved on; the page was refreshed."),
     "sim_no_question": N_("The household is not being asked anything now."),
+    # names (meeting.messages.NAMES)
+    **{f"provider.{code}": name for code, name in PROVIDER_NAMES.items()},
+    **{f"call_source.{code}": name for code, name in CALL_SOURCE_NAMES.items()},
 }

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from meeting.messages import text
+from meeting.messages import name, text
 from meeting.telephony.port import (Answered, CallRequest, HallRequest, KeysPressed, LineStatus, Provider,
                                     ProviderError)
 from meeting.telephony.settings import TelephonySettings, WebhookUrls, from_config
@@ -86,6 +86,7 @@ def status(meeting_id: int | None = None, app: Flask | None = None) -> dict[str,
         code = "telephony_simulated"
     # The console shows `message`; `code` is there for screens that word it themselves.
     out["code"], out["message"] = code, text(code)
+    out["provider_name"] = name("provider", p.name)  # what the console's tag shows, not the code
     if p.simulated and meeting_id is not None:
         out["simulator_url"] = f"/sim/{meeting_id}"
     return out

@@ -33,6 +33,12 @@ def viewer_url(meeting_id: int, base_url: str | None = None) -> str:
     return f"{base}/m/{meeting_id}/viewer"
 
 
+def bundle_url(meeting_id: int, base_url: str | None = None) -> str:
+    """The absolute address of the verification bundle (what the end screen's QR code encodes)."""
+    base = (base_url if base_url is not None else current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    return base + url_for("draw_public.bundle", meeting_id=meeting_id)
+
+
 def N_(msgid: str) -> str:
     """Mark a msgid for extraction; translated later, per request."""
     return msgid
@@ -58,6 +64,7 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     # call-out verification
     N_("Call-out verification"), N_("Calling the cadre's households live"), N_("Dialling the households…"),
     N_("A household's answer contradicts the report"), N_("Named by the moderator"),
+    N_("Waiting to dial"), N_("Last call: {outcome}"),
     N_("Waiting"), N_("Dialling"), N_("Ringing"), N_("On the line"), N_("Answered"), N_("Busy"), N_("No answer"),
     N_("Call failed"), N_("Cancelled"), N_("Visited?"), N_("Yes"), N_("No"), N_("Demand"), N_("Resolved"),
     N_("Partly"), N_("Not resolved"), N_("No demand"), N_("Satisfaction"),
@@ -69,6 +76,12 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     N_("Deadline"), N_("Responsible"), N_("Reason"), N_("Team"), N_("Report by"), N_("Note"),
     N_("Who"), N_("Unit"), N_("Score"), N_("Grade"), N_("No results yet"),
     N_("Log {seq} · {head}"),  # the chain-head footer
+    # after the close: the revealed seed and how to check the draw
+    N_("Fair draw: the seed is revealed — check it yourself"), N_("Revealed seed"),
+    N_("Download the bundle, then run (Python 3.11+, the scoring folder of the Minkao source):"),
+    N_("Put the commitment and the roster hash shown here after --commitment and --roster-hash. "
+       "It prints OK if every number drawn matches them and the seed."),
+    N_("Scan to download the verification bundle"), N_("Thank you for taking part"),
 )
 
 
@@ -96,12 +109,16 @@ def _screen_config(meeting: Meeting, role: str) -> dict[str, Any]:
         "qrUrl": url_for("screens.viewer_qr", meeting_id=meeting.id),
         "viewerUrl": viewer_url(meeting.id),
         "bundleUrl": url_for("draw_public.bundle", meeting_id=meeting.id),
+        "bundleAbsUrl": bundle_url(meeting.id),
+        "bundleQrUrl": url_for("screens.bundle_qr", meeting_id=meeting.id),
         "noticeUrl": url_for("draw_public.notice", meeting_id=meeting.id),
         "decisions": names("decision"),
         # the closed list of skip reasons (the snapshot carries the code)
         "skip_reasons": {code: text(f"skip_reason_{code}") for code in SKIP_REASONS},
         "roles": names("role"),
         "recusals": names("recusal"),  # 回避 categories (the snapshot carries the code)
+        # telephony providers and call-event sources by name: a screen never shows the raw code
+        "providers": names("provider"), "call_sources": names("call_source"),
     }
 
 
@@ -134,4 +151,13 @@ def viewer_qr(meeting_id: int):
     """A QR code of the absolute viewer URL, for the welcome screen and printed posters."""
     meeting = get_meeting(db.session, meeting_id)
     svg = qr_svg(viewer_url(meeting.id))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=300"})
+
+
+@bp.get("/m/<int:meeting_id>/bundle-qr.svg")
+def bundle_qr(meeting_id: int):
+    """A QR code of the absolute bundle URL, for the end screen (the bundle itself answers 409
+    until the seed is revealed)."""
+    meeting = get_meeting(db.session, meeting_id)
+    svg = qr_svg(bundle_url(meeting.id))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=300"})

@@ -104,7 +104,7 @@ export function callsHeader(state) {
   var p = plan(state);
   var reached = p.households.filter(function (h) { return h.status === "reached"; }).length;
   var line = el("div", { class: "tel-line tel-" + (tel.simulated ? "sim" : tel.provider) }, [
-    el("span", { class: "tag", text: tel.provider }), tel.message || "",
+    el("span", { class: "tag", text: tel.provider_name || tel.provider }), tel.message || "",
     tel.simulator_url ? el("a", { href: tel.simulator_url, target: "_blank", rel: "noopener", text: " " + t.calls.simulator }) : null
   ]);
   var buttons = el("div", { class: "tel-buttons" }, [

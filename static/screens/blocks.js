@@ -113,14 +113,32 @@ function discrepancyBanner() {
   return b;
 }
 
-/** Call-out verification: the cards of every call so far, plus the discrepancy banner. */
+/** What the line is doing now, in words that are true at this moment: "waiting to dial" until
+ * a call is placed, "dialling" only while a call is placed and not yet answered, "on the line"
+ * while a household talks, then the latest call's outcome. The call in progress, if any, speaks;
+ * otherwise the newest call. data-call-status: waiting | dialling | live | outcome. */
+export function callStatus(round) {
+  var list = round.calls || [], call = null, kind, text;
+  for (var i = list.length - 1; i >= 0 && !call; i--) {
+    var cls = callState(list[i].state).cls;
+    if (cls === "wait" || cls === "active" || cls === "live") { call = list[i]; }
+  }
+  call = call || list[list.length - 1];
+  var st = call ? callState(call.state) : null;
+  if (!call) { kind = "waiting"; text = t("Waiting to dial"); }
+  else if (st.cls === "wait" || st.cls === "active") { kind = "dialling"; text = t("Dialling the households…"); }
+  else if (st.cls === "live") { kind = "live"; text = st.label; }
+  else { kind = "outcome"; text = t("Last call: {outcome}", { outcome: st.label }); }
+  var node = el("div", { class: "call-status call-status-" + kind + (st ? " call-" + st.cls : ""), role: "status", text: text });
+  node.setAttribute("data-call-status", kind);
+  return node;
+}
+
+/** Call-out verification: the call status, the cards of every call so far, the discrepancy banner. */
 export function calls(round) {
   var list = round.calls || [];
-  var wrap = el("section", { class: "calls" }, [round.discrepancy ? discrepancyBanner() : null]);
-  if (!list.length) {
-    wrap.appendChild(el("div", { class: "calls-empty", text: t("Dialling the households…") }));
-    return wrap;
-  }
+  var wrap = el("section", { class: "calls" }, [round.discrepancy ? discrepancyBanner() : null, callStatus(round)]);
+  if (!list.length) { return wrap; }
   wrap.appendChild(el("div", { class: "call-grid n" + Math.min(list.length, 6) }, list.map(callCard)));
   return wrap;
 }
@@ -230,7 +248,17 @@ export function hashes(meeting) {
   }
   return el("section", { class: "hashes" }, [
     hashRow(t("Draw commitment (SHA-256)"), meeting.commitment),
-    hashRow(t("Roster hash (SHA-256)"), meeting.roster_hash)
+    hashRow(t("Roster hash (SHA-256)"), meeting.roster_hash),
+    hashRow(t("Revealed seed"), meeting.seed)  // in the snapshot only once revealed, after the close
+  ]);
+}
+
+/** After the reveal: how anyone checks the draw (the full command is on the notice, docs/VERIFY.md §17). */
+export function verifyHow() {
+  return el("section", { class: "verify-how" }, [
+    el("div", { class: "verify-how-text", text: t("Download the bundle, then run (Python 3.11+, the scoring folder of the Minkao source):") }),
+    el("code", { class: "verify-cmd", text: "python -m scoring.verify bundle.json --commitment … --roster-hash …" }),
+    el("div", { class: "verify-how-text", text: t("Put the commitment and the roster hash shown here after --commitment and --roster-hash. It prints OK if every number drawn matches them and the seed.") })
   ]);
 }
 

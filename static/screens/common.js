@@ -27,6 +27,10 @@ export function roundTitle(state) {
 
 export function decisionLabel(kind) { return (cfg.decisions && cfg.decisions[kind]) || kind; }
 export function roleLabel(role) { return (cfg.roles && cfg.roles[role]) || role; }
+/** A telephony provider's or a call event source's name: the catalog's words, never the raw code
+ * ("simulated", "webhook", "manual"); an unknown code becomes "" rather than English. */
+export function providerLabel(code) { return (cfg.providers && cfg.providers[code]) || ""; }
+export function sourceLabel(code) { return (cfg.call_sources && cfg.call_sources[code]) || ""; }
 
 /** Display class, icon and label of a call state. */
 const CALL_STATES = {

@@ -24,16 +24,21 @@ var ALIASES = { f0: "title", f1: "subtitle", f2: "number", f3: "stage", f4: "sco
 var DRAW_HOLD_MS = 3000;
 var socketState = null, fedState = null, overrides = {}, onAir = "off", holdUntil = 0, holdTimer = null;
 
+/** Closed while on a round: nothing can change the scene any more, so the welcome banner says it ended. */
+function closedRound(st) { return (st.meeting || {}).status === "closed" && st.scene === "round"; }
+
 /** What the graphics show, derived from a Minkao state. */
 function fromState(st) {
   var d = { title: "", subtitle: "", number: null, badge: "", stage: "", heading: "", score: "", grade: "",
             grade_key: "", rule: "", ballots: [] };
   if (!st) { return d; }
   var m = st.meeting || {}, r = st.round;
-  if (!r || st.scene === "welcome") {
+  if (!r || st.scene === "welcome" || closedRound(st)) {
     d.title = m.title || "";
     d.subtitle = [m.venue, m.date].filter(Boolean).join(" · ");
     d.badge = t("LIVE");
+    d.welcome = true;  // a meeting's title is long: the banner wraps it instead of cutting it
+    if (m.status === "closed") { d.stage = t("The meeting has ended"); }
     return d;
   }
   if (r.kind === "question") {
@@ -51,6 +56,7 @@ function fromState(st) {
   d.stage = stageName(r);
   if (r.decisions && r.decisions.length) {
     d.stage = r.decisions.map(function (x) { return decisionLabel(x.kind); }).join(" · ");
+    d.decided = true;  // the decision's banner keeps the final score next to the decision
   }
   d.heading = roundTitle(st);
   if (r.result) {
@@ -78,7 +84,7 @@ function current() {
 /** The graphic the live state calls for (when no operator has taken over). */
 function autoGraphic(st) {
   if (!st || st.scene === "blank" || st.scene === "leaderboard") { return "off"; }
-  if (st.scene === "welcome") { return "lower"; }
+  if (st.scene === "welcome" || closedRound(st)) { return "lower"; }
   var r = st.round;
   if (!r) { return "off"; }
   if (r.stage === "revealed" && r.result) { return "result"; }
@@ -97,6 +103,13 @@ function fill() {
   setText("lt-sub", d.subtitle);
   setText("lt-stage", d.stage);
   document.getElementById("lt-stage").hidden = !d.stage;
+  document.getElementById("lt").classList.toggle("lt-welcome", !!d.welcome);
+  var score = d.decided && d.score !== "" && d.score !== null && d.score !== undefined;
+  setText("lt-score-value", score ? d.score : "");
+  setText("lt-score-grade", score ? d.grade : "");
+  document.getElementById("lt-score").className = "lt-score band-" + (d.grade_key || "none");
+  document.getElementById("lt-score").hidden = !score;
+  document.getElementById("lt").classList.toggle("lt-decided", score);
   setText("res-kicker", [d.heading, t("Result")].filter(Boolean).join(" · "));
   setText("res-no", badge);
   setText("res-name", d.title);

@@ -26,27 +26,35 @@ function header(st) {
   } else if (st.scene === "leaderboard") {
     right.appendChild(el("span", { class: "pill", text: t("Leaderboard") }));
   }
+  if (ended(st)) { clear(right).appendChild(el("span", { class: "pill pill-ended", text: t("The meeting has ended") })); }
   document.getElementById("ftr-venue").textContent = [m.venue, m.date].filter(Boolean).join(" · ");
   document.body.classList.toggle("rehearsal", !!m.rehearsal);
 }
 
+/** The meeting is closed: no action can change the scene any more, so the screens say so themselves. */
+function ended(st) { return (st.meeting || {}).status === "closed"; }
+
+/** Welcome before the meeting; after the close, the end screen: the same page with the revealed
+ * seed, how to check the draw, and a QR code of the verification bundle instead of the viewer's. */
 function welcome(st) {
-  var m = st.meeting || {};
+  var m = st.meeting || {}, done = ended(st) && m.seed_revealed;
   var qr = el("img", { class: "qr" });
-  qr.src = cfg.qrUrl;
-  qr.alt = t("Scan to follow the meeting live");
-  return el("div", { class: "welcome" }, [
-    el("div", { class: "welcome-kicker", text: t("Live public evaluation meeting") }),
+  qr.src = done ? cfg.bundleQrUrl : cfg.qrUrl;
+  qr.alt = done ? t("Scan to download the verification bundle") : t("Scan to follow the meeting live");
+  return el("div", { class: "welcome" + (ended(st) ? " welcome-ended" : "") }, [
+    ended(st) ? el("div", { class: "ended-title", role: "status", text: t("The meeting has ended") })
+      : el("div", { class: "welcome-kicker", text: t("Live public evaluation meeting") }),
     el("h1", { class: "welcome-title", text: m.title }),
     el("div", { class: "welcome-meta", text: [m.venue, m.date].filter(Boolean).join("  ·  ") }),
     el("div", { class: "welcome-slogan", text: t("The people are the examiners, the cadres are the examinees") }),
     el("div", { class: "welcome-bottom" }, [
       el("div", { class: "welcome-proof" }, [
-        el("div", { class: "proof-title", text: t("Fair draw: committed before the meeting") }),
-        B.hashes(m), B.entropy(st.entropy, st.entropy_sources)
+        el("div", { class: "proof-title", text: done ? t("Fair draw: the seed is revealed — check it yourself")
+          : t("Fair draw: committed before the meeting") }),
+        B.hashes(m), B.entropy(st.entropy, st.entropy_sources), done ? B.verifyHow() : null
       ]),
-      el("div", { class: "welcome-qr" }, [qr, el("div", { class: "qr-caption", text: t("Scan to follow the meeting live") }),
-        el("div", { class: "qr-url", text: cfg.viewerUrl })])
+      el("div", { class: "welcome-qr" }, [qr, el("div", { class: "qr-caption", text: qr.alt }),
+        el("div", { class: "qr-url", text: done ? cfg.bundleAbsUrl : cfg.viewerUrl })])
     ])
   ]);
 }
@@ -155,13 +163,16 @@ function leaderboardView(st) {
 function render() {
   if (!state) { return; }
   var st = state;
-  document.body.setAttribute("data-scene", st.scene);
+  // After the close a round's screen is stale and nothing can change the scene: the end screen instead.
+  var scene = ended(st) && st.scene === "round" ? "welcome" : st.scene;
+  document.body.setAttribute("data-scene", scene);
+  document.body.toggleAttribute("data-ended", ended(st));
   header(st);
   C.disposeAll();
   clear(sceneNode);
   var view;
-  if (st.scene === "blank") { view = el("div", { class: "blank" }); }
-  else if (st.scene === "welcome") { view = welcome(st); }
+  if (scene === "blank") { view = el("div", { class: "blank" }); }
+  else if (scene === "welcome") { view = welcome(st); }
   else if (st.scene === "leaderboard") { view = leaderboardView(st); }
   else { view = roundView(st); }
   sceneNode.appendChild(view);

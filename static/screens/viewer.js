@@ -72,7 +72,8 @@ function proof(st) {
   }
   var details = el("details", { class: "v-proof" }, [el("summary", { text: t("How do we know the draw is fair?") }),
     el("p", { class: "v-note", text: t("The server draws from the seed committed before the meeting; the animation only reveals its number") }),
-    B.hashes(m), B.entropy(st.entropy, st.entropy_sources), el("div", { class: "v-links" }, links)]);
+    B.hashes(m), B.entropy(st.entropy, st.entropy_sources), m.seed_revealed ? B.verifyHow() : null,
+    el("div", { class: "v-links" }, links)]);
   if (m.seed_revealed) { details.open = true; }
   return section(null, [details]);
 }
@@ -85,13 +86,18 @@ function render() {
   document.body.classList.toggle("rehearsal", !!m.rehearsal);
   C.disposeAll();
   clear(main);
+  var closed = m.status === "closed";
+  if (closed) {  // first, whatever else the page shows: nothing changes any more
+    main.appendChild(el("section", { class: "v-section v-ended", role: "status" }, [
+      el("div", { class: "v-ended-title", text: t("The meeting has ended") }),
+      el("div", { class: "v-note", text: t("Thank you for taking part") })]));
+  }
   if (st.round) {
     var body = roundBody(st);
     main.appendChild(section(null, [roundHead(st)].concat(body.kids), "v-round"));
     if (body.after) { afters.push(body.after); }
-  } else {
-    main.appendChild(section(null, [el("div", { class: "v-note v-big", text: m.status === "closed" ? t("The meeting has ended")
-      : t("The meeting will start shortly") })], "v-round"));
+  } else if (!closed) {
+    main.appendChild(section(null, [el("div", { class: "v-note v-big", text: t("The meeting will start shortly") })], "v-round"));
   }
   if ((st.leaderboard || []).length) {
     var lbChart = el("div", { class: "chart v-lb-chart" });

@@ -261,7 +261,9 @@ def build_state(session: so.Session, meeting_id: int, audience: Audience | str,
                     "roster_hash": meeting.roster_hash, "protocol": meeting.protocol,
                     "rehearsal": meeting.rehearsal, "branch_venues": meeting.branch_venues,
                     "seed_revealed": meeting.seed_revealed_at is not None,
-                    "anonymous_seats": bool(meeting.anonymous_seats)},
+                    "anonymous_seats": bool(meeting.anonymous_seats),
+                    # public only once revealed (after close_meeting): the end screens print it
+                    "seed": meeting.seed_hex if meeting.seed_revealed_at is not None else None},
         "scene": meeting.scene,
         "entropy": meeting.live_entropy,
         "entropy_sources": meeting.entropy_sources or [],  # declared: {label, kind, count, supplier}
