@@ -45,7 +45,7 @@ def _decided_round(moderator: Screen, jurors: list[Screen]) -> str:
     """One cadre round through to a recorded decision; returns the final score."""
     for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": [["骰子", "3 5 1 6 2 4"]]}),
                            ("draw_cadre", {"expected_draw": 1}), ("start_report", {}), ("start_verification", {}),
-                           ("open_scoring", {})):
+                           ("skip_verification", {"reason": "time_limit"})):
         _ok(moderator.perform(action, **params))
     round_id = moderator.wait_for(lambda s: s["round"]["stage"] == "scoring_open")["round"]["id"]
     for i, (juror, scores) in enumerate(zip(jurors, SCORES)):
