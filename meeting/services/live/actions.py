@@ -14,6 +14,8 @@ from meeting import telephony
 from meeting.errors import Conflict, UserError
 from meeting.models import Meeting, Round
 from meeting.services.calls import attempts as call_service
+from meeting.services.calls import cadre as cadre_calls
+from meeting.services.live import claims
 from meeting.services.draw import seed as draw_seed
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import record_manual_call
@@ -84,7 +86,9 @@ def _draw_cadre(session, meeting, params, actor):
 
 
 def _skip_cadre(session, meeting, params, actor):
-    _round_awaiting_draw(session, meeting)  # the guard: only at the start of a round
+    rnd = _round_awaiting_draw(session, meeting)  # the guard: only at the start of a round
+    if cadre_calls.live_cadre_call(session, rnd) is not None:
+        raise Conflict("cadre_call_in_progress")  # hang up the phone-in call first
     draw = params.get("draw")
     if not isinstance(draw, int) or isinstance(draw, bool):
         raise UserError("bad_whole_number", key="draw")
@@ -139,14 +143,15 @@ def _record_call(session, meeting, params, actor):
     return _event(session, meeting, "call_recorded", {"round": rnd.number, **payload}, actor)
 
 
-def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
-    """propose_calls / place_call / hangup_call: services.calls, with this app's provider. They
-    release the meeting lock first: the provider is never called inside a transaction."""
+def _telephony_action(name: str, service: Any = call_service) -> Callable[..., dict[str, Any]]:
+    """propose_calls / place_call / hangup_call (dial_cadre: services.calls.cadre): services.calls,
+    with this app's provider. They release the meeting lock first: the provider is never called
+    inside a transaction."""
 
     def handler(session, meeting, params, actor):
         session.commit()
         try:
-            return getattr(call_service, name)(session, meeting.id, params, actor, telephony.context())
+            return getattr(service, name)(session, meeting.id, params, actor, telephony.context())
         except call_service.CallFailed as exc:
             # The failed attempt is committed: broadcast it (the handler publishes a returned
             # cause), and still answer the console with the provider's message. Built so that
@@ -160,6 +165,17 @@ def _telephony_action(name: str) -> Callable[..., dict[str, Any]]:
 def _record_answers(session, meeting, params, actor):
     session.commit()
     return call_service.record_answers(session, meeting.id, params, actor)
+
+
+def _record_cadre_call(session, meeting, params, actor):
+    session.commit()
+    return cadre_calls.record_cadre_call(session, meeting.id, params, actor)
+
+
+def _record_claims(session, meeting, params, actor):
+    cause = claims.record_claims(session, meeting, params, actor)
+    session.commit()
+    return cause
 
 
 def _close_meeting(session, meeting, params, actor):
@@ -185,6 +201,10 @@ MEETING_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "place_call": _telephony_action("place_call"),
     "hangup_call": _telephony_action("hangup_call"),
     "record_answers": _record_answers,
+    # the drawn cadre's phone-in report and claims (services/calls/cadre.py, live/claims.py)
+    "dial_cadre": _telephony_action("dial_cadre", cadre_calls),
+    "record_cadre_call": _record_cadre_call,
+    "record_claims": _record_claims,
     "close_meeting": _close_meeting,
 }
 ACTIONS = tuple(MEETING_ACTIONS) + tuple(ROUND_ACTIONS)
