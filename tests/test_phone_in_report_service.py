@@ -19,18 +19,8 @@ from meeting.telephony.manual import ManualProvider
 from meeting.telephony.port import ProviderError
 from meeting.telephony.simulated import SimulatedProvider
 from tests.live_support import seed_meeting
+from tests.phone_in_support import drawn
 from tests.telephony_support import Verifying, twilio_settings
-
-
-def drawn(app, provider, **settings) -> Verifying:
-    """A live meeting whose first round has its cadre drawn (stage draw)."""
-    seeded = seed_meeting(app, jurors=3)
-    telephony.set_provider(app, provider, twilio_settings(**{"provider": provider.name, "hall_line": "", **settings}))
-    v = Verifying(app, seeded.meeting_id)
-    for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": "3 5 1 6 2 4"}),
-                           ("draw_cadre", {"expected_draw": 1})):
-        v.perform(action, **params)
-    return v
 
 
 def _refused(v, action, **params) -> str:
