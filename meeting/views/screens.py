@@ -69,6 +69,13 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     N_("Deadline"), N_("Responsible"), N_("Reason"), N_("Team"), N_("Report by"), N_("Note"),
     N_("Who"), N_("Unit"), N_("Score"), N_("Grade"), N_("No results yet"),
     N_("Log {seq} · {head}"),  # the chain-head footer
+    # the phone-in report and the cadre's claims (blocks.js: reportMode, cadreCallLine, claimsBeside)
+    N_("Phone-in report"), N_("The cadre could not be reached by phone"), N_("Calling the cadre for a phone-in report"),
+    N_("Waiting for the households' answers"), N_("The answers agree with the report so far"),
+    N_("The answers make the report doubtful"), N_("The answers contradict the report"),
+    N_("The report claims"), N_("The households answer"), N_("Visits"), N_("Demands"),
+    N_("visited {n} of {m} households"), N_("{n} of {m} say never visited"), N_("resolved {n} of {m} demands"),
+    N_("{n} of {m} say not resolved"),
 )
 
 

@@ -11,6 +11,7 @@ import { actionLabel, kbd } from "./util.js";
 import { closeForm, confirm, dialogOpen, formMessage, formOpen } from "./dialogs.js";
 import { openDecisionForm, openEntropyForm, openQuestionForm, openSkipForm } from "./forms.js";
 import { message } from "./render.js";
+import { dialCadreItem } from "./cadre_call.js";
 
 function confirmText(action) { return t.confirm[action] || t.confirm.generic; }
 
@@ -108,7 +109,9 @@ export function computeActions(state) {
       }, { hint: fmt(t.next_draw, { n: next.draw }) }), question];
     }
     return [item("start_report", function () { return perform("start_report", reportSeconds()); }),
-            item("skip_cadre", function () { openSkipForm(latestDrawOf(state)); }, { danger: true })];
+            dialCadreItem(state, reportSeconds),  // phone-in report (cadre_call.js)
+            item("skip_cadre", function () { openSkipForm(latestDrawOf(state)); }, { danger: true })]
+      .filter(Boolean);
   }
   return (rnd.legal_actions || []).map(simple);
 }
