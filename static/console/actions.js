@@ -108,10 +108,10 @@ export function computeActions(state) {
         return perform("draw_cadre", { expected_draw: next.draw });
       }, { hint: fmt(t.next_draw, { n: next.draw }) }), question];
     }
+    // The phone-in report (cadre_call.js) comes last: 2 stays "skip".
     return [item("start_report", function () { return perform("start_report", reportSeconds()); }),
-            dialCadreItem(state, reportSeconds),  // phone-in report (cadre_call.js)
-            item("skip_cadre", function () { openSkipForm(latestDrawOf(state)); }, { danger: true })]
-      .filter(Boolean);
+            item("skip_cadre", function () { openSkipForm(latestDrawOf(state)); }, { danger: true }),
+            dialCadreItem(state, reportSeconds)].filter(Boolean);
   }
   return (rnd.legal_actions || []).map(simple);
 }
