@@ -41,6 +41,8 @@ def test_the_console_dials_the_cadre_and_the_projector_shows_the_phone_report_an
         _ok(moderator.perform(action, **params))
     projector = new_page(chromium, 1920, 1080, errors)
     projector.goto(f"{server.url}/m/{mid}/projector")
+    viewer = new_page(chromium, 390, 844, errors)
+    viewer.goto(f"{server.url}/m/{mid}/viewer")
     console = new_page(chromium, 1400, 1000, errors)
     log_in(console, server.url, *MODERATOR, f"/console/{mid}")
     sim = new_page(chromium, 800, 900, errors)
@@ -61,6 +63,7 @@ def test_the_console_dials_the_cadre_and_the_projector_shows_the_phone_report_an
     projector.wait_for_selector(".report .report-mode[data-report-mode=phone]")
     projector.wait_for_selector(".report .timer")
     console.wait_for_selector(".tag-mode-phone[data-report-mode=phone]")
+    viewer.wait_for_selector(".report-mode[data-report-mode=phone]")
     screenshot(projector, "phonein", "3-projector-phone-in-report")
 
     # The claims, entered on the console during the report: every household visited.
@@ -75,6 +78,7 @@ def test_the_console_dials_the_cadre_and_the_projector_shows_the_phone_report_an
     claims = moderator.wait_for(lambda s: s["round"]["claims"] is not None)["round"]["claims"]
     assert claims == {"visited": n, "assigned": n, "demands_collected": 6, "demands_resolved": 6}
     console.wait_for_selector(".claims-card[data-claims-level=pending]")
+    screenshot(console, "phonein", "3b-console-phone-report-and-claims")
     _ok(moderator.perform("hangup_call", call_id=call_id))
 
     # Verification: a household says it was never visited; the projector shows both sides.
@@ -94,5 +98,8 @@ def test_the_console_dials_the_cadre_and_the_projector_shows_the_phone_report_an
         return !!(c && g && (c.compareDocumentPosition(g) & Node.DOCUMENT_POSITION_FOLLOWING)); }""")
     assert order is True
     console.wait_for_selector(".claims-card[data-claims-level=contradiction]")
+    viewer.wait_for_selector(".claims[data-claims-level=contradiction]")
+    viewer.wait_for_selector(".report-mode[data-report-mode=phone]")  # the record of how the cadre reported
+    screenshot(viewer, "phonein", "5-viewer-claims-beside-answers", full_page=True)
     screenshot(projector, "phonein", "4-projector-claims-beside-answers")
     assert errors == []

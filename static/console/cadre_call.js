@@ -6,7 +6,7 @@
  * moderator says when the cadre answered (record_cadre_call).
  */
 import { el } from "../js/dom.js";
-import { fmt } from "../js/format.js";
+import { fmt, phone } from "../js/format.js";
 import { t } from "./store.js";
 import { perform } from "./actions.js";
 
@@ -73,7 +73,7 @@ export function cadreCallCard(state) {
     el("h3", { text: t.phone.title }),
     el("p", {}, [
       el("span", { class: "tag tag-call-" + call.state, text: (t.outcome && t.outcome[call.state]) || call.state }), " ",
-      el("span", { class: "muted", text: (call.phone || "") + (tel.simulated ? " · " + t.phone.simulated : "") }), " ",
+      el("span", { class: "muted", text: (call.phone ? phone(call.phone) : "") + (tel.simulated ? " · " + t.phone.simulated : "") }), " ",
       call.attempts > 1 ? el("span", { class: "muted", text: fmt(t.phone.attempts, { n: call.attempts }) }) : null
     ]),
     call.error ? el("p", { class: "call-error", text: call.error }) : null,

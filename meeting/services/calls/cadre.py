@@ -25,7 +25,6 @@ from meeting.services.tx import lock_meeting, transactional
 from meeting.telephony import CallRequest, ProviderError, Telephony
 from scoring import calls as core
 from scoring import stages
-from scoring.masking import mask_phone
 
 DIAL_STAGES = ("draw", "report")  # after the draw (the call starts the report) or during it (a redial)
 OUTCOMES = ("answered", "ended", "busy", "no_answer", "failed")
@@ -172,8 +171,8 @@ def record_cadre_call(session: so.Session, meeting_id: int, params: Mapping[str,
 
 def cadre_call_view(session: so.Session, rnd: Round, staff: bool) -> dict[str, Any] | None:
     """The round's latest call to its cadre as the snapshot shows it: {id, state, attempts}
-    for every screen; the provider, its error and the (masked) number for the console only.
-    The cadre's phone is never public."""
+    for every screen; the provider, its error and the number for the console only (a desk
+    phone needs it in full, as the households' numbers). The cadre's phone is never public."""
     calls = cadre_calls(session, rnd)
     if not calls:
         return None
@@ -181,5 +180,5 @@ def cadre_call_view(session: so.Session, rnd: Round, staff: bool) -> dict[str, A
     out: dict[str, Any] = {"id": call.id, "state": call.state, "attempts": len(calls)}
     if staff:
         cadre = session.get(Cadre, call.cadre_id)
-        out.update(provider=call.provider, error=call.error, phone=mask_phone(cadre.phone if cadre else ""))
+        out.update(provider=call.provider, error=call.error, phone=cadre.phone if cadre else "")
     return out
