@@ -10,8 +10,9 @@ from __future__ import annotations
 from scoring.pool import clean_text
 
 #: The closed list, in the order the notice and the console show it; "other" needs text.
+#: "unreachable": the cadre could not be reached for a phone-in report (services/calls/cadre.py).
 SKIP_REASONS: tuple[str, ...] = ("official_duty", "sick_leave", "bereavement", "maternity_leave",
-                                 "training", "other")
+                                 "training", "unreachable", "other")
 OTHER = "other"
 OTHER_PREFIX = "other: "
 MAX_TEXT = 200

@@ -16,10 +16,11 @@ from markupsafe import escape
 from meeting.messages import accounts, calls, common, draw, live, roster, setup
 from meeting.messages import followup
 from meeting.messages import chain
+from meeting.messages import report
 
 _DOMAINS: tuple[Mapping[str, str], ...] = (common.MESSAGES, accounts.MESSAGES, roster.MESSAGES,
                                            draw.MESSAGES, live.MESSAGES, calls.MESSAGES, setup.MESSAGES,
-                                           followup.MESSAGES, chain.MESSAGES)
+                                           followup.MESSAGES, chain.MESSAGES, report.MESSAGES)
 
 
 def _merge(domains: tuple[Mapping[str, str], ...]) -> dict[str, str]:

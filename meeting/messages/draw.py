@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "skip_reason_bereavement": N_("On bereavement leave"),
     "skip_reason_maternity_leave": N_("On maternity leave"),
     "skip_reason_training": N_("Away at training"),
+    "skip_reason_unreachable": N_("Could not be reached by phone"),
     "skip_reason_other": N_("Other (say why)"),
     "round_not_in_meeting": N_("Round %(id)s is not part of this meeting."),
     # household picks

@@ -12,12 +12,15 @@ from meeting.models.roster import Household
 
 
 class CallAttempt(Base):
-    """A call to one household, stored before the provider is asked to dial."""
+    """A call to one household (kind "household"), or to the drawn cadre for a phone-in report
+    (kind "cadre": no household, `cadre_id` set), stored before the provider is asked to dial."""
 
     __tablename__ = "call_attempts"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("rounds.id"), index=True)
-    household_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("households.id"))
+    household_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("households.id"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="household")  # household | cadre
+    cadre_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("cadres.id"))
     pick: so.Mapped[str] = so.mapped_column(sa.String(16), default="draw")  # draw | backup | manual
     provider: so.Mapped[str] = so.mapped_column(sa.String(16), default="manual")
     provider_ref: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
@@ -27,7 +30,7 @@ class CallAttempt(Base):
     error: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
-    household: so.Mapped[Household] = so.relationship()
+    household: so.Mapped[Household | None] = so.relationship()
 
 
 class CallEvent(Base):

@@ -97,6 +97,10 @@ class Round(Base):
     question: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     report_seconds: so.Mapped[int] = so.mapped_column(default=300)
     report_started_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+    # None until the report starts; "in_person" (start_report) or "phone" (the cadre's call answered)
+    report_mode: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    # The cadre's structured claims (services/live/claims.py): visited, assigned, demands_collected, demands_resolved
+    claims: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     discrepancy: so.Mapped[bool] = so.mapped_column(default=False)
     result: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     # Jurors recused for this round (services.live.recusals): [{juror_id, seat, category, source,

@@ -30,6 +30,8 @@ PROMPTS: dict[str, str] = {
     "declined": "好的，不打扰您了。谢谢，再见。",
     "gone": "本次通话已经结束，谢谢，再见。",
     "hall": "大会现场线路已接通，正在等待联系户。",
+    # the drawn cadre's phone-in report (电话述职): no survey, straight into the hall's conference
+    "cadre": "您好，这里是{title}。您已被抽中述职，现在为您接通大会现场，全场都能听到您的声音，请开始述职。",
 }
 GATHER_TIMEOUT = 8  # seconds of silence after the prompt before the step counts as unanswered
 
@@ -102,6 +104,23 @@ def hall(call_id: int, settings: TelephonySettings, urls: WebhookUrls) -> str:
     return str(response)
 
 
+def cadre(call_id: int, settings: TelephonySettings, urls: WebhookUrls, title: str = "") -> str:
+    """The drawn cadre's leg of a phone-in report: told they are on air, then joined to the
+    call's conference, where the hall line is (or arrives). The cadre leaving ends it (the hall
+    line drops with it); the moderator redials. Recorded only when TELEPHONY_RECORD is on."""
+    response = VoiceResponse()
+    _prompt(response, "cadre", settings, title)
+    dial = Dial()
+    extra = ({"record": "record-from-start", "recording_status_callback": urls.status(call_id, "recording"),
+              "recording_status_callback_method": "POST"} if settings.record else {})
+    dial.conference(settings.conference(call_id), beep=False, start_conference_on_enter=True,
+                    end_conference_on_exit=True, wait_url="", participant_label="cadre",
+                    status_callback=urls.status(call_id, "conference"), status_callback_method="POST",
+                    status_callback_event="start end join leave", **extra)
+    response.append(dial)
+    return str(response)
+
+
 def empty() -> str:
     """An empty response (status callbacks)."""
     return str(VoiceResponse())
@@ -116,6 +135,8 @@ def for_step(step: str | None, call_id: int, settings: TelephonySettings, urls: 
         return ask(step, call_id, settings, urls, retry=retry, title=title)
     if step == "bridge":
         return bridge(call_id, settings, urls)
+    if step == "cadre":
+        return cadre(call_id, settings, urls, title)
     if step in ("declined", "gone", "thanks"):
         return hangup(step, settings)
     raise ValueError(f"unknown step {step!r}")

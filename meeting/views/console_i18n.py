@@ -176,4 +176,28 @@ def console_strings() -> dict[str, Any]:
         "seed_revealed": _("The meeting is closed and the seed revealed. The verification bundle can be downloaded."),
         "skipped": _("skipped: {why}"),
         "not_yet": _("not yet"),
+        **_report_strings(),
+    }
+
+
+def _report_strings() -> dict[str, Any]:
+    """The phone-in report and the cadre's claims (static/console/cadre_call.js, claims.js)."""
+    return {
+        "phone": {
+            "dial": _("Report by phone"), "dial_hint": _("dial the drawn cadre"),
+            "title": _("Phone-in report: the call to the cadre"), "hangup": _("Hang up"),
+            "redial": _("Dial the cadre again"), "answered": _("The cadre answered"),
+            "unreachable": _("Not reached"), "attempts": _("attempt {n}"), "simulated": _("simulated"),
+            "skip_hint": _("Not reached: dial again, or skip the cadre with the reason “could not be reached by phone”."),
+            "mode": {"phone": _("Phone-in report"), "in_person": _("Report in person")},
+        },
+        "claims": {
+            "title": _("The cadre's claims"), "none": _("No claims entered yet."),
+            "record": _("Enter the claims"), "correct": _("Correct the claims"),
+            "visited": _("visited {n} of {total} households"), "demands": _("resolved {n} of {total} demands"),
+            "level": {"pending": _("No household has answered yet."),
+                      "consistent": _("The answers so far agree with the claims."),
+                      "doubtful": _("The answers make the claims doubtful."),
+                      "contradiction": _("The answers contradict the claims.")},
+        },
     }

@@ -82,6 +82,13 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     N_("Put the commitment and the roster hash shown here after --commitment and --roster-hash. "
        "It prints OK if every number drawn matches them and the seed."),
     N_("Scan to download the verification bundle"), N_("Thank you for taking part"),
+    # the phone-in report and the cadre's claims (blocks.js: reportMode, cadreCallLine, claimsBeside)
+    N_("Phone-in report"), N_("The cadre could not be reached by phone"), N_("Calling the cadre for a phone-in report"),
+    N_("Waiting for the households' answers"), N_("The answers agree with the report so far"),
+    N_("The answers make the report doubtful"), N_("The answers contradict the report"),
+    N_("The report claims"), N_("The households answer"), N_("Visits"), N_("Demands"),
+    N_("visited {n} of {m} households"), N_("{n} of {m} say never visited"), N_("resolved {n} of {m} demands"),
+    N_("{n} of {m} say not resolved"),
 )
 
 

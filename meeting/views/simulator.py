@@ -33,6 +33,7 @@ def _i18n() -> dict[str, str]:
         "recent": _("Ended calls"), "answers": _("Answers"),
         "q_visited": _("Visited"), "q_resolved": _("Demand"), "q_satisfaction": _("Satisfaction"),
         "v_yes": _("Yes"), "v_no": _("No"), "v_partly": _("Partly"), "v_none": _("No demand"),
+        "cadre": _("drawn cadre, phone-in report"),
     }
 
 

@@ -78,9 +78,10 @@ def _answer(result: WebhookResult) -> Response:
 
 @bp.post("/voice")
 def voice() -> Response:
-    """TwiML for the household's leg when it answers: the consent question first."""
+    """TwiML for the household's leg when it answers: the consent question first (the drawn
+    cadre's phone-in report: straight into the conference, the hall line dialled in)."""
     _require_signature()
-    result = _run(calls_webhooks.receive_voice, _call_id(), twilio.answered_event(request.form))
+    result = _run(calls_webhooks.receive_answer, _call_id(), twilio.answered_event(request.form), telephony.context())
     _publish(result)
     return _answer(result)
 

@@ -12,6 +12,7 @@ import { closeForm, confirm, dialogOpen, formMessage, formOpen } from "./dialogs
 import { openDecisionForm, openEntropyForm, openQuestionForm, openSkipForm, openSkipVerificationForm } from "./forms.js";
 import { hasCallOutcome, nextCall } from "./calls.js";
 import { message } from "./render.js";
+import { dialCadreItem } from "./cadre_call.js";
 
 function confirmText(action) { return t.confirm[action] || t.confirm.generic; }
 
@@ -109,8 +110,10 @@ export function computeActions(state) {
         return perform("draw_cadre", { expected_draw: next.draw });
       }, { hint: fmt(t.next_draw, { n: next.draw }) }), question];
     }
+    // The phone-in report (cadre_call.js) comes last: 2 stays "skip".
     return [item("start_report", function () { return perform("start_report", reportSeconds()); }),
-            item("skip_cadre", function () { openSkipForm(latestDrawOf(state)); }, { danger: true })];
+            item("skip_cadre", function () { openSkipForm(latestDrawOf(state)); }, { danger: true }),
+            dialCadreItem(state, reportSeconds)].filter(Boolean);
   }
   if (rnd.kind === "cadre" && rnd.stage === "verification") { return verificationActions(state); }
   return (rnd.legal_actions || []).map(simple);

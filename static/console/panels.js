@@ -11,6 +11,8 @@ import { actionLabel, bandLabel } from "./util.js";
 import { openCallForm } from "./forms.js";
 import { jurorTiles } from "./render.js";
 import { callsHeader, callsPrepCard, hasTelephony, householdButtons, stateTag } from "./calls.js";
+import { cadreCallCard, reportModeTag } from "./cadre_call.js";
+import { claimsCard } from "./claims.js";
 var othersOpen = false;
 
 function card(title, children, cls) {
@@ -33,7 +35,7 @@ function setupPanel(state) {
 function drawPanel(state) {
   var rnd = state.round;
   if (!state.entropy) { return [card(null, [el("p", { class: "lead", text: t.entropy_needed })], "pcard-note")]; }
-  if (rnd.cadre) { return []; }
+  if (rnd.cadre) { return [cadreCallCard(state), claimsCard(state)].filter(Boolean); }
   var next = state.draw && state.draw.next;
   if (!next) { return [card(null, [el("p", { class: "warn", text: t.draws_done })])]; }
   return [card(null, [
@@ -44,10 +46,12 @@ function drawPanel(state) {
 
 function timerPanel(state) {
   return [el("div", { id: "timer", class: "timer", "aria-live": "off" }, [
+    reportModeTag(state.round),
     el("div", { class: "timer-label", text: t.timer_left }),
     el("div", { class: "timer-value", text: "—" }),
     el("div", { class: "timer-total muted", text: fmt(t.minutes, { n: Math.round(state.round.report.seconds / 6) / 10 }) })
-  ]), state.round.stage === "report" ? callsPrepCard(state) : null];
+  ]), state.round.stage === "report" ? callsPrepCard(state) : null,
+  state.round.stage === "report" ? cadreCallCard(state) : null, claimsCard(state)];
 }
 
 /** Update the big countdown, if it is on the page. */
@@ -104,6 +108,10 @@ function householdRow(state, h, picked) {
 }
 
 function verificationPanel(state) {
+  return verificationCards(state).concat([claimsCard(state)]);
+}
+
+function verificationCards(state) {
   var rnd = state.round;
   var picked = rnd.picked_households || [];
   var others = rnd.other_households || [];

@@ -281,3 +281,61 @@ export function skipNotice(round) {
   var line = skipLine(round);
   return line ? el("div", { class: "skip-notice", role: "status", text: line }) : null;
 }
+
+/* --- the phone-in report and the cadre's claims (phone-in: docs/TELEPHONY.md; claims: docs/SCORING.md) --- */
+
+/** "电话述职" once the report runs on the phone (null otherwise: in person needs no word). */
+export function reportMode(round) {
+  if (!round || round.report_mode !== "phone") { return null; }
+  var node = el("div", { class: "report-mode report-mode-phone" }, [
+    el("span", { class: "report-mode-icon", text: "☏" }), el("span", { class: "report-mode-text", text: t("Phone-in report") })]);
+  node.setAttribute("data-report-mode", "phone");
+  return node;
+}
+
+/** The call to the drawn cadre while the round waits for the report: dialling, or not reached. */
+export function cadreCallLine(round) {
+  var c = round && round.cadre_call;
+  if (!c || round.stage !== "draw") { return null; }
+  var st = callState(c.state);
+  var words = st.cls === "bad" ? t("The cadre could not be reached by phone") : t("Calling the cadre for a phone-in report");
+  var node = el("div", { class: "cadre-call-line call-" + st.cls, role: "status" }, [
+    el("span", { class: "call-icon", text: st.icon }), el("span", { class: "call-state", text: st.label }),
+    el("span", { class: "cadre-call-words", text: words })]);
+  node.setAttribute("data-cadre-call", c.state);
+  return node;
+}
+
+var CLAIM_LEVELS = {
+  pending: ["wait", "Waiting for the households' answers"], consistent: ["ok", "The answers agree with the report so far"],
+  doubtful: ["warn", "The answers make the report doubtful"], contradiction: ["bad", "The answers contradict the report"]
+};
+
+function claimRow(label, claimed, answered, tone) {
+  return el("div", { class: "claim-row " + (tone || "") }, [
+    el("div", { class: "claim-label", text: label }),
+    el("div", { class: "claim-said", text: claimed }),
+    el("div", { class: "claim-heard", text: answered })]);
+}
+
+/** 述职称 vs 群众答: the cadre's claims beside the households' keypad answers, and the verdict. */
+export function claimsBeside(round) {
+  var c = round && round.claims, k = round && round.claims_check;
+  if (!c || !k) { return null; }
+  var level = CLAIM_LEVELS[k.level] || CLAIM_LEVELS.pending;
+  var visitTone = k.codes.indexOf("visits_all_claimed") >= 0 || k.codes.indexOf("visits_fewer_than_claimed") >= 0 ? "bad"
+    : (k.codes.indexOf("visits_unlikely") >= 0 ? "warn" : "");
+  var demandTone = k.codes.indexOf("demands_all_claimed_resolved") >= 0 ? "bad"
+    : (k.codes.indexOf("demands_partly_resolved") >= 0 || k.codes.indexOf("demands_not_collected") >= 0 ? "warn" : "");
+  var node = el("section", { class: "claims claims-" + level[0] }, [
+    el("div", { class: "claim-row claim-head" }, [el("div", { class: "claim-label" }),
+      el("div", { class: "claim-said", text: t("The report claims") }), el("div", { class: "claim-heard", text: t("The households answer") })]),
+    claimRow(t("Visits"), t("visited {n} of {m} households", { n: c.visited, m: c.assigned }),
+             k.answered ? t("{n} of {m} say never visited", { n: k.said_not_visited, m: k.answered }) : "—", visitTone),
+    claimRow(t("Demands"), t("resolved {n} of {m} demands", { n: c.demands_resolved, m: c.demands_collected }),
+             k.with_demand ? t("{n} of {m} say not resolved", { n: k.said_unresolved, m: k.with_demand }) : "—", demandTone),
+    el("div", { class: "claims-verdict", text: t(level[1]) })
+  ]);
+  node.setAttribute("data-claims-level", k.level);
+  return node;
+}

@@ -54,6 +54,7 @@ function fromState(st) {
     d.title = skipLine(r);  // the skip and its reason, until the redraw lands
   }
   d.stage = stageName(r);
+  if (r.report_mode === "phone" && r.stage === "report") { d.stage += " · " + t("Phone-in report"); }
   if (r.decisions && r.decisions.length) {
     d.stage = r.decisions.map(function (x) { return decisionLabel(x.kind); }).join(" · ");
     d.decided = true;  // the decision's banner keeps the final score next to the decision

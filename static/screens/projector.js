@@ -96,17 +96,19 @@ function drawView(round) {
   var around = cadreAffixes();
   kids.push(el("div", { class: "draw-reels" }, [around[0] ? el("span", { class: "draw-affix", text: around[0] }) : null, rolling.node,
     around[1] ? el("span", { class: "draw-affix", text: around[1] }) : null]));
-  if (!rolling.spinning) { kids.push(B.cadreCard(c, round)); }
+  if (!rolling.spinning) { kids.push(B.cadreCard(c, round), B.cadreCallLine(round)); }
   return el("div", { class: "draw" + (rolling.spinning ? " spinning" : " landed") }, kids);
 }
 
 function reportView(round) {
-  return el("div", { class: "report" }, [el("div", { class: "report-subject" }, [B.subject(round)]), B.timer(round)]);
+  return el("div", { class: "report" }, [el("div", { class: "report-subject" }, [B.subject(round), B.reportMode(round)]),
+    B.timer(round)]);
 }
 
 function verificationView(round) {
-  return el("div", { class: "verify" }, [strip(round),
-    el("div", { class: "section-title", text: t("Calling the cadre's households live") }), B.calls(round)]);
+  var claims = B.claimsBeside(round);  // 述职称 beside 群众答, as the answers arrive
+  return el("div", { class: "verify" + (claims ? " with-claims" : "") }, [strip(round),
+    el("div", { class: "section-title", text: t("Calling the cadre's households live") }), claims, B.calls(round)]);
 }
 
 function questionView(round) {

@@ -35,7 +35,8 @@ function drawBlock(r) {
   return el("div", { class: "v-draw" + (rolling.spinning ? " spinning" : " landed") }, [
     el("div", { class: "draw-reels" }, [around[0] ? el("span", { class: "draw-affix", text: around[0] }) : null, rolling.node,
       around[1] ? el("span", { class: "draw-affix", text: around[1] }) : null]),
-    rolling.spinning ? el("div", { class: "v-note", text: t("Drawing…") }) : B.cadreCard(r.cadre)]);
+    rolling.spinning ? el("div", { class: "v-note", text: t("Drawing…") }) : B.cadreCard(r.cadre),
+    rolling.spinning ? null : B.cadreCallLine(r)]);
 }
 
 function roundBody(st) {
@@ -46,6 +47,7 @@ function roundBody(st) {
   }
   // What is happening now first; the calls stay below as the record of this round.
   kids.push(B.subject(r));
+  kids.push(B.reportMode(r));
   if (r.stage === "report") { kids.push(B.timer(r)); }
   if (r.stage === "scoring_open" || r.stage === "scoring_closed") { kids.push(B.progress(r)); }
   if (r.result) {
@@ -55,7 +57,7 @@ function roundBody(st) {
   }
   if (r.decisions && r.decisions.length) { kids.push(el("h3", { class: "v-h3", text: t("Decision") }), B.decisions(r.decisions)); }
   if (r.stage === "verification" || (r.calls && r.calls.length && r.stage !== "report")) {
-    kids.push(el("h3", { class: "v-h3", text: t("Call-out verification") }), B.calls(r));
+    kids.push(el("h3", { class: "v-h3", text: t("Call-out verification") }), B.claimsBeside(r), B.calls(r));
   }
   return { kids: kids, after: after };
 }

@@ -31,6 +31,16 @@ function answersLine(call) {
   return parts.length ? el("p", { class: "answers", text: t.answers + "：" + parts.join(" · ") }) : null;
 }
 
+/** Who the phone belongs to: a household, or the drawn cadre of a phone-in report (no keypad survey). */
+function whoLine(call) {
+  if (call.cadre) {
+    return el("div", { class: "sim-phone-who sim-phone-cadre" }, [el("b", { text: call.cadre.name }),
+      el("span", { class: "muted", text: " " + t.cadre + " · " + call.cadre.number })]);
+  }
+  var h = call.household || {};
+  return el("div", { class: "sim-phone-who" }, [el("b", { text: h.name }), el("span", { class: "muted", text: " " + h.village + " · " + h.code })]);
+}
+
 /** A phone for one call; `act(callId, action, body)` sends a button. */
 export function phone(call, act) {
   var h = call.household || {};
@@ -40,8 +50,8 @@ export function phone(call, act) {
       el("span", { class: "sim-phone-state state-" + call.state, text: t[call.state] || call.state }),
       el("span", { class: "sim-phone-id", text: "#" + call.id })
     ]),
-    el("div", { class: "sim-phone-who" }, [el("b", { text: h.name }), el("span", { class: "muted", text: " " + h.village + " · " + h.code })]),
-    el("div", { class: "sim-phone-number", text: h.phone })
+    whoLine(call),
+    el("div", { class: "sim-phone-number", text: call.cadre ? call.cadre.phone : h.phone })
   ];
   if (call.state === "ringing" || call.state === "dialling" || call.state === "queued") {
     kids.push(el("div", { class: "ring", text: t.incoming }));

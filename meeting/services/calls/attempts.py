@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound, UserError
-from meeting.models import CallAttempt, CallEvent, Household, Meeting, Round
+from meeting.models import Cadre, CallAttempt, CallEvent, Household, Meeting, Round
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import clean_answers
 from meeting.services.calls.order import admit, attempts_of, picked_codes, plan_for
@@ -155,9 +155,18 @@ def move_call(session: so.Session, meeting_id: int, call: CallAttempt, state: st
     previous, call.state = call.state, new
     rnd = session.get(Round, call.round_id)
     event = append_event(session, meeting_id, "call_state_changed",
-                         {"round": rnd.number, "call": call.id, "household": call.household.code, "state": new,
+                         {"round": rnd.number, "call": call.id, **subject(session, call), "state": new,
                           "previous": previous, **payload}, actor)
     return _cause(event)
+
+
+def subject(session: so.Session, call: CallAttempt) -> dict[str, Any]:
+    """Who a call is to, for the event log: {"household": code}, or {"cadre": number} for a
+    phone-in report (services/calls/cadre.py). Codes and numbers only, never a phone."""
+    if call.kind == "cadre":
+        cadre = session.get(Cadre, call.cadre_id)
+        return {"cadre": cadre.number if cadre else None}
+    return {"household": call.household.code}
 
 
 @unit_of_work
@@ -289,6 +298,8 @@ def record_answers_locked(session: so.Session, meeting: Meeting, params: Mapping
     call = _call_of(session, meeting_id, params)
     if call.round_id != rnd.id:
         raise Conflict("call_not_current_round")
+    if call.kind == "cadre":  # the cadre's own call has no survey (services/calls/cadre.py)
+        raise Conflict("cadre_call_no_answers")
     answers = clean_answers(params.get("answers"))
     outcome = params.get("outcome")
     if outcome is not None and outcome not in OUTCOMES:

@@ -30,8 +30,10 @@ def picked_codes(session: so.Session, meeting_id: int, rnd: Round) -> list[str]:
 
 
 def attempts_of(session: so.Session, rnd: Round) -> list[CallAttempt]:
-    """Every call attempt of the round, oldest first."""
-    return list(session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id == rnd.id)
+    """Every household call attempt of the round, oldest first (a phone-in report's call to the
+    cadre is not one: services/calls/cadre.py)."""
+    return list(session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id == rnd.id,
+                                                             CallAttempt.kind == "household")
                                 .options(so.joinedload(CallAttempt.household)).order_by(CallAttempt.id)))
 
 

@@ -21,7 +21,8 @@ def bundle_calls(session: so.Session, meeting_id: int) -> list[dict[str, Any]]:
     """[{cadre, household, how, slot, reason, provider, provider_call_id, error, outcome,
     recorded_by, started_at, ended_at}] in call order."""
     calls = session.scalars(sa.select(CallAttempt).join(Round, CallAttempt.round_id == Round.id)
-                            .where(Round.meeting_id == meeting_id).order_by(CallAttempt.id)
+                            .where(Round.meeting_id == meeting_id, CallAttempt.kind == "household")
+                            .order_by(CallAttempt.id)
                             .options(so.joinedload(CallAttempt.household)))
     slots = {(r.stratum, r.detail["code"]): r.slot for r in session.scalars(sa.select(DrawRecord).where(
         DrawRecord.meeting_id == meeting_id, DrawRecord.kind == "household"))}

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound
-from meeting.models import CallAttempt, Meeting, Round
+from meeting.models import Cadre, CallAttempt, Meeting, Round
 from meeting.services.calls import webhooks
 from meeting.services.live.rounds import current_round
 from meeting.telephony import Answered, KeysPressed, LineStatus, Telephony, simulated, twiml
@@ -47,11 +47,15 @@ def call_view(session: so.Session, call: CallAttempt, tel: Telephony, title: str
     """One simulated call as the page shows it: masked household, state, answers, and what the
     household hears now (read back from the TwiML of the step it is at)."""
     h = call.household
-    out: dict[str, Any] = {"id": call.id, "state": call.state, "answers": core.survey_answers(call.answers or {}),
-                           "consent": (call.answers or {}).get("consent"),
-                           "household": {"code": h.code, "village": h.village.name if h.village else "",
-                                         "name": mask_name(h.name), "phone": mask_phone(h.phone)},
-                           "step": None, "prompt": None}
+    out: dict[str, Any] = {"id": call.id, "kind": call.kind, "state": call.state,
+                           "answers": core.survey_answers(call.answers or {}),
+                           "consent": (call.answers or {}).get("consent"), "step": None, "prompt": None}
+    if h is not None:
+        out["household"] = {"code": h.code, "village": h.village.name if h.village else "",
+                            "name": mask_name(h.name), "phone": mask_phone(h.phone)}
+    else:  # the drawn cadre's phone-in report: the staff member plays the cadre's phone
+        cadre = session.get(Cadre, call.cadre_id)
+        out["cadre"] = {"number": cadre.number, "name": cadre.name, "phone": mask_phone(cadre.phone)}
     at = webhooks.prompt_state(session, call.id) if call.state == "answered" else None
     if at is not None:
         step, retry = at
@@ -94,7 +98,7 @@ def _deliver(session: so.Session, call_id: int, event: simulated.Event, step: st
     if isinstance(event, LineStatus):
         return webhooks.receive_status(session, call_id, event)
     if isinstance(event, Answered):
-        return webhooks.receive_voice(session, call_id, event)
+        return webhooks.receive_answer(session, call_id, event, tel)
     assert isinstance(event, KeysPressed)
     return webhooks.receive_keys(session, call_id, step, event, retry, tel)
 

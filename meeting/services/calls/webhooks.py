@@ -19,6 +19,7 @@ from meeting.errors import NotFound
 from meeting.messages import text
 from meeting.models import CallAttempt, CallEvent, Meeting, Round
 from meeting.services.calls.attempts import move_call, update_discrepancy
+from meeting.services.calls.cadre import begin_phone_report
 from meeting.services.tx import lock_meeting, steps_outside_transaction, unit_of_work
 from meeting.services.events import append_event
 from meeting.telephony import Answered, HallRequest, KeysPressed, LineStatus, ProviderError, Telephony
@@ -39,11 +40,13 @@ class WebhookResult:
     title: str = ""
     hall: HallRequest | None = None
     hall_cause: dict[str, Any] | None = None  # the hall line could not be dialled (receive_keys)
+    report_cause: dict[str, Any] | None = None  # the cadre answered: the phone-in report started
+    dial_hall: bool = False  # a cadre call answered for the first time: bring the hall line in
 
     @property
     def causes(self) -> list[dict[str, Any]]:
         """Everything to broadcast, in order."""
-        return [c for c in (self.cause, self.hall_cause) if c]
+        return [c for c in (self.cause, self.report_cause, self.hall_cause) if c]
 
 
 def _load(session: so.Session, call_id: int) -> tuple[CallAttempt, Round, Meeting]:
@@ -99,6 +102,7 @@ def receive_status(session: so.Session, call_id: int, event: LineStatus) -> Webh
         if state == "failed":
             call.error = (text("line_failed") + (f" ({event.reason})" if event.reason else ""))[:300]
         result.cause = move_call(session, meeting.id, call, state, _actor(call), "provider", raw)
+        result.report_cause = begin_phone_report(session, meeting.id, call, _actor(call))
     return result
 
 
@@ -111,6 +115,11 @@ def receive_voice(session: so.Session, call_id: int, event: Answered) -> Webhook
     if not _owned(call, event.ref) or core.is_terminal(call.state):
         result.step = "gone"
         _store(session, call, "provider", {**raw, "next": "gone"})
+    elif call.kind == "cadre":  # the phone-in report: no survey, straight into the hall's conference
+        result.step, result.dial_hall = "cadre", prompt_state(session, call.id) is None
+        result.cause = move_call(session, meeting.id, call, "answered", _actor(call), "provider",
+                                 {**raw, "next": "cadre", "next_retry": 0})
+        result.report_cause = begin_phone_report(session, meeting.id, call, _actor(call))
     else:
         result.step = "consent"
         result.cause = move_call(session, meeting.id, call, "answered", _actor(call), "provider",
@@ -143,6 +152,10 @@ def receive_gather(session: so.Session, call_id: int, step: str, event: KeysPres
     if not _owned(call, event.ref) or core.is_terminal(call.state):
         result.step = "gone"
         _store(session, call, "provider", {**raw, "next": "gone"})
+        return result
+    if call.kind == "cadre":  # no survey on the cadre's call: keep them in the conference
+        result.step = "cadre"
+        _store(session, call, "provider", {**raw, "ignored": "cadre_call_has_no_survey"})
         return result
     value = core.parse_digit(step, event.digits)
     answers = dict(call.answers or {})
@@ -203,6 +216,22 @@ def receive_keys(session: so.Session, call_id: int, step: str, event: KeysPresse
     if result.hall is not None:
         try:
             tel.provider.connect_hall(result.hall)
+        except ProviderError as exc:
+            result.hall_cause = record_hall_error(session, result.call_id, exc).cause
+    return result
+
+
+@steps_outside_transaction
+def receive_answer(session: so.Session, call_id: int, event: Answered, tel: Telephony) -> WebhookResult:
+    """The call was answered and the provider asks what to play (receive_voice); for the
+    cadre's call answered for the first time, the hall line is then dialled into its conference
+    — with no transaction open — and a refusal recorded in a transaction of its own."""
+    result = receive_voice(session, call_id, event)
+    if result.dial_hall:
+        request = HallRequest(result.call_id, tel.settings.conference(result.call_id), tel.urls.hall(result.call_id),
+                              tel.urls.status(result.call_id, "hall"))
+        try:
+            tel.provider.connect_hall(request)
         except ProviderError as exc:
             result.hall_cause = record_hall_error(session, result.call_id, exc).cause
     return result

@@ -17,6 +17,8 @@ from meeting import telephony
 from meeting.errors import Conflict, UserError
 from meeting.models import Meeting, Round
 from meeting.services.calls import attempts as call_service
+from meeting.services.calls import cadre as cadre_calls
+from meeting.services.live import claims
 from meeting.services.draw import seed as draw_seed
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import record_manual_call
@@ -84,7 +86,9 @@ def _draw_cadre(session, meeting, params, actor):
 
 
 def _skip_cadre(session, meeting, params, actor):
-    _round_awaiting_draw(session, meeting)  # the guard: only at the start of a round
+    rnd = _round_awaiting_draw(session, meeting)  # the guard: only at the start of a round
+    if cadre_calls.live_cadre_call(session, rnd) is not None:
+        raise Conflict("cadre_call_in_progress")  # hang up the phone-in call first
     draw = params.get("draw")
     if not isinstance(draw, int) or isinstance(draw, bool):
         raise UserError("bad_whole_number", key="draw")
@@ -145,6 +149,14 @@ def _record_answers(session, meeting, params, actor):
     return call_service.record_answers_locked(session, meeting, params, actor)
 
 
+def _record_cadre_call(session, meeting, params, actor):
+    return cadre_calls.record_cadre_call_locked(session, meeting, params, actor)
+
+
+def _record_claims(session, meeting, params, actor):
+    return claims.record_claims(session, meeting, params, actor)
+
+
 def _close_meeting(session, meeting, params, actor):
     """Close and reveal the seed in one transaction: if the reveal fails the meeting stays live."""
     if meeting.status != "live":
@@ -160,13 +172,14 @@ def _close_meeting(session, meeting, params, actor):
     return {"type": "seed_revealed", "seq": meeting.seq, "closed_seq": closed["seq"]}
 
 
-def _provider_action(name: str) -> Callable[..., dict[str, Any]]:
-    """place_call / hangup_call: services.calls, with this app's provider. Not one transaction:
-    the provider is never called inside one (their named steps: services/calls/attempts.py)."""
+def _provider_action(name: str, service: Any = call_service) -> Callable[..., dict[str, Any]]:
+    """place_call / hangup_call (dial_cadre: services.calls.cadre), with this app's provider. Not
+    one transaction: the provider is never called inside one (their named steps:
+    services/calls/attempts.py, cadre.py)."""
 
     def handler(session, meeting_id, params, actor):
         try:
-            return getattr(call_service, name)(session, meeting_id, params, actor, telephony.context())
+            return getattr(service, name)(session, meeting_id, params, actor, telephony.context())
         except call_service.CallFailed as exc:
             # The failed attempt is committed: broadcast it (the handler publishes a returned
             # cause), and still answer the console with the provider's message. Built so that
@@ -180,6 +193,7 @@ def _provider_action(name: str) -> Callable[..., dict[str, Any]]:
 PROVIDER_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "place_call": _provider_action("place_call"),
     "hangup_call": _provider_action("hangup_call"),
+    "dial_cadre": _provider_action("dial_cadre", cadre_calls),  # the phone-in report
 }
 MEETING_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "start_meeting": _start_meeting,
@@ -192,6 +206,9 @@ MEETING_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "record_call": _record_call,
     "propose_calls": _propose_calls,
     "record_answers": _record_answers,
+    # the drawn cadre's desk-phone outcome and claims (services/calls/cadre.py, live/claims.py)
+    "record_cadre_call": _record_cadre_call,
+    "record_claims": _record_claims,
     "close_meeting": _close_meeting,
 }
 ACTIONS = tuple(MEETING_ACTIONS) + tuple(PROVIDER_ACTIONS) + tuple(ROUND_ACTIONS)

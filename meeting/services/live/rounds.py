@@ -14,6 +14,7 @@ from meeting.services.followup.cases import open_case_for_decision
 from meeting.services.live import anonymous, recusals
 from scoring import stages
 from scoring.aggregate import QuorumNotMet, bands_from_json, effective_quorum, tally
+from scoring.calls import ACTIVE
 from scoring.deadlines import local_date
 from scoring.stages import DecisionError, TransitionRefused, VerificationSkipReasonError
 
@@ -48,8 +49,13 @@ def _move(session: so.Session, rnd: Round, action: str, **guards: Any) -> str:
 
 
 def _start_report(session, meeting, rnd, params, actor):
+    # A phone-in report starts when the cadre answers (services/calls/cadre.py): not twice.
+    if session.scalar(sa.select(CallAttempt.id).where(CallAttempt.round_id == rnd.id, CallAttempt.kind == "cadre",
+                                                      CallAttempt.state.in_(ACTIVE)).limit(1)) is not None:
+        raise Conflict("cadre_call_in_progress")
     _move(session, rnd, "start_report", has_subject=rnd.cadre_id is not None)
     rnd.report_started_at = utcnow()
+    rnd.report_mode = "in_person"
     seconds = params.get("seconds")
     if seconds is not None:
         if not isinstance(seconds, int) or isinstance(seconds, bool) or not 30 <= seconds <= 3600:

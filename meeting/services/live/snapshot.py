@@ -17,6 +17,8 @@ from meeting.models import CallAttempt, Cadre, Decision, Demand, DrawRecord, Hou
 from meeting import telephony
 from meeting.services.live.ballots import rubric_of
 from meeting.services.calls.attempts import round_calls_view
+from meeting.services.calls.cadre import cadre_call_view
+from meeting.services.live.claims import claims_view
 from meeting.services.draw.bundle import draw_state
 from meeting.events_time import iso_at, iso_now
 from meeting.services.live import anonymous, recusals
@@ -70,7 +72,8 @@ def visibility(audience: Audience | str) -> Visibility:
 
 
 def _calls(session: so.Session, rnd: Round, full: bool) -> list[dict[str, Any]]:
-    calls = session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id == rnd.id).order_by(CallAttempt.id))
+    calls = session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id == rnd.id, CallAttempt.kind == "household")
+                            .order_by(CallAttempt.id))
     out = []
     for call in calls:
         h = call.household
@@ -197,6 +200,10 @@ def _round(session: so.Session, meeting: Meeting, rnd: Round | None, seen: Visib
         "skips": _skips(session, rnd),
         # Public like the skips: the chain logs it (scoring opened without a call, and why).
         "verification_skip": verification_skip(session, meeting.id, rnd.number),
+        # the phone-in report (None | in_person | phone) and the call to the cadre; the claims
+        "report_mode": rnd.report_mode,
+        "cadre_call": cadre_call_view(session, rnd, staff=seen.staff),
+        **claims_view(session, rnd),
     }
     if seen.staff:
         out["legal_actions"] = list(stages.legal_actions(rnd.kind, rnd.stage))
