@@ -8,6 +8,7 @@ import { el } from "../js/dom.js";
 import { fmt } from "../js/format.js";
 import { isTransientError, Live } from "../js/socket.js";
 import { app, cfg, lang, t } from "./app.js";
+import { evidence } from "./evidence.js";
 import { Outbox } from "./outbox.js";
 import * as V from "./render.js";
 import { buildControls, Rubric } from "./rubric.js";
@@ -247,6 +248,7 @@ function paint() {
   V.header(s, t, lang);
   var hasSubject = V.subject(s, t);
   V.stageNote(s, t);
+  evidence(s, t);
   V.result(s, t, lang, cfg.juror.seat);
   var vm = viewModel();
   V.show("scoring", hasSubject && !!vm);
