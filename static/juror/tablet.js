@@ -268,6 +268,8 @@ function everySecond() {
   node.textContent = n === null ? "" : fmt(t.last_update, { n: n });
   node.classList.toggle("is-stale", n !== null && n > 12);
   app.tick += 1;
+  // Tell the server this tablet is still here: the moderator's console shows each tablet's connection.
+  if (app.tick % 5 === 0 && live.connected) { live.socket.emit("alive"); }
   // An answer-less failure while connected (timeout, server error): retry every few seconds.
   if (app.tick % 4 === 0 && live.connected && !app.outbox.sending && app.outbox.items().length) {
     app.outbox.flush();
