@@ -78,7 +78,7 @@ def set_score(page, key: str, value: int) -> None:
     assert tap_score(page, key, str(value)) <= 2
     row = page.locator(f'.crit[data-key="{key}"]')
     assert "is-set" in (row.get_attribute("class") or "")
-    assert row.locator(".crit-value").inner_text() == str(value)
+    assert row.locator(".crit-value").text_content() == str(value)
 
 
 def set_scores(page, scores: dict[str, int]) -> None:
