@@ -1,6 +1,7 @@
 """Helpers for the juror tablet's browser tests: drive the meeting, tap like a juror, read the outcome."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -59,19 +60,32 @@ def open_tablet(page, server: LiveServer, token: str, stage: str) -> None:
                            " && l.state.round.stage === s); }", arg=stage)
 
 
-def set_score(page, key: str, value: int) -> None:
-    """Tap like a juror: a value button if there is one, else the nearest chip above and then −."""
+def tap_score(page, key: str, value: str) -> int:
+    """Tap like a juror and return how many taps it took: the value's own button on a small range,
+    else on the keypad the group holding the value and then, unless the group starts at it, the value."""
     row = page.locator(f'.crit[data-key="{key}"]')
-    buttons = row.locator("button.choice, button.chip")
-    texts = [int(t) for t in buttons.all_inner_texts()]
-    if value in texts:
-        buttons.nth(texts.index(value)).tap()
-    else:
-        above = min(t for t in texts if t > value)
-        buttons.nth(texts.index(above)).tap()
-        for _ in range(above - value):
-            row.locator("button.step-minus").tap()
-    assert row.get_attribute("class") and "is-set" in row.get_attribute("class")
+    own = row.locator("button.choice")
+    texts = own.all_inner_texts()
+    if texts:
+        own.nth(texts.index(value)).tap()
+        return 1
+    groups = row.locator("button.kp-group")
+    starts = [Decimal(t) for t in groups.all_inner_texts()]
+    start = max(s for s in starts if s <= Decimal(value))
+    groups.nth(starts.index(start)).tap()
+    if start == Decimal(value):
+        return 1
+    steps = row.locator("button.kp-step:not(.is-void)")
+    steps.nth([Decimal(t) for t in steps.all_inner_texts()].index(Decimal(value))).tap()
+    return 2
+
+
+def set_score(page, key: str, value: int) -> None:
+    """Set one criterion by tapping (at most two taps) and check the row shows it as set."""
+    assert tap_score(page, key, str(value)) <= 2
+    row = page.locator(f'.crit[data-key="{key}"]')
+    assert "is-set" in (row.get_attribute("class") or "")
+    assert row.locator(".crit-value").text_content() == str(value)
 
 
 def set_scores(page, scores: dict[str, int]) -> None:

@@ -117,7 +117,7 @@ def test_a_juror_scores_revises_and_sees_the_result_only_after_the_reveal(live, 
     page.wait_for_selector('#app[data-stage="scoring_closed"]')
     assert page.locator("#result").is_hidden()          # no scores of anybody before the reveal
     assert page.evaluate("window.__juror?.live.state.round.result") is None
-    assert page.locator('.crit[data-key="visits"] button.step-minus').is_disabled()
+    assert page.locator('.crit[data-key="visits"] button.kp-group').first.is_disabled()
     assert page.locator('.crit[data-key="report"] .crit-value').inner_text() == "9"   # the counted version 2
     assert page.locator("#submit").is_disabled()
     shot(page, "05-scoring-closed-portrait")

@@ -94,6 +94,11 @@ def send_state(meeting_id: int, audience: Audience, to: str, juror_id: int | Non
     return state
 
 
+def to_moderators(meeting_id: int, event: str, payload: dict[str, Any], to: str | None = None) -> None:
+    """Send a staff-only message (e.g. juror presence) to the meeting's moderators, or to one of them by sid."""
+    socketio.emit(event, payload, to=to or room(meeting_id, _GROUP_ROOMS[Audience.MODERATOR]))
+
+
 def heartbeat(meeting_id: int, seq: int, server_time: str) -> None:
     """A small periodic beat so screens can show 'last update N s ago' and notice missed seqs."""
     payload = {"meeting": meeting_id, "seq": seq, "server_time": server_time}

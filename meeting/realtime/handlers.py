@@ -15,7 +15,7 @@ from meeting.audience import Audience
 from meeting.errors import UserError
 from meeting.extensions import db
 from meeting.messages import error_text, text
-from meeting.realtime import broadcast
+from meeting.realtime import broadcast, presence
 from meeting.realtime.principal import AuthError, Principal, resolve
 from meeting.realtime.ratelimit import SidBuckets
 from meeting.services.live import ballots
@@ -74,12 +74,22 @@ def on_connect(auth: Any = None) -> None:
         join_room(name)
     broadcast.send_state(principal.meeting_id, principal.audience, request.sid, principal.juror_id)
     db.remove()
+    if principal.audience is Audience.JUROR:
+        presence.joined(request.sid, principal.meeting_id, principal.juror_id)
+    elif principal.audience is Audience.MODERATOR:
+        presence.push(principal.meeting_id, to=request.sid)
 
 
 def on_disconnect(*_args: Any) -> None:
-    """Forget the connection."""
+    """Forget the connection (a juror's tablet is then reported by its last-seen time)."""
     _principals.pop(request.sid, None)
     submissions.forget(request.sid)
+    presence.left(request.sid)
+
+
+def on_alive(*_args: Any) -> dict[str, Any]:
+    """A juror's tablet says it is still there (every few seconds): its last-seen time for the console."""
+    return {"ok": presence.alive(request.sid)}
 
 
 @_guard
@@ -123,5 +133,6 @@ def register(socketio: SocketIO) -> None:
     socketio.on_event("connect", on_connect)
     socketio.on_event("disconnect", on_disconnect)
     socketio.on_event("sync", on_sync)
+    socketio.on_event("alive", on_alive)
     socketio.on_event("perform", on_perform)
     socketio.on_event("submit_ballot", on_submit_ballot)

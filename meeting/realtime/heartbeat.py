@@ -7,18 +7,19 @@ from flask import Flask
 
 from meeting.events_time import iso_now
 from meeting.extensions import db, socketio
-from meeting.realtime import broadcast
+from meeting.realtime import broadcast, presence
 from meeting.services.live.queries import open_meeting_seqs
 
 log = logging.getLogger("minkao.realtime")
 
 
 def beat_once() -> int:
-    """Send one heartbeat per open meeting; returns how many meetings got one."""
+    """Send one heartbeat (and the jurors' presence to its moderators) per open meeting; returns how many meetings got one."""
     rows = open_meeting_seqs(db.session)
     now = iso_now()
     for meeting_id, seq in rows:
         broadcast.heartbeat(meeting_id, seq, now)
+        presence.push(meeting_id)   # the console's "seen N s ago" stays current between changes
     return len(rows)
 
 

@@ -158,6 +158,11 @@ def console_strings() -> dict[str, Any]:
         "recuse": _("Recuse"),
         "lift_recusal": _("Lift"),
         "lift_confirm": _("Lift the recusal of seat {seat}? The juror may then score this round. It is logged."),
+        # each juror's tablet connection (meeting/realtime/presence.py)
+        "presence": {"connected": _("Connected"), "seen": _("seen {n} s ago"), "seen_min": _("seen {n} min ago"),
+                     "never": _("not connected"),
+                     "quorum_risk": _("Only {n} juror(s) connected or already scored: the quorum of {q} "
+                                      "cannot be reached")},
         "preview": _("Result preview: only you can see it until the reveal."),
         "result": _("Result"),
         "final": _("Final score"),

@@ -65,6 +65,14 @@ def juror_texts() -> dict[str, Any]:
         "you": _("you"),
         "pin_wrong": _("Wrong PIN — please try again"),
         "refused": _("This juror link is not valid. Please ask the staff."),
+        # the round's call results (the same words as on the projector)
+        "named": _("Named by the moderator"),
+        "call_waiting": _("Waiting"), "call_dialling": _("Dialling"), "call_ringing": _("Ringing"),
+        "call_live": _("On the line"), "call_answered": _("Answered"), "call_busy": _("Busy"),
+        "call_no_answer": _("No answer"), "call_failed": _("Call failed"), "call_cancelled": _("Cancelled"),
+        "visited": _("Visited?"), "yes": _("Yes"), "no": _("No"), "demand": _("Demand"),
+        "resolved_yes": _("Resolved"), "resolved_partly": _("Partly"), "resolved_no": _("Not resolved"),
+        "resolved_none": _("No demand"), "satisfaction": _("Satisfaction"),
     }
 
 

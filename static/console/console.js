@@ -9,7 +9,7 @@ import { Live } from "../js/socket.js";
 import { cfg, store, t } from "./store.js";
 import { closeForm, dialogOpen, formKey, formOpen } from "./dialogs.js";
 import { stageKey } from "./forms.js";
-import { expireMessage, message, renderConnection, renderFacts, renderHeader, renderJurors, renderRoundHead, renderScenes, renderSubject } from "./render.js";
+import { expireMessage, message, renderConnection, renderFacts, renderHeader, renderJurors, renderRoundHead, renderScenes, renderSubject, tickPresence } from "./render.js";
 import { renderPanel, tickTimer } from "./panels.js";
 import { clearAll, closeMeeting, renderActions, runAction, setScene } from "./actions.js";
 import { renderChainAlarm } from "./chain.js";
@@ -51,7 +51,10 @@ store.live = new Live({
   onHeartbeat: function () { renderConnection(); }
 });
 
-setInterval(function () { renderConnection(); }, 1000);
+// Each juror tablet's connection, pushed by the server (meeting/realtime/presence.py).
+store.live.socket.on("presence", function (p) { store.presence = p; tickPresence(); });
+
+setInterval(function () { renderConnection(); tickPresence(); }, 1000);
 setInterval(function () { tickTimer(); }, 250);
 
 var SCENE_KEYS = { w: "welcome", r: "round", l: "leaderboard", b: "blank" };

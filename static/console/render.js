@@ -105,8 +105,10 @@ export function jurorTiles(state, big) {
       el("span", { class: "juror-seat", text: j.seat }),
       el("span", { class: "juror-name", text: jurorLabel(j) }),
       big ? el("span", { class: "juror-cat", text: labels.categories[j.category] || j.category || "" }) : null,
-      el("span", { class: "juror-mark", text: j.recused ? recusedMark(j) : (j.submitted ? "✓ " + t.submitted : t.waiting) })
+      el("span", { class: "juror-mark", text: j.recused ? recusedMark(j) : (j.submitted ? "✓ " + t.submitted : t.waiting) }),
+      el("span", { class: "juror-presence" })   // filled by tickPresence: connected / seen N s ago / not connected
     ]);
+    node.setAttribute("data-juror", String(j.id));
     if (j.recused) { node.setAttribute("data-recused", j.recused); }
     if (editable) {   // recusals.js handles the click
       node.appendChild(el("button", { type: "button", class: "btn btn-small juror-recuse", "data-recusal": j.recused ? "lift" : "add",
@@ -122,6 +124,50 @@ export function renderJurors(state) {
   var quorum = state.quorum_effective !== undefined ? state.quorum_effective : state.quorum;
   $("jurors-count").textContent = p.submitted + " / " + p.expected + " · " + fmt(t.quorum, { n: quorum });
   replace($("jurors"), jurorTiles(state, false));
+  tickPresence();
+}
+
+// A tablet that has not said "alive" for this long is no longer counted as connected (it sends every 5 s).
+var STALE_S = 15;
+// Stages in which ballots can still come in: the quorum is at risk if too few tablets are there.
+var BALLOTS_TO_COME = { draw: true, report: true, verification: true, question: true, answer: true, scoring_open: true };
+
+/** One juror's connection from the newest `presence` message: {kind, text}. */
+function presenceOf(byId, id, now) {
+  var p = byId[id], pt = t.presence || {};
+  if (!p) { return { kind: "never", text: pt.never }; }
+  var age = Math.max(0, Math.floor((now - Date.parse(p.last_seen)) / 1000));
+  if (p.connected && age <= STALE_S) { return { kind: "connected", text: pt.connected }; }
+  return { kind: "seen", text: age < 120 ? fmt(pt.seen, { n: age }) : fmt(pt.seen_min, { n: Math.floor(age / 60) }) };
+}
+
+/** Paint each juror tile's connection and the quorum warning; runs every second and on each `presence`. */
+export function tickPresence() {
+  var state = store.state;
+  if (!state) { return; }
+  var byId = {}, now = store.live ? store.live.serverNow() : Date.now();
+  ((store.presence && store.presence.jurors) || []).forEach(function (p) { byId[p.id] = p; });
+  var reachable = 0;
+  (state.jurors || []).forEach(function (j) {
+    var p = presenceOf(byId, j.id, now);
+    if (j.submitted || p.kind === "connected") { reachable += 1; }
+    Array.prototype.forEach.call(document.querySelectorAll('.juror[data-juror="' + j.id + '"] .juror-presence'), function (node) {
+      node.textContent = p.text;
+      node.className = "juror-presence is-" + p.kind;
+      node.parentNode.setAttribute("data-presence", p.kind);
+    });
+  });
+  var rnd = state.round;
+  var atRisk = state.meeting.status === "live" && (!rnd || BALLOTS_TO_COME[rnd.stage]) && reachable < state.quorum;
+  var warn = $("quorum-risk");
+  if (!warn) {
+    warn = el("p", { class: "quorum-risk", role: "alert" });
+    warn.id = "quorum-risk";
+    $("jurors").parentNode.insertBefore(warn, $("jurors"));
+  }
+  warn.hidden = !atRisk;
+  warn.textContent = atRisk ? "⚠ " + fmt((t.presence || {}).quorum_risk, { n: reachable, q: state.quorum }) : "";
+  warn.setAttribute("data-reachable", String(reachable));
 }
 
 export function renderFacts(state) {

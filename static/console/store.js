@@ -9,5 +9,6 @@ export const cfg = readJson("console-config");
 export const t = readJson("console-i18n");
 export const labels = cfg.labels || { stages: {}, actions: {}, decisions: {}, roles: {}, categories: {}, skip_reasons: {} };
 
-/** state: the newest snapshot; live: the Live client; busy: a request is out; refused: why the log-in failed. */
-export const store = { state: null, live: null, busy: false, refused: null, currentActions: [] };
+/** state: the newest snapshot; live: the Live client; busy: a request is out; refused: why the log-in failed;
+ * presence: the newest juror `presence` message. */
+export const store = { state: null, live: null, busy: false, refused: null, currentActions: [], presence: null };

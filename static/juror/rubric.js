@@ -7,8 +7,11 @@
 import { el } from "../js/dom.js";
 import { fmt } from "../js/format.js";
 
-  var SMALL_RANGE = 11;      // up to this many choices: one big button per value
-var QUICK = [100, 90, 80, 70, 60, 50];   // quick-pick chips for bigger ranges, % of the range
+var SMALL_RANGE = 11;      // up to this many choices: one big button per value
+// Bigger ranges: a two-row keypad. The first row picks a group of GROUP steps (its first value),
+// the second row shows every value of that group: any score in at most two taps, low or high alike.
+var GROUP = 10;
+var MAX_GROUPS = 12;       // beyond GROUP * MAX_GROUPS choices, groups of about sqrt(choices)
 
 function places(text) {
   var i = text.indexOf(".");
@@ -61,14 +64,10 @@ Criterion.prototype.indexOf = function (text) {
   return k < this.choices ? k : null;
 };
 
-/** Quick-pick indexes for a big range: 100 %, 90 %, ... of the way from min to max. */
-Criterion.prototype.quickPicks = function () {
-  var last = this.choices - 1, seen = {}, out = [];
-  QUICK.forEach(function (p) {
-    var k = Math.round(last * p / 100);
-    if (!seen[k]) { seen[k] = true; out.push(k); }
-  });
-  return out;
+/** Steps per keypad group: 10 (tens and units for a 0–30 range), more for very long ranges. */
+Criterion.prototype.groupSize = function () {
+  if (this.choices <= GROUP * MAX_GROUPS) { return GROUP; }
+  return Math.ceil(Math.sqrt(this.choices));
 };
 
 export function Rubric(raw, lang) {
@@ -142,7 +141,6 @@ export function buildControls(container, rubric, t, onPick) {
       buttons.push(b);
       return b;
     }
-    var minus = null, plus = null;
     if (c.choices <= SMALL_RANGE) {
       row.classList.add("crit-small");
       var strip = el("div", { class: "choices" });
@@ -152,38 +150,40 @@ export function buildControls(container, rubric, t, onPick) {
       body.appendChild(strip);
     } else {
       row.classList.add("crit-big");
-      var stepper = el("div", { class: "stepper" });
-      minus = el("button", { class: "step step-minus", text: "−" });
-      plus = el("button", { class: "step step-plus", text: "+" });
-      [minus, plus].forEach(function (b) { b.type = "button"; });
-      minus.setAttribute("aria-label", c.label + " −");
-      plus.setAttribute("aria-label", c.label + " +");
-      minus.addEventListener("click", function () {
-        var k = row._pick;
-        onPick(c.key, k === null ? c.choices - 1 : Math.max(0, k - 1));
-      });
-      plus.addEventListener("click", function () {
-        var k = row._pick;
-        onPick(c.key, k === null ? 0 : Math.min(c.choices - 1, k + 1));
-      });
-      var big = el("span", { class: "step-value" });
-      stepper.appendChild(minus);
-      stepper.appendChild(big);
-      stepper.appendChild(plus);
-      body.appendChild(stepper);
-      var chips = el("div", { class: "chips" });
-      chips.setAttribute("role", "group");
-      chips.setAttribute("aria-labelledby", label.id);
-      c.quickPicks().reverse().forEach(function (k) { chips.appendChild(choice(k, "chip")); });
-      body.appendChild(chips);
-      row._big = big;
+      var g = c.groupSize(), groups = Math.ceil(c.choices / g);
+      var coarse = el("div", { class: "kp-coarse" });
+      coarse.setAttribute("role", "group");
+      coarse.setAttribute("aria-labelledby", label.id);
+      for (var n = 0; n < groups; n++) {
+        var cb = choice(n * g, "kp-group");
+        cb.setAttribute("data-group", String(n));
+        coarse.appendChild(cb);
+      }
+      var fine = el("div", { class: "kp-fine" });
+      fine.setAttribute("role", "group");
+      fine.setAttribute("aria-labelledby", label.id);
+      var fines = [];
+      for (var j = 0; j < g; j++) {
+        var fb = el("button", { class: "kp-step" });
+        fb.type = "button";
+        fb.addEventListener("click", function () {
+          var k = this.getAttribute("data-k");
+          if (k !== null && k !== "") { onPick(c.key, parseInt(k, 10)); }
+        });
+        fines.push(fb);
+        fine.appendChild(fb);
+      }
+      body.appendChild(coarse);
+      body.appendChild(fine);
+      row._groupSize = g;
+      row._group = 0;
+      row._coarse = coarse;
+      row._fines = fines;
     }
     row.appendChild(body);
     row._pick = null;
     row._shown = shown;
     row._buttons = buttons;
-    row._minus = minus;
-    row._plus = plus;
     row._c = c;
     container.appendChild(row);
     return row;
@@ -198,17 +198,37 @@ export function buildControls(container, rubric, t, onPick) {
       row.classList.toggle("is-locked", !!locked);
       var text = k === null ? t.not_scored : c.value(k);
       row._shown.textContent = text;
-      if (row._big) { row._big.textContent = k === null ? "—" : c.value(k); }
       row._buttons.forEach(function (b) {
         var on = k !== null && String(k) === b.getAttribute("data-k");
         b.classList.toggle("is-on", on);
         b.setAttribute("aria-pressed", on ? "true" : "false");
         b.disabled = !!locked;
       });
-      if (row._minus) {
-        row._minus.disabled = !!locked || k === 0;
-        row._plus.disabled = !!locked || k === c.choices - 1;
-      }
+      if (row._fines) { paintFine(row, k, locked); }
     });
   };
+}
+
+/** The keypad's second row: every value of the picked value's group (group 0 before a pick). */
+function paintFine(row, k, locked) {
+  var c = row._c, g = row._groupSize;
+  if (k !== null) { row._group = Math.floor(k / g); }
+  var first = row._group * g;
+  row._coarse.setAttribute("data-open", String(row._group));
+  row._fines.forEach(function (b, j) {
+    var kk = first + j, real = kk < c.choices;
+    // Past the range's end the button keeps its place (invisible), so nothing moves under a finger.
+    b.setAttribute("data-k", real ? String(kk) : "");
+    b.textContent = real ? c.value(kk) : "";
+    b.classList.toggle("is-void", !real);
+    var on = real && k === kk;
+    b.classList.toggle("is-on", on);
+    b.setAttribute("aria-pressed", on ? "true" : "false");
+    b.disabled = !!locked || !real;
+  });
+  Array.prototype.forEach.call(row._coarse.children, function (b) {
+    var on = k !== null && String(row._group) === b.getAttribute("data-group");
+    b.classList.toggle("is-on", on);
+    b.setAttribute("aria-pressed", on ? "true" : "false");
+  });
 }

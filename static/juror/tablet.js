@@ -8,6 +8,7 @@ import { el } from "../js/dom.js";
 import { fmt } from "../js/format.js";
 import { isTransientError, Live } from "../js/socket.js";
 import { app, cfg, lang, t } from "./app.js";
+import { evidence } from "./evidence.js";
 import { Outbox } from "./outbox.js";
 import * as V from "./render.js";
 import { buildControls, Rubric } from "./rubric.js";
@@ -248,6 +249,7 @@ function paint() {
   var hasSubject = V.subject(s, t);
   V.stageNote(s, t);
   var recused = V.recusal(s, t, cfg.juror.seat);
+  evidence(s, t);
   V.result(s, t, lang, cfg.juror.seat);
   var vm = viewModel();
   V.show("scoring", hasSubject && !!vm && !recused);
@@ -267,6 +269,8 @@ function everySecond() {
   node.textContent = n === null ? "" : fmt(t.last_update, { n: n });
   node.classList.toggle("is-stale", n !== null && n > 12);
   app.tick += 1;
+  // Tell the server this tablet is still here: the moderator's console shows each tablet's connection.
+  if (app.tick % 5 === 0 && live.connected) { live.socket.emit("alive"); }
   // An answer-less failure while connected (timeout, server error): retry every few seconds.
   if (app.tick % 4 === 0 && live.connected && !app.outbox.sending && app.outbox.items().length) {
     app.outbox.flush();

@@ -143,6 +143,22 @@ export function calls(round) {
   return wrap;
 }
 
+/** The round's call results while the jury scores: every call's outcome and answers (masked as
+ * everywhere on public screens) and the discrepancy alert, so the evidence stays in front of the
+ * hall. Null when the round made no call and has no alert. One function, so more evidence (e.g.
+ * the cadre's own claims beside the households' answers) can be added here. */
+export function callResults(round) {
+  var list = round.calls || [];
+  if (!list.length && !round.discrepancy) { return null; }
+  var node = el("section", { class: "call-results" }, [
+    el("div", { class: "section-title", text: t("Call-out verification") }),
+    round.discrepancy ? discrepancyBanner() : null,
+    list.length ? el("div", { class: "call-grid n" + Math.min(list.length, 6) }, list.map(callCard)) : null
+  ]);
+  node.setAttribute("data-calls", String(list.length));
+  return node;
+}
+
 /** Scoring progress: "n / m" and one dot per juror (who submitted is never shown). */
 export function progress(round) {
   var p = round.progress || { submitted: 0, expected: 0 };

@@ -116,7 +116,10 @@ function questionView(round) {
 }
 
 function scoringView(round) {
-  return el("div", { class: "scoring" }, [strip(round), B.progress(round)]);
+  // The call results stay up beside the ballot count: the jury scores with the evidence in view.
+  var evidence = B.callResults(round);
+  return el("div", { class: "scoring" + (evidence ? " with-evidence" : "") }, [strip(round),
+    el("div", { class: "scoring-body" }, [evidence, B.progress(round)])]);
 }
 
 function revealedView(st) {
