@@ -29,4 +29,9 @@ MESSAGES: dict[str, str] = {
     "bad_pin": N_("A PIN is 4 to 8 digits."),
     "juror_not_found": N_("Juror %(id)s does not exist."),
     **{f"juror_category.{code}": name for code, name in JUROR_CATEGORIES.items()},
+    # Moderators bound to meetings (services/setup/moderators).
+    "not_meeting_moderator": N_("You are not a moderator of this meeting. An organiser can assign you on the meeting's set-up page."),
+    "moderator_unknown": N_("There is no moderator account named %(username)s."),
+    "moderator_already_assigned": N_("%(username)s is already a moderator of this meeting."),
+    "moderator_not_assigned": N_("%(username)s is not a moderator of this meeting."),
 }

@@ -20,6 +20,7 @@ from meeting.realtime.principal import AuthError, Principal, resolve
 from meeting.realtime.ratelimit import SidBuckets
 from meeting.services.live import ballots
 from meeting.services.live import actions as live
+from meeting.services.setup.moderators import require_moderator_of
 
 log = logging.getLogger("minkao.realtime")
 
@@ -96,6 +97,8 @@ def on_perform(principal: Principal, data: Any) -> dict[str, Any]:
         return _error("forbidden")
     if not isinstance(data, dict):
         return _error("bad_request")
+    # Asked again on every action: a moderator unassigned mid-meeting is stopped here.
+    require_moderator_of(db.session, principal.user_id, principal.meeting_id)
     cause = live.perform(db.session, principal.meeting_id, data.get("action"), data.get("params"), principal.actor)
     broadcast.publish(principal.meeting_id, {"type": cause["type"], "seq": cause["seq"]})
     # A failed call reports ok: False in its cause; nothing else may turn an answer into ok.
