@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, UserError
 from meeting.models import utcnow
 from meeting.services.draw.common import is_frozen, require_committed, require_not_revealed
+from meeting.services.draw.sealing import seal_seed, secret_seed
 from meeting.services.chain_check import verify_before_reveal
 from meeting.services.events import append_event
 from meeting.services.tx import lock_meeting, transactional
@@ -54,7 +55,7 @@ def commit_seed(session: so.Session, meeting_id: int, actor: str = "",
         raise Conflict("seed_committed")
     seed = seed_factory()
     seed_bytes(seed)
-    meeting.seed_hex = seed
+    meeting.seed_sealed = seal_seed(meeting_id, seed)  # never stored in the clear before the reveal
     meeting.commitment = commitment(seed)
     append_event(session, meeting_id, "seed_committed", {"commitment": meeting.commitment}, actor)
     session.commit()
@@ -105,6 +106,8 @@ def reveal_seed(session: so.Session, meeting_id: int, actor: str = "") -> str:
     require_committed(meeting)
     require_not_revealed(meeting)
     verify_before_reveal(session, meeting_id)
+    seed = secret_seed(meeting)  # Conflict (missing or wrong key) before anything changes
+    meeting.seed_hex, meeting.seed_sealed = seed, ""
     meeting.seed_revealed_at = utcnow()
     append_event(session, meeting_id, "seed_revealed",
                  {"seed": meeting.seed_hex, "commitment": meeting.commitment}, actor)
