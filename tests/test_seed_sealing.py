@@ -141,3 +141,17 @@ def test_a_key_file_is_created_once_and_then_read(tmp_path):
     path = tmp_path / "seed.key"
     first = load_key(path, create=True)
     assert len(first) == 32 and load_key(path, create=True) == first == load_key(path)
+
+
+def test_closing_the_meeting_with_a_wrong_key_is_refused_before_anything_closes(session, key_file):
+    from meeting.services.live import actions as live
+
+    mid = _committed(session)
+    live.perform(session, mid, "start_meeting", {}, "moderator")
+    live.perform(session, mid, "enter_entropy", {"sources": "3 5 1 6 2"}, "moderator")
+    key_file.write_text(OTHER_KEY + "\n")
+    before = _state(session, mid)
+    with pytest.raises(Conflict) as refused:
+        live.perform(session, mid, "close_meeting", {}, "moderator")
+    assert refused.value.code == "seed_key_wrong"
+    assert _state(session, mid) == before and session.get(Meeting, mid).status == "live"

@@ -18,6 +18,7 @@ from meeting.services.draw import seed as draw_seed
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import record_manual_call
 from meeting.services.draw.common import require_committed
+from meeting.services.draw.sealing import secret_seed
 from meeting.services.tx import lock_meeting, transactional
 from meeting.services.chain_check import require_chain_intact
 from meeting.services.events import append_event
@@ -165,6 +166,7 @@ def _record_answers(session, meeting, params, actor):
 def _close_meeting(session, meeting, params, actor):
     if meeting.status != "live":
         raise Conflict("close_not_live")
+    secret_seed(meeting)  # the reveal below must be able to unseal it: a missing key closes nothing
     meeting.status = "closed"
     cause = _event(session, meeting, "meeting_closed", {}, actor)
     draw_seed.reveal_seed(session, meeting.id, actor)
