@@ -17,6 +17,14 @@ from meeting.demo.sample_meeting import create_demo_meeting
 from tests.helpers_roster import login, make_user
 
 
+@pytest.fixture(autouse=True)
+def _release_the_test_session(session):
+    """Close the test's own session at the end: the socket handlers' db.remove() replaced the
+    thread's scoped session, so the app's teardown would not close this one (on PostgreSQL its
+    open transaction would block the tables' cleanup)."""
+    yield
+    session.close()
+
 @pytest.fixture
 def two_meetings(session) -> tuple[int, int]:
     """Meetings A and B, both ready to start; moderator "mod" bound to A only; admin "boss"."""

@@ -24,6 +24,14 @@ from tests.helpers_roster import login, make_user
 OTHER_KEY = "ab" * 32
 
 
+@pytest.fixture(autouse=True)
+def _release_the_test_session(session):
+    """Close the test's own session at the end: the socket handlers' db.remove() replaced the
+    thread's scoped session, so the app's teardown would not close this one (on PostgreSQL its
+    open transaction would block the tables' cleanup)."""
+    yield
+    session.close()
+
 @pytest.fixture
 def key_file(app, tmp_path):
     """This test's own key file (not yet created)."""
