@@ -154,3 +154,19 @@ def test_an_admin_drives_both_meetings(app, client, session, two_meetings):
         assert sio.is_connected()
         ack = sio.emit("perform", {"action": "start_meeting", "params": {}}, callback=True)
         assert ack["ok"] and ack["type"] == "meeting_started"
+
+
+def test_a_removed_moderator_gets_no_more_state_after_the_refusal(app, client, session, two_meetings):
+    a, _ = two_meetings
+    login(client, "mod")
+    mod = _socket(app, client, a)
+    admin_client = app.test_client()
+    login(admin_client, "boss")
+    admin = _socket(app, admin_client, a)
+    unassign_moderator(session, a, "mod", "user:1")
+    sync = mod.emit("sync", {}, callback=True)
+    assert not sync["ok"] and sync["error"]["code"] == "not_meeting_moderator"
+    mod.get_received()
+    assert admin.emit("perform", {"action": "start_meeting", "params": {}}, callback=True)["ok"]
+    assert [m for m in admin.get_received() if m["name"] == "state"]  # the broadcast went out
+    assert [m for m in mod.get_received() if m["name"] == "state"] == []  # but not to the removed console

@@ -47,7 +47,8 @@ class AuthError(Exception):
 def resolve(auth: Any) -> Principal:
     """Check the `auth` payload of a Socket.IO connect and return the principal.
 
-    Moderators are staff logged in through the web session (cookie); jurors present their
+    Moderators are staff logged in through the web session (cookie) and bound to this meeting
+    (admins: every meeting; meeting.services.setup.moderators); jurors present their
     private token (and PIN if one was set); public screens need nothing but a meeting id.
     """
     if not isinstance(auth, dict):
