@@ -66,7 +66,7 @@ def prepare_demo(app, scale: float | None, seed: int) -> tuple[dict[str, str], d
         from meeting.demo.prepare import DEFAULT_SCALE, cadre_count, prepare_demo_data
 
         from meeting.extensions import db
-        from meeting.demo.sample_meeting import ensure_demo_meeting
+        from meeting.demo.sample_meeting import bind_demo_moderator, ensure_demo_meeting
 
         existing = cadre_count()
         if not existing:
@@ -81,6 +81,7 @@ def prepare_demo(app, scale: float | None, seed: int) -> tuple[dict[str, str], d
             password = os.environ.get(f"MINKAO_DEMO_{role.upper()}_PASSWORD") or secrets.token_urlsafe(9)
             ensure_user(username, password, role)
             credentials[username] = password
+        bind_demo_moderator(db.session, meeting["meeting_id"], "moderator")
     return credentials, meeting
 
 

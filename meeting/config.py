@@ -43,6 +43,9 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     ("IMPORT_MAX_CELL_BYTES", "IMPORT_MAX_CELL_BYTES", 32 * 1024, int),
     ("IMPORT_MAX_XLSX_PART_MB", "IMPORT_MAX_XLSX_PART_MB", 256, int),
     ("PUBLIC_BASE_URL", "PUBLIC_BASE_URL", "http://127.0.0.1:5000", str),
+    # The key that seals the draw seed at rest (services/draw/sealing.py); empty = instance/seed.key.
+    # Back it up with the database: without it the draw cannot go on. Never logged.
+    ("SEED_KEY_FILE", "SEED_KEY_FILE", "", str),
     # The staff session cookie: SameSite (Lax: sent on links into the site, not on cross-site
     # posts); Secure "1"/"0", empty = on when PUBLIC_BASE_URL is https (a direct https request
     # marks it Secure anyway: meeting/views/auth.py).

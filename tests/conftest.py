@@ -1,6 +1,8 @@
 """Fixtures: app, client, runner, session, on SQLite or (DATABASE_URL) PostgreSQL."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -12,6 +14,10 @@ from tests import netguard
 from tests.dbutil import clear_tables, reset_schema, test_database_url
 
 netguard.install()
+
+# One seed key for the whole run, in the environment: a live server (another process) must
+# unseal the seeds the test process sealed (meeting/services/draw/sealing.py).
+os.environ.setdefault("SEED_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="minkao-seed-key-")) / "seed.key"))
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import sqlalchemy.orm as so
 from flask.testing import FlaskClient
 
 from meeting.models import Cadre, Demand, Household, Township, User, Village, WorkArea
+from meeting.services.setup.moderators import assign_moderator
 
 
 @dataclass
@@ -23,12 +24,14 @@ class SmallRoster:
 
 
 def make_user(session: so.Session, username: str, password: str = "secret-pass",
-              role: str = "admin", display_name: str = "") -> User:
-    """A staff account with a hashed password (committed)."""
+              role: str = "admin", display_name: str = "", moderates: tuple[int, ...] = ()) -> User:
+    """A staff account with a hashed password (committed), bound as moderator to `moderates`."""
     user = User(username=username, role=role, display_name=display_name)
     user.set_password(password)
     session.add(user)
     session.commit()
+    for meeting_id in moderates:
+        assign_moderator(session, meeting_id, username, actor="test")
     return user
 
 

@@ -24,11 +24,12 @@ class SeededMeeting:
 
 
 def seed_meeting(app: Flask, jurors: int = 5, rounds: int = 3, quorum: int | None = None) -> SeededMeeting:
-    """Small roster, moderator account, and a demo meeting ready to start."""
+    """Small roster, moderator account, and a demo meeting ready to start (the moderator bound to it)."""
     with app.app_context():
         load_roster(db.session, generate_roster(scale=0.003, seed=7))
         ensure_user(*MODERATOR, role="moderator")
-        meeting = create_demo_meeting(db.session, jurors=jurors, rounds=rounds, quorum=quorum)
+        meeting = create_demo_meeting(db.session, jurors=jurors, rounds=rounds, quorum=quorum,
+                                      moderators=(MODERATOR[0],))
         tokens = [j.token for j in meeting.jurors]
         meeting_id = meeting.id
         db.remove()

@@ -10,6 +10,7 @@ from meeting.models import Cadre, Event
 from meeting.services.draw import pool as draw_pool
 from meeting.demo.generator import generate_roster
 from meeting.demo.load import load_roster
+from meeting.services.draw.sealing import secret_seed
 from tests.admin_meetings_support import meeting_row, new_meeting, staff_client
 from tests.helpers_roster import small_roster
 
@@ -137,7 +138,7 @@ def test_exclusions_plan_freeze_and_commit_flow_through_to_the_notice(admin, ses
     meeting = meeting_row(session, mid)
     html = admin.get(draw_url(mid)).get_data(as_text=True)
     assert meeting.commitment in html and meeting.roster_hash in html
-    assert f'href="/m/{mid}/notice"' in html and meeting.seed_hex not in html
+    assert f'href="/m/{mid}/notice"' in html and secret_seed(meeting) not in html
     again = admin.post(draw_url(mid, "commit"), data={"confirm": "yes"})
     assert again.status_code == 409 and meeting_row(session, mid).commitment == meeting.commitment
     assert event_types(session, mid) == ["exclusions_set", "pool_frozen", "seed_committed"]

@@ -31,7 +31,7 @@ def test_an_anonymous_visitor_is_sent_to_the_log_in_page(client, meeting_id):
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])
 def test_a_moderator_or_an_admin_opens_the_console(client, session, meeting_id, role):
-    make_user(session, "someone", role=role)
+    make_user(session, "someone", role=role, moderates=(meeting_id,) if role == "moderator" else ())
     login(client, "someone")
     resp = client.get(f"/console/{meeting_id}")
     assert resp.status_code == 200
@@ -60,7 +60,7 @@ def test_an_unknown_meeting_is_not_found(client, session, meeting_id):
 
 
 def test_the_page_loads_only_local_scripts_and_styles(client, session, meeting_id):
-    make_user(session, "mod", role="moderator")
+    make_user(session, "mod", role="moderator", moderates=(meeting_id,))
     login(client, "mod")
     html = client.get(f"/console/{meeting_id}").get_data(as_text=True)
     external = re.findall(r'(?:src|href)\s*=\s*"(?:https?:)?//[^"]*"', html)
@@ -80,7 +80,7 @@ def _config(html: str) -> dict:
 
 
 def test_stage_and_action_labels_follow_the_page_language(client, session, meeting_id):
-    make_user(session, "mod", role="moderator")
+    make_user(session, "mod", role="moderator", moderates=(meeting_id,))
     login(client, "mod")
     zh = client.get(f"/console/{meeting_id}").get_data(as_text=True)
     labels = _config(zh)["labels"]

@@ -5,6 +5,7 @@ import logging
 
 from meeting.extensions import db
 from meeting.models import Meeting
+from meeting.services.draw.sealing import secret_seed
 from meeting.services.live.snapshot import build_state
 from tests.admin_meetings_support import staff_client
 from tests.test_draw_integrity import Stage
@@ -29,7 +30,7 @@ def test_no_page_api_export_snapshot_or_log_shows_the_seed_before_the_reveal(app
     stage.perform("enter_entropy", sources="3 5 1 6 2")
     stage.perform("draw_cadre", expected_draw=1)
     with app.app_context():
-        seed = db.session.get(Meeting, stage.mid).seed_hex
+        seed = secret_seed(db.session.get(Meeting, stage.mid))
         snapshots = [build_state(db.session, stage.mid, who) for who in ("moderator", "viewer", "juror")]
         db.remove()
     assert len(seed) == 64

@@ -127,10 +127,10 @@ def _moderator_socket(app, cookie: str, meeting_id: int):
 
 
 def test_a_moderator_socket_with_an_ended_session_is_refused(app, client, session):
-    make_user(session, "moderator1", role="moderator")
     meeting = Meeting(title="测试大会")
     session.add(meeting)
     session.commit()
+    make_user(session, "moderator1", role="moderator", moderates=(meeting.id,))
     cookie = _logged_in_cookie(client, "moderator1")
     assert _moderator_socket(app, cookie, meeting.id).user_id is not None
     client.post("/logout")
@@ -139,10 +139,10 @@ def test_a_moderator_socket_with_an_ended_session_is_refused(app, client, sessio
 
 
 def test_a_moderator_socket_is_refused_after_a_password_change(app, client, session):
-    make_user(session, "moderator1", role="moderator")
     meeting = Meeting(title="测试大会")
     session.add(meeting)
     session.commit()
+    make_user(session, "moderator1", role="moderator", moderates=(meeting.id,))
     cookie = _logged_in_cookie(client, "moderator1")
     ensure_user("moderator1", "a-new-password-1", "moderator")
     with pytest.raises(AuthError):

@@ -76,7 +76,7 @@ def test_the_rendered_pages_have_no_inline_script(client, session, meeting_id):
     token = add_juror(session, meeting_id, "王志强", "cppcc_member").token
     pages = ["/login", f"/m/{meeting_id}/projector", f"/m/{meeting_id}/viewer", f"/m/{meeting_id}/overlay",
              f"/j/{token}", "/j/not-a-real-token"]
-    make_user(session, "mod", role="moderator")
+    make_user(session, "mod", role="moderator", moderates=(meeting_id,))
     for url in pages:
         html = client.get(url).get_data(as_text=True)
         assert "<script" not in html or "application/json" in html or "src=" in html, url

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -11,6 +11,7 @@ from meeting.models import Juror, Meeting
 from meeting.services.draw import pool as draw_pool
 from meeting.services.draw import seed as draw_seed
 from meeting.services.setup.meetings import add_juror, create_meeting
+from meeting.services.setup.moderators import assign_moderator, meeting_moderators
 
 DEMO_JURORS = (("张建国", "party_rep"), ("李秀英", "npc_deputy"), ("王志强", "cppcc_member"),
                ("刘桂兰", "citizen_rep"), ("陈德胜", "veteran_cadre"), ("赵明", "citizen_rep"),
@@ -18,8 +19,10 @@ DEMO_JURORS = (("张建国", "party_rep"), ("李秀英", "npc_deputy"), ("王志
 
 
 def create_demo_meeting(session: so.Session, jurors: int = 5, rounds: int = 5, quorum: int | None = None,
-                        title: str = "沂水县万名干部“联系群众、转变作风”现场直播调查大会") -> Meeting:
-    """Create a meeting ready to start on stage: jurors added, pool frozen, seed committed."""
+                        title: str = "沂水县万名干部“联系群众、转变作风”现场直播调查大会",
+                        moderators: Iterable[str] = ()) -> Meeting:
+    """Create a meeting ready to start on stage: jurors added, pool frozen, seed committed, and
+    the existing moderator accounts named in `moderators` bound to it."""
     meeting = create_meeting(session, {"title": title, "venue": "县会堂", "date": dt.date.today().isoformat(),
                                        "rounds_planned": rounds, "quorum": quorum or min(jurors, 5),
                                        "branch_venues": ["许家湖镇分会场", "沂城街道分会场"]})
@@ -29,7 +32,15 @@ def create_demo_meeting(session: so.Session, jurors: int = 5, rounds: int = 5, q
         add_juror(session, meeting.id, f"评委{i + 1}", "citizen_rep")
     draw_pool.freeze_pool(session, meeting.id, {"kind": "whole", "draws": rounds}, actor="organiser")
     draw_seed.commit_seed(session, meeting.id, actor="organiser")
+    for username in moderators:
+        bind_demo_moderator(session, meeting.id, username)
     return session.get(Meeting, meeting.id)
+
+
+def bind_demo_moderator(session: so.Session, meeting_id: int, username: str = "moderator") -> None:
+    """Bind the moderator account `username` to the meeting unless it already is (idempotent)."""
+    if username not in {b.username for b in meeting_moderators(session, meeting_id)}:
+        assign_moderator(session, meeting_id, username, actor="organiser")
 
 
 def ensure_demo_meeting(session: so.Session) -> dict[str, Any]:

@@ -34,4 +34,9 @@ MESSAGES: dict[str, str] = {
     "bad_relations": N_("Declared relations: one per line, the cadre number first (%(why)s)."),
     "too_many_relations": N_("At most %(limit)s declared relations per juror."),
     **{f"juror_category.{code}": name for code, name in JUROR_CATEGORIES.items()},
+    # Moderators bound to meetings (services/setup/moderators).
+    "not_meeting_moderator": N_("You are not a moderator of this meeting. An organiser can assign you on the meeting's set-up page."),
+    "moderator_unknown": N_("There is no moderator account named %(username)s."),
+    "moderator_already_assigned": N_("%(username)s is already a moderator of this meeting."),
+    "moderator_not_assigned": N_("%(username)s is not a moderator of this meeting."),
 }

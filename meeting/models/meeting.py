@@ -43,7 +43,10 @@ class Meeting(Base):
     roster_hash: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
     exclusions: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     # Commit–reveal: the seed stays private until revealed after the meeting.
+    # seed_hex is empty until the reveal (then the published seed); before it the seed lives only
+    # in seed_sealed, encrypted with a key kept outside the database (services/draw/sealing.py).
     seed_hex: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    seed_sealed: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
     commitment: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
     live_entropy: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     # The declared live-entropy sources (scoring.entropy), fixed before the seed is committed.

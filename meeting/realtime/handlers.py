@@ -9,10 +9,10 @@ import logging
 from typing import Any, Callable
 
 from flask import request
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from meeting.audience import Audience
-from meeting.errors import UserError
+from meeting.errors import Forbidden, UserError
 from meeting.extensions import db
 from meeting.messages import error_text, text
 from meeting.realtime import broadcast, presence
@@ -20,6 +20,7 @@ from meeting.realtime.principal import AuthError, Principal, resolve
 from meeting.realtime.ratelimit import SidBuckets
 from meeting.services.live import ballots
 from meeting.services.live import actions as live
+from meeting.services.setup.moderators import require_moderator_of
 
 log = logging.getLogger("minkao.realtime")
 
@@ -92,9 +93,22 @@ def on_alive(*_args: Any) -> dict[str, Any]:
     return {"ok": presence.alive(request.sid)}
 
 
+def _still_moderator(principal: Principal) -> None:
+    """Asked again on every moderator request: a moderator unassigned mid-meeting is refused
+    and taken out of the moderator rooms, so no more private state reaches that console."""
+    try:
+        require_moderator_of(db.session, principal.user_id, principal.meeting_id)
+    except Forbidden:
+        for name in broadcast.rooms_for(principal.meeting_id, principal.audience, principal.juror_id):
+            leave_room(name)
+        raise
+
+
 @_guard
 def on_sync(principal: Principal, _data: Any) -> dict[str, Any]:
     """A client saw a gap in seq (or came back): resend its full snapshot."""
+    if principal.audience is Audience.MODERATOR:
+        _still_moderator(principal)
     state = broadcast.send_state(principal.meeting_id, principal.audience, request.sid, principal.juror_id)
     return {"ok": True, "seq": state["seq"]}
 
@@ -106,6 +120,7 @@ def on_perform(principal: Principal, data: Any) -> dict[str, Any]:
         return _error("forbidden")
     if not isinstance(data, dict):
         return _error("bad_request")
+    _still_moderator(principal)
     cause = live.perform(db.session, principal.meeting_id, data.get("action"), data.get("params"), principal.actor)
     broadcast.publish(principal.meeting_id, {"type": cause["type"], "seq": cause["seq"]})
     # A failed call reports ok: False in its cause; nothing else may turn an answer into ok.

@@ -12,6 +12,7 @@ from meeting.extensions import db
 from meeting.ids import is_db_int
 from meeting.services.accounts.juror_tokens import authenticate_juror
 from meeting.services.accounts.users import stage_user
+from meeting.services.setup.moderators import may_moderate
 from meeting.services.tx import get_meeting
 
 # The refusal texts are protocol: the tablet recognises them (static/juror/tablet.js).
@@ -46,7 +47,8 @@ class AuthError(Exception):
 def resolve(auth: Any) -> Principal:
     """Check the `auth` payload of a Socket.IO connect and return the principal.
 
-    Moderators are staff logged in through the web session (cookie); jurors present their
+    Moderators are staff logged in through the web session (cookie) and bound to this meeting
+    (admins: every meeting; meeting.services.setup.moderators); jurors present their
     private token (and PIN if one was set); public screens need nothing but a meeting id.
     """
     if not isinstance(auth, dict):
@@ -68,6 +70,8 @@ def resolve(auth: Any) -> Principal:
         user = stage_user(db.session, flask_session.get("user_id"), flask_session.get("sv"))
         if user is None:
             raise AuthError("moderator log-in required")
+        if not may_moderate(db.session, user, meeting_id):  # bound at set-up; admins drive all
+            raise AuthError("not a moderator of this meeting")
         return Principal(meeting_id, audience, user_id=user.id, name=user.display_name or user.username)
     token = auth.get("token")
     if not isinstance(token, str) or not token:

@@ -10,6 +10,7 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import get_locale
 
 from meeting.extensions import db
+from meeting.services.setup.moderators import require_moderator_of
 from meeting.services.tx import get_meeting
 from meeting.views.auth import current_user, login_required
 from meeting.views.console_i18n import console_labels, console_strings
@@ -24,10 +25,12 @@ def _lang() -> str:
 @bp.get("/console/<int:meeting_id>")
 @login_required("moderator", "admin")
 def console(meeting_id: int):
-    """The stage console of one meeting (moderators and admins); 404 for an unknown meeting."""
+    """The stage console of one meeting (its bound moderators and admins); 404 for an unknown
+    meeting, 403 with the reason for a moderator not bound to it."""
     meeting = get_meeting(db.session, meeting_id)
     lang = _lang()
     user = current_user()
+    require_moderator_of(db.session, user.id if user is not None else None, meeting.id)
     config = {
         "meeting": meeting.id,
         "lang": lang,

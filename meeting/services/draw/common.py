@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict
 from meeting.models import DrawRecord, Meeting
+from meeting.services.draw.sealing import secret_seed
 from scoring.draw import CadreDraw, DrawEngine, master_key
 from scoring.pool import RosterEntry, parse_roster, plan_hash
 
@@ -113,8 +114,8 @@ def roster_entries(meeting: Meeting) -> list[RosterEntry]:
 
 
 def meeting_master(meeting: Meeting) -> bytes:
-    """The meeting's master key (needs the seed and the live entropy)."""
-    return master_key(meeting.seed_hex, meeting.protocol, meeting.roster_hash,
+    """The meeting's master key (needs the seed, unsealed here, and the live entropy)."""
+    return master_key(secret_seed(meeting), meeting.protocol, meeting.roster_hash,
                       plan_hash(meeting.draw_plan), meeting.live_entropy["canonical"])
 
 

@@ -12,6 +12,7 @@ from meeting.errors import Conflict, UserError
 from meeting.models import Meeting, utcnow
 from meeting.services.draw.bundle import notice_sha256
 from meeting.services.draw.common import is_frozen, require_committed, require_not_revealed
+from meeting.services.draw.sealing import seal_seed, secret_seed
 from meeting.services.chain_check import verify_before_reveal
 from meeting.services.events import append_event
 from meeting.services.tx import lock_meeting, unit_of_work
@@ -55,7 +56,7 @@ def commit_seed(session: so.Session, meeting_id: int, actor: str = "",
         raise Conflict("seed_committed")
     seed = seed_factory()
     seed_bytes(seed)
-    meeting.seed_hex = seed
+    meeting.seed_sealed = seal_seed(meeting_id, seed)  # never stored in the clear before the reveal
     meeting.commitment = commitment(seed)
     append_event(session, meeting_id, "seed_committed",
                  {"commitment": meeting.commitment, "notice_sha256": notice_sha256(meeting)}, actor)
@@ -119,6 +120,8 @@ def reveal_seed_locked(session: so.Session, meeting: Meeting, actor: str = "") -
     before changing anything (a failed check commits the stop mark), and commits."""
     require_committed(meeting)
     require_not_revealed(meeting)
+    seed = secret_seed(meeting)  # Conflict (missing or wrong key) before anything changes
+    meeting.seed_hex, meeting.seed_sealed = seed, ""
     meeting.seed_revealed_at = utcnow()
     append_event(session, meeting.id, "seed_revealed",
                  {"seed": meeting.seed_hex, "commitment": meeting.commitment}, actor)

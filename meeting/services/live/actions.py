@@ -23,6 +23,7 @@ from meeting.services.draw import seed as draw_seed
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import record_manual_call
 from meeting.services.draw.common import require_committed
+from meeting.services.draw.sealing import secret_seed
 from meeting.services.tx import lock_meeting, unit_of_work
 from meeting.services.chain_check import require_chain_intact, verify_before_reveal
 from meeting.services.events import append_event
@@ -164,6 +165,7 @@ def _close_meeting(session, meeting, params, actor):
     if meeting.seed_revealed_at is not None:  # revealed already (a rehearsal's CLI): only close
         meeting.status = "closed"
         return _event(session, meeting, "meeting_closed", {}, actor)
+    secret_seed(meeting)  # the reveal must be able to unseal it: a missing or wrong key closes nothing
     # The chain is checked before anything changes: a failed check commits only its stop mark.
     verify_before_reveal(session, meeting.id)
     meeting.status = "closed"

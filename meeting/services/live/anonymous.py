@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from meeting.errors import Conflict
 from meeting.models import Meeting
 from meeting.services.draw.common import meeting_master
+from meeting.services.draw.sealing import secret_seed
 from scoring.anon import apply_order, public_order
 from scoring.draw import master_key
 from scoring.pool import plan_hash
@@ -20,11 +21,11 @@ from scoring.pool import plan_hash
 def anon_master(meeting: Meeting) -> bytes:
     """The key of the shuffle: the meeting's master key; before any live entropy was entered
     (a question round ahead of the first draw) the master key over an empty entropy text."""
-    if not meeting.seed_hex:
+    if not (meeting.seed_hex or meeting.seed_sealed):
         raise Conflict("anon_no_seed")
     if meeting.live_entropy:
         return meeting_master(meeting)
-    return master_key(meeting.seed_hex, meeting.protocol, meeting.roster_hash, plan_hash(meeting.draw_plan), "")
+    return master_key(secret_seed(meeting), meeting.protocol, meeting.roster_hash, plan_hash(meeting.draw_plan), "")
 
 
 def order_for(meeting: Meeting, round_number: int, n: int) -> list[int]:

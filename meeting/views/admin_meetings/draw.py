@@ -1,7 +1,8 @@
-"""The draw-pool page of the meeting set-up: exclusions, plan, freeze, commit.
+"""The draw-pool page of the meeting set-up: exclusions, plan, freeze, entropy sources, commit.
 
 Order of work (each step refused by the services when out of turn): exclusions and plan
-(editable until the freeze) → freeze the pool → commit the seed → print the public notice.
+(editable until the freeze) → freeze the pool → declare the live-entropy sources (until the
+commitment) → commit the seed → print the public notice.
 Freezing and committing cannot be undone, so both forms need an explicit confirmation.
 """
 from __future__ import annotations
@@ -20,12 +21,14 @@ from meeting.messages import error_text
 from meeting.views.admin_meetings.common import CHANGE_ROLES, VIEW_ROLES, actor, load_meeting
 from meeting.views.admin_meetings.forms import ExclusionForm
 from meeting.views.admin_meetings.forms_draw import PlanForm
+from meeting.views.admin_meetings.forms_entropy import EntropySourceForm
 from meeting.views.auth import login_required
+from scoring.entropy import example as entropy_example
 from scoring.pool import normalise_plan
 
 
 def _draw_page(meeting_id: int, plan_form: PlanForm | None = None, exclusion: ExclusionForm | None = None,
-               error: str = "", status: int = 200):
+               error: str = "", status: int = 200, entropy: EntropySourceForm | None = None):
     meeting = load_meeting(meeting_id)
     townships = overview.townships(db.session)
     frozen = is_frozen(meeting)
@@ -42,7 +45,9 @@ def _draw_page(meeting_id: int, plan_form: PlanForm | None = None, exclusion: Ex
         exclusions=draw_plan.exclusion_rows(db.session, meeting),
         exclusion=exclusion or ExclusionForm(formdata=None), error=error,
         township_names={t.code: t.name for t in townships},
-        pool_size=meeting.pool_text.count("\n")), status
+        pool_size=meeting.pool_text.count("\n"),
+        entropy_sources=[{**x, "example": entropy_example(x)} for x in meeting.entropy_sources or []],
+        entropy=entropy or EntropySourceForm(formdata=None)), status
 
 
 def _back(meeting_id: int, anchor: str):
@@ -134,6 +139,46 @@ def commit(meeting_id: int):
     return _back(meeting_id, "steps")
 
 
+def _declare(meeting_id: int, sources: list[dict], form: EntropySourceForm | None = None):
+    """Declare `sources` as the meeting's whole list; the page again, with the refusal if any."""
+    try:
+        draw_seed.declare_entropy_sources(db.session, meeting_id, sources, actor())
+    except UserError as exc:
+        return _draw_page(meeting_id, error=error_text(exc), status=exc.status, entropy=form)
+    return None
+
+
+@login_required(*CHANGE_ROLES)
+def add_entropy_source(meeting_id: int):
+    """Add one live-entropy source at the end of the declared list (until the seed is committed)."""
+    meeting = load_meeting(meeting_id)
+    form = EntropySourceForm()
+    if not form.validate():
+        return _draw_page(meeting_id, error=_("The source was not added: correct the marked fields."),
+                          status=400, entropy=form)
+    refused = _declare(meeting_id, [*(meeting.entropy_sources or []), form.source()], form)
+    if refused is not None:
+        return refused
+    flash(_("Entropy source %(label)s declared.", label=form.label.data), "success")
+    return _back(meeting_id, "entropy")
+
+
+@login_required(*CHANGE_ROLES)
+def remove_entropy_source(meeting_id: int):
+    """Take one source off the declared list (until the seed is committed; one must remain)."""
+    meeting = load_meeting(meeting_id)
+    label = request.form.get("label", "")
+    kept = [x for x in meeting.entropy_sources or [] if x["label"] != label]
+    if len(kept) == len(meeting.entropy_sources or []):
+        return _draw_page(meeting_id, error=_("No declared entropy source is called %(label)s.", label=label),
+                          status=400)
+    refused = _declare(meeting_id, kept)
+    if refused is not None:
+        return refused
+    flash(_("Entropy source %(label)s removed.", label=label), "success")
+    return _back(meeting_id, "entropy")
+
+
 def register(bp: Blueprint) -> None:
     """Add the draw routes to the meeting set-up blueprint."""
     bp.add_url_rule("/<int:meeting_id>/draw", "draw", draw, methods=["GET"])
@@ -143,3 +188,6 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/<int:meeting_id>/draw/plan", "save_plan", save_plan, methods=["POST"])
     bp.add_url_rule("/<int:meeting_id>/draw/freeze", "freeze", freeze, methods=["POST"])
     bp.add_url_rule("/<int:meeting_id>/draw/commit", "commit_seed", commit, methods=["POST"])
+    bp.add_url_rule("/<int:meeting_id>/draw/entropy", "add_entropy_source", add_entropy_source, methods=["POST"])
+    bp.add_url_rule("/<int:meeting_id>/draw/entropy/remove", "remove_entropy_source", remove_entropy_source,
+                    methods=["POST"])

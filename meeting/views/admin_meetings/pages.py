@@ -13,8 +13,10 @@ from meeting.errors import UserError
 from meeting.extensions import db
 from meeting.services.setup import overview as setup_overview
 from meeting.services.setup.meetings import create_meeting, update_meeting
+from meeting.services.setup.moderators import meeting_moderators, unassigned_moderators
 from meeting.views.admin_meetings import draw as admin_meetings_draw
 from meeting.views.admin_meetings import jurors as admin_meetings_jurors
+from meeting.views.admin_meetings import moderators as admin_meetings_moderators
 from meeting.messages import error_text
 from meeting.views.admin_meetings.common import (CHANGE_ROLES, RULE_NAMES, STATUS_NAMES, VIEW_ROLES,
                                                  can_change, category_label, inline_qr, load_meeting,
@@ -89,7 +91,9 @@ def overview(meeting_id: int):
     viewer = next(s for s in screens if s["key"] == "viewer")
     return render_template("admin_meetings/overview.html", meeting=meeting, screens=screens,
                            check=setup_overview.readiness(db.session, meeting_id),
-                           viewer_qr=inline_qr(viewer["url"]), viewer_url=viewer["url"])
+                           viewer_qr=inline_qr(viewer["url"]), viewer_url=viewer["url"],
+                           moderators=meeting_moderators(db.session, meeting_id),
+                           candidates=unassigned_moderators(db.session, meeting_id))
 
 
 @bp.route("/<int:meeting_id>/settings", methods=["GET", "POST"])
@@ -121,3 +125,4 @@ def settings(meeting_id: int):
 
 admin_meetings_jurors.register(bp)
 admin_meetings_draw.register(bp)
+admin_meetings_moderators.register(bp)
