@@ -163,7 +163,7 @@ def neutral(s: str) -> str:  # §3
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") and s else s
 
 
-SKIP_REASONS = ["official_duty", "sick_leave", "bereavement", "maternity_leave", "training", "other"]  # §6.1, §10
+SKIP_REASONS = ["official_duty", "sick_leave", "bereavement", "maternity_leave", "training", "unreachable", "other"]  # §6.1, §10
 
 
 def canonical_declaration(xs: list) -> bool:  # §7

@@ -61,7 +61,7 @@ def renotice(b: dict) -> dict:
               "roster_sha256": b["roster"]["sha256"], "pool_size": b["roster"]["count"], "plan": b["plan"],
               "plan_sha256": b["plan_sha256"], "exclusions": b["exclusions"],
               "entropy_sources": declared[-1] if declared else [],
-              "skip_reasons": ["official_duty", "sick_leave", "bereavement", "maternity_leave", "training", "other"]}
+              "skip_reasons": ["official_duty", "sick_leave", "bereavement", "maternity_leave", "training", "unreachable", "other"]}
     ev(b, "seed_committed")["payload"]["notice_sha256"] = hashlib.sha256(json.dumps(
         notice, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     return b

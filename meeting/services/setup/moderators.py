@@ -15,7 +15,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, Forbidden, NotFound
 from meeting.models import ModeratorAssignment, User, utcnow
-from meeting.services.tx import lock_meeting, transactional
+from meeting.services.tx import lock_meeting, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _moderator(session: so.Session, username: str) -> User:
     return user
 
 
-@transactional
+@unit_of_work
 def assign_moderator(session: so.Session, meeting_id: int, username: str, actor: str = "") -> User:
     """Bind the moderator account `username` to the meeting; commits.
 
@@ -76,11 +76,10 @@ def assign_moderator(session: so.Session, meeting_id: int, username: str, actor:
     if session.scalar(_active(meeting_id, user.id).limit(1)) is not None:
         raise Conflict("moderator_already_assigned", username=user.username)
     session.add(ModeratorAssignment(meeting_id=meeting_id, user_id=user.id, assigned_by=actor[:64]))
-    session.commit()
     return user
 
 
-@transactional
+@unit_of_work
 def unassign_moderator(session: so.Session, meeting_id: int, username: str, actor: str = "") -> User:
     """End the moderator's binding to the meeting (kept on record with who and when); commits.
 
@@ -94,7 +93,6 @@ def unassign_moderator(session: so.Session, meeting_id: int, username: str, acto
     for row in rows:
         row.removed_at = utcnow()
         row.removed_by = actor[:64]
-    session.commit()
     return user
 
 
