@@ -52,6 +52,19 @@ def minutes_xlsx(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+UNIT_HEADERS = ("单位", "被抽中干部数", "督办事项", "已办结", "办结率", "逾期", "平均得分")
+
+
+def units_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """The unit summary (`minutes_record.unit_summary`) as a one-sheet workbook."""
+    workbook = Workbook(write_only=True)
+    _sheet(workbook, "单位汇总", UNIT_HEADERS, [
+        [u["unit"], u["cadres"], u["cases"], u["closed"], u["completion"], u["overdue"], u["average"]] for u in rows])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _sheet(workbook: Workbook, title: str, headers: Sequence[str], rows: list[list[Any]]) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append(_row(sheet, headers))
