@@ -169,6 +169,7 @@ def test_minutes_are_refused_before_the_meeting_is_closed(app, client, runner, t
         response = client.get(f"/admin/meetings/{v.meeting_id}/{path}")
         assert response.status_code == 409
         assert "once the meeting is closed" in response.get_data(as_text=True)
+    assert "/minutes.xlsx" not in client.get(f"/admin/meetings/{v.meeting_id}/").get_data(as_text=True)
     result = runner.invoke(args=["minutes-pdf", str(v.meeting_id), "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0 and not (tmp_path / "x.pdf").exists()
 
@@ -181,4 +182,6 @@ def test_minutes_are_for_staff_only_and_an_unknown_meeting_is_not_found(app, cli
     with app.app_context():
         staff_client(client, db.session, role="moderator")
     assert client.get(f"/admin/meetings/{v.meeting_id}/minutes").status_code == 200
+    overview = client.get(f"/admin/meetings/{v.meeting_id}/").get_data(as_text=True)
+    assert f"/admin/meetings/{v.meeting_id}/minutes.xlsx" in overview
     assert client.get("/admin/meetings/999999/minutes.xlsx").status_code == 404
