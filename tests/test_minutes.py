@@ -139,6 +139,9 @@ def test_the_report_shows_rounds_scores_and_the_draw_anchors_on_its_first_page(a
             assert anchor in first
         assert rnd.result["final"] in page and rnd.result["band"]["label_zh"] in page
         assert "限时整改" in page and 'lang="zh-CN"' in page and "minutes/report.css" in page
+        assert "整改事项：补齐常用药、-2 项台账" in page and "责任人：孙兆龙" in page  # the decision in Chinese
+        assert "已接通" in page and "部分解决" in page and "办理中" in page  # call outcome, answer, case status
+        assert "&#34;http://x&#34;" in page or "&quot;http://x&quot;" in page  # the name escaped, as text
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")

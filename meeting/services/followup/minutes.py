@@ -113,8 +113,8 @@ def _decisions(session: so.Session, rounds: list[Round]) -> list[dict[str, Any]]
     numbers = {r.id: r.number for r in rounds}
     rows = session.scalars(sa.select(Decision).where(Decision.round_id.in_(list(numbers) or [0]))
                            .order_by(Decision.id))
-    return [{"round": numbers[d.round_id], "kind": d.kind, "detail": _detail_text(d.detail), "actor": d.actor,
-             "at": d.created_at} for d in rows]
+    return [{"round": numbers[d.round_id], "kind": d.kind, "detail": _detail_text(d.detail),
+             "detail_items": _detail_items(d.detail), "actor": d.actor, "at": d.created_at} for d in rows]
 
 
 def _cases(session: so.Session, meeting_id: int) -> list[dict[str, Any]]:
@@ -126,15 +126,15 @@ def _cases(session: so.Session, meeting_id: int) -> list[dict[str, Any]]:
              "closed_on": c.closed_on} for c in rows]
 
 
+def _detail_items(detail: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A decision's detail as (key, text) pairs, empty values left out (lists joined by "、")."""
+    return [(key, "、".join(str(v) for v in value) if isinstance(value, list) else str(value))
+            for key, value in (detail or {}).items() if value not in (None, "", [])]
+
+
 def _detail_text(detail: dict[str, Any] | None) -> str:
-    """A decision's detail as one readable line: "key: value; …" (lists joined by "、")."""
-    parts = []
-    for key, value in (detail or {}).items():
-        if value in (None, "", []):
-            continue
-        text = "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        parts.append(f"{key}: {text}")
-    return "; ".join(parts)
+    """A decision's detail as one readable line: "key: value; …"."""
+    return "; ".join(f"{key}: {text}" for key, text in _detail_items(detail))
 
 
 def iso_day(day: dt.date | None) -> str:
