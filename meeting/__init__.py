@@ -21,13 +21,14 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
 
     from meeting import security
     from meeting.commands import cases as cases_commands, db as db_commands, draw as draw_commands, importer, roster
-    from meeting.commands import chain as chain_commands
+    from meeting.commands import chain as chain_commands, minutes as minutes_commands
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
     from meeting.realtime import handlers
     from meeting.views import (admin, admin_import, api, auth, console, converters, draw_public, errors, juror,
                                public, screens, simulator, telephony)
+    from meeting.views import minutes as minutes_views
     from meeting.views.admin_meetings import pages as admin_meetings
 
     app = Flask(
@@ -58,10 +59,10 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     )
     handlers.register(socketio)
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
-                   api, telephony, simulator):
+                   api, telephony, simulator, minutes_views):
         app.register_blueprint(module.bp)
     security.init_app(app)  # after the blueprints: the overlay's own frame-ancestors
     errors.register(app)
-    for commands in (db_commands, roster, importer, draw_commands, cases_commands, chain_commands):
+    for commands in (db_commands, roster, importer, draw_commands, cases_commands, chain_commands, minutes_commands):
         commands.register(app)
     return app

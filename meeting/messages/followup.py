@@ -17,4 +17,5 @@ MESSAGES: dict[str, str] = {
     "case_round_not_found": N_("Round %(id)s does not exist."),
     "case_meeting_not_found": N_("Meeting %(id)s does not exist."),
     "case_link_unknown": N_("No household or demand with id %(ids)s."),
+    "minutes_not_closed": N_("The minutes of meeting %(id)s are ready once the meeting is closed."),
 }
