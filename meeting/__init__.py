@@ -29,6 +29,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     from meeting.views import (admin, admin_import, api, auth, console, converters, draw_public, errors, juror,
                                public, screens, simulator, telephony)
     from meeting.views.admin_meetings import pages as admin_meetings
+    from meeting.views import echo as echo_wall
 
     app = Flask(
         __name__,
@@ -58,7 +59,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     )
     handlers.register(socketio)
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
-                   api, telephony, simulator):
+                   api, telephony, simulator, echo_wall):
         app.register_blueprint(module.bp)
     security.init_app(app)  # after the blueprints: the overlay's own frame-ancestors
     errors.register(app)
