@@ -32,7 +32,8 @@ def test_an_overdue_case_is_marked_on_the_wall(client, county):
 
 def test_the_township_wall_lists_its_villages_and_prints_with_a_qr_code_to_itself(client, county):
     html = client.get("/echo/T05/").get_data(as_text=True)
-    assert "磨石沟村" in html and "北山村" in html and "张**" in html
+    assert "磨石沟村" in html and "北山村" in html and "张**" in html and "已向本人答复" in html
+    assert PRIVATE_TEXT not in html and "已协调临时救助" not in html and "张卫国" not in html
     assert 'src="/echo/T05/qr.svg"' in html and "echo/print.css" in html
     qr = client.get("/echo/T05/qr.svg")
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
