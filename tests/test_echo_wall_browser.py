@@ -18,6 +18,15 @@ from tests.liveserver import LiveServer
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 RED = "rgb(179, 38, 30)"
+WATCH = ("document.addEventListener('securitypolicyviolation', e => {"
+         " (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI); });")
+
+
+def watched_page(browser, errors):
+    """A phone-sized page under the real policy that records every violation in window.__csp."""
+    page = new_page(browser, 390, 844, errors, touch=True, bypass_csp=False)
+    page.add_init_script(WATCH)
+    return page
 
 
 @pytest.fixture
@@ -33,7 +42,7 @@ def server(database_url, session, tmp_path):
 def test_the_village_wall_masks_hides_private_text_and_marks_the_overdue_item(chromium, server):
     live, _ = server
     errors: list[str] = []
-    page = new_page(chromium, 390, 844, errors, touch=True, bypass_csp=False)
+    page = watched_page(chromium, errors)
     page.goto(live.url + "/echo/T05/V0501/")
     items = page.locator("li.demand")
     items.first.wait_for()
@@ -56,13 +65,13 @@ def test_the_village_wall_masks_hides_private_text_and_marks_the_overdue_item(ch
     qr.wait_for(state="visible")
     assert page.evaluate("document.querySelector('.poster-qr img').naturalWidth") > 0
     assert not page.locator("footer").is_visible()
-    assert errors == []
+    assert errors == [] and page.evaluate("window.__csp || []") == []
 
 
 def test_the_public_case_page_shows_the_promise_deadline_and_timeline(chromium, server):
     live, county = server
     errors: list[str] = []
-    page = new_page(chromium, 390, 844, errors, touch=True, bypass_csp=False)
+    page = watched_page(chromium, errors)
     page.goto(live.url + "/echo/T05/V0501/")
     page.click(f"a[href='/case/{county['case']}']")
     page.wait_for_url(f"**/case/{county['case']}")
@@ -77,7 +86,7 @@ def test_the_public_case_page_shows_the_promise_deadline_and_timeline(chromium, 
     body = page.inner_text("body")
     assert "王**" in body and "张院长" not in body and "王小明" not in body
     screenshot(page, "echo", "case-phone", full_page=True)
-    assert errors == []
+    assert errors == [] and page.evaluate("window.__csp || []") == []
 
 
 def test_an_unknown_case_code_is_a_404_page(chromium, server):
