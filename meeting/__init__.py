@@ -30,6 +30,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
                                public, screens, simulator, telephony)
     from meeting.views import minutes as minutes_views
     from meeting.views.admin_meetings import pages as admin_meetings
+    from meeting.views import echo as echo_wall
 
     app = Flask(
         __name__,
@@ -59,7 +60,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     )
     handlers.register(socketio)
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
-                   api, telephony, simulator, minutes_views):
+                   api, telephony, simulator, minutes_views, echo_wall):
         app.register_blueprint(module.bp)
     security.init_app(app)  # after the blueprints: the overlay's own frame-ancestors
     errors.register(app)

@@ -18,4 +18,7 @@ MESSAGES: dict[str, str] = {
     "case_meeting_not_found": N_("Meeting %(id)s does not exist."),
     "case_link_unknown": N_("No household or demand with id %(ids)s."),
     "minutes_not_closed": N_("The minutes of meeting %(id)s are ready once the meeting is closed."),
+    # The echo wall (public pages).
+    "echo_township_not_found": N_("There is no township with the code %(code)s."),
+    "echo_village_not_found": N_("There is no village with the code %(code)s in this township."),
 }

@@ -68,4 +68,7 @@ class Demand(Base):
     public_answer: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     raised_on: so.Mapped[dt.date | None] = so.mapped_column(sa.Date)
     resolved_on: so.Mapped[dt.date | None] = so.mapped_column(sa.Date)
+    # 涉及个人隐私: answered to the household in person; public pages show only that, never the text.
+    # The server default keeps bulk loaders that name their columns (meeting.demo.load) working.
+    private: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     household: so.Mapped[Household] = so.relationship(back_populates="demands")

@@ -39,7 +39,8 @@ def roster_rows(roster: Any, lang: str = "zh") -> dict[str, Iterator[list]]:
     def demands() -> Iterator[list]:
         for d in roster.demands:
             yield [d.household_code, d.text, d.category, word("status", d.status),
-                   word("level", d.level), d.public_answer, d.raised_on, d.resolved_on]
+                   word("level", d.level), d.public_answer, d.raised_on, d.resolved_on,
+                   ("是" if zh else "yes") if getattr(d, "private", False) else ("否" if zh else "no")]
 
     return {"villages": villages(), "cadres": cadres(), "households": households(), "demands": demands()}
 

@@ -129,6 +129,8 @@ DEMANDS = KindSpec("demands", (
     Column("public_answer", "公开答复", "public_answer", aliases=("答复", "answer")),
     Column("raised_on", "提出日期", "raised_on", type="date", aliases=("raised",)),
     Column("resolved_on", "办结日期", "resolved_on", type="date", aliases=("resolved",)),
+    # 涉及个人隐私: the echo wall shows only "已向本人答复" for it, never its text.
+    Column("private", "不公开", "private", type="bool", aliases=("涉及隐私", "隐私", "是否不公开")),
 ))
 
 SPECS: dict[str, KindSpec] = {s.name: s for s in (VILLAGES, CADRES, HOUSEHOLDS, DEMANDS)}

@@ -13,7 +13,7 @@ from meeting.services.roster.importing.snapshot import DEMAND_FIELDS, Snapshot
 from meeting.services.roster.importing.validate import BoundSheet, Errors, Plan, parse_rows
 
 _DEMAND_DEFAULTS = {"category": "", "status": VOCAB_DEFAULTS["status"], "level": None,
-                    "public_answer": "", "raised_on": None, "resolved_on": None}
+                    "public_answer": "", "raised_on": None, "resolved_on": None, "private": False}
 
 
 def plan_cadres(sheet: BoundSheet, snap: Snapshot, plan: Plan, errors: Errors,

@@ -14,7 +14,7 @@ import sqlalchemy.orm as so
 from meeting.models import Cadre, Demand, Household, Township, Village, WorkArea
 
 # Demand content compared on re-import (a demand has no natural key of its own).
-DEMAND_FIELDS = ("text", "category", "status", "level", "public_answer", "raised_on", "resolved_on")
+DEMAND_FIELDS = ("text", "category", "status", "level", "public_answer", "raised_on", "resolved_on", "private")
 
 
 @dataclass

@@ -15,8 +15,8 @@ from meeting.services.roster.importing.formats import SPECS, VOCAB_DEFAULTS, VOC
 from meeting.services.roster.importing.messages import kind_label
 from meeting.services.roster.importing.readers import RawSheet
 from meeting.services.roster.importing.types import RowError
-from meeting.services.roster.importing.values import (check_text, parse_date, parse_int, parse_phone,
-                                                      parse_vocab)
+from meeting.services.roster.importing.values import (check_text, parse_bool, parse_date, parse_int,
+                                                      parse_phone, parse_vocab)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -73,12 +73,16 @@ def _parser(type_: str, max_len: int | None) -> Callable[[str], object]:
         return parse_phone
     if type_ == "date":
         return parse_date
+    if type_ == "bool":
+        return parse_bool
     if type_ in VOCABULARIES:
         return lambda text: parse_vocab(type_, text)
     return lambda text: check_text(text, max_len)
 
 
 def _empty(type_: str) -> object:
+    if type_ == "bool":
+        return False  # a demand is public unless marked
     if type_ in VOCABULARIES:
         return VOCAB_DEFAULTS[type_]
     return "" if type_ in ("text", "phone") else None

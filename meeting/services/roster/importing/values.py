@@ -69,6 +69,20 @@ def parse_date(text: str) -> dt.date:
         raise ValueError(_("“%(value)s” is not a date: write it as 2024-03-05.", value=text)) from None
 
 
+_YES = frozenset(("是", "yes", "y", "1"))
+_NO = frozenset(("否", "no", "n", "0"))
+
+
+def parse_bool(text: str) -> bool:
+    """是/否, yes/no or 1/0 (case and full-width forms do not matter)."""
+    folded = unicodedata.normalize("NFKC", text).strip().lower()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise ValueError(_("“%(value)s” is not yes or no: write 是 or 否 (yes/no, 1/0 are fine too).", value=text))
+
+
 def parse_vocab(vocab: str, text: str) -> str:
     """The stored value for a Chinese or English spelling."""
     value = vocab_lookup(vocab, text)

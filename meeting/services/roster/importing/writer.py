@@ -17,6 +17,7 @@ _TYPE_NOTES = {
     "phone": ("手机号11位，或带区号的固定电话，如 0539-2212345",
               "11-digit mobile, or a landline with its area code, e.g. 0539-2212345"),
     "date": ("日期，如 2024-03-05", "a date, e.g. 2024-03-05"),
+    "bool": ("是 或 否（不填为否：公开）", "yes or no (empty: no, the demand is public)"),
 }
 _COLUMN_NOTES = {
     ("villages", "township_code"): ("可不填：不填时按乡镇名称自动生成", "optional: generated from the name"),
