@@ -18,7 +18,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Decision, Demand, DrawRecord, Household, Meeting, Round, utcnow
-from meeting.models.cases import Case, CaseStream
+from meeting.models.cases import Case, CaseEvent, CaseStream
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
@@ -194,6 +194,14 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
     at = _clock(now)
     stream = lock_stream(session, stream_code)
     case = _get(session, stream, code)
+    act_locked(session, stream, case, action, actor=actor, reason=reason, at=at, policy=policy, outcome=outcome)
+    return case
+
+
+def act_locked(session: so.Session, stream: CaseStream, case: Case, action: str, *, actor: str, reason: str,
+               at: dt.datetime, policy: Policy, outcome: str | None = None,
+               extra: Mapping[str, Any] | None = None) -> CaseEvent:
+    """Inner step of `act` (the stream lock is held, no commit): the change and its event, returned."""
     today = local_date(at, policy.zone)
     before = _state(case)
     try:
@@ -213,10 +221,11 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
         payload["outcome"] = outcome
     if action == "override_close":
         payload["public_note"] = "closed by an organiser's override"
-    append_case_event(session, stream, case, _ACTION_EVENTS[action], payload, actor, at)
+    payload.update(extra or {})
+    event = append_case_event(session, stream, case, _ACTION_EVENTS[action], payload, actor, at)
     if action == "confirm":
         _open_penalty(session, stream, case, text, actor, at, today, policy)
-    return case
+    return event
 
 
 def reply(session: so.Session, code: str, text: str, *, actor: str, **kw: Any) -> Case:
