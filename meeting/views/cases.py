@@ -18,7 +18,8 @@ from meeting.extensions import db
 from meeting.messages import error_text
 from meeting.services.followup.attachments import MAX_BYTES, MAX_FILES
 from meeting.services.followup.cases import policy_from_config
-from meeting.services.followup.dashboard import dashboard as dashboard_page, filter_options, page_number, parse_filter
+from meeting.services.followup.dashboard import (PER_PAGE, dashboard as dashboard_page, filter_options, page_number,
+                                                 parse_filter)
 from meeting.services.followup.reply_links import (attachment_for_staff, attachment_for_unit, issue_link, revoke_link,
                                                    unit_reply, unit_view)
 from meeting.services.followup.staff import FOLLOWUP_ROLES, case_page, staff_act
@@ -49,7 +50,8 @@ def _policy():
 def dashboard() -> Any:
     """All cases, filterable by status, township, unit and meeting; overdue first; counts per status."""
     chosen = parse_filter(request.args)
-    result = dashboard_page(db.session, chosen, page_number(request.args.get("page")))
+    per_page = page_number(request.args.get("per_page")) if request.args.get("per_page") else PER_PAGE
+    result = dashboard_page(db.session, chosen, page_number(request.args.get("page")), per_page)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("cases/dashboard.html", result=result, chosen=chosen, options=filter_options(db.session),
                            args=args, names=names())
