@@ -96,11 +96,31 @@ def test_the_case_page_offers_the_actions_the_life_cycle_allows_now(session, wor
     assert [e.type for e in page["events"]] == ["case_opened", "case_replied"]
     assert page["events"][-1].payload["on_behalf"] is True and page["households"][0] == ("H010", "王**")
     staff.staff_act(session, code, "start_return_visit", actor="user:1", now=LATER)
+    assert staff.case_page(session, code)["actions"] == ("record_visit", "override_close")
     staff.staff_act(session, code, "override_close", actor="user:1", reason="住户已迁出", now=LATER)
     assert staff.case_page(session, code)["actions"] == ("reopen",)
     staff.staff_act(session, code, "reopen", actor="user:1", reason="新的投诉", now=LATER)
     assert session.scalar(sa.select(Case.status).where(Case.code == code)) == "reopened"
     assert followup.verify_stream(session) is None
+
+
+def test_a_return_visit_is_recorded_on_the_case_page_not_satisfied_reopens_satisfied_closes(session, world):
+    code = world.codes[0]
+    staff.staff_act(session, code, "reply", actor="user:1", reason="已整改", now=LATER)
+    staff.staff_act(session, code, "start_return_visit", actor="user:1", now=LATER)
+    with pytest.raises(UserError) as info:
+        staff.staff_act(session, code, "record_visit", actor="user:1", outcome="maybe", now=LATER)
+    assert info.value.code == "case_outcome_unknown"
+    with pytest.raises(UserError) as info:
+        staff.staff_act(session, code, "record_visit", actor="user:1", outcome="contradicting", reason="", now=LATER)
+    assert info.value.code == "case_reason_required"
+    case = staff.staff_act(session, code, "record_visit", actor="user:1", outcome="contradicting",
+                           reason="住户说药品未补齐", now=LATER)
+    assert case.status == "reopened" and case.reopen_count == 1
+    assert followup.stream_events(session)[-1].payload["outcome"] == "contradicting"
+    staff.staff_act(session, code, "reply", actor="user:1", reason="已补齐", now=LATER)
+    staff.staff_act(session, code, "start_return_visit", actor="user:1", now=LATER)
+    assert staff.staff_act(session, code, "record_visit", actor="user:1", outcome="satisfied", now=LATER).status == "closed"
 
 
 @pytest.mark.parametrize("action,reason,error", [

@@ -77,7 +77,8 @@ def act(code: str) -> Any:
     action = request.form.get("action", "")
     try:
         staff_act(db.session, code, action, actor=_actor(), reason=request.form.get("reason", ""),
-                  proposed=request.form.get("proposed", ""), policy=_policy())
+                  proposed=request.form.get("proposed", ""), outcome=request.form.get("outcome") or None,
+                  policy=_policy())
     except NotFound:
         raise
     except UserError as exc:

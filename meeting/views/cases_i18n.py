@@ -9,12 +9,15 @@ CASE_STATUS = {"open": _l("Awaiting reply"), "replied": _l("Replied"), "return_v
 CASE_KIND = {"rectification": _l("Rectification"), "investigation": _l("Investigation"),
              "penalty": _l("Referral for discipline"), "pledge": _l("Public pledge")}
 CASE_ACTION = {"reply": _l("Reply on behalf of the unit"), "start_return_visit": _l("Start the return visit"),
-               "override_close": _l("Close by override"), "reopen": _l("Reopen")}
+               "record_visit": _l("Record the return visit"), "override_close": _l("Close by override"), "reopen": _l("Reopen")}
 # What the reason box of each action is for (the life cycle requires it where it says so).
 ACTION_FIELD = {"reply": _l("What was done (required)"), "start_return_visit": _l("Note (optional)"),
+                "record_visit": _l("What the household said (required unless satisfied)"),
                 "override_close": _l("Reason for closing without a satisfied return visit (required, public)"),
                 "reopen": _l("Reason for reopening (required)")}
 OVERDUE = {"reply": _l("Reply overdue"), "completion": _l("Completion overdue")}
+VISIT_OUTCOME = {"satisfied": _l("Satisfied: close the case"), "unsatisfied": _l("Not satisfied: reopen"),
+                 "contradicting": _l("Contradicts the reply: reopen")}
 LEVEL = {"unit": _l("Unit"), "township": _l("Township"), "county": _l("County")}
 EVENT = {"case_opened": _l("Opened"), "case_replied": _l("Replied"),
          "case_return_visit_started": _l("Return visit started"),
@@ -29,4 +32,4 @@ EVENT = {"case_opened": _l("Opened"), "case_replied": _l("Replied"),
 def names() -> dict[str, dict[str, object]]:
     """All the name tables, for the templates."""
     return {"status": CASE_STATUS, "kind": CASE_KIND, "action": CASE_ACTION, "field": ACTION_FIELD,
-            "overdue": OVERDUE, "level": LEVEL, "event": EVENT}
+            "overdue": OVERDUE, "level": LEVEL, "outcome": VISIT_OUTCOME, "event": EVENT}

@@ -1,6 +1,6 @@
 """What staff (admin, case officer) see and do on one case's page: the timeline and the actions
-the life cycle allows now — reply on behalf of the unit, start a return visit, close by override
-with a reason, reopen with a reason."""
+the life cycle allows now — reply on behalf of the unit, start a return visit, record its outcome,
+close by override with a reason, reopen with a reason."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,13 +21,16 @@ from scoring.deadlines import Policy, local_date
 from scoring.masking import mask_name
 
 # The actions of the case page, in the order the page offers them.
-STAFF_ACTIONS = ("reply", "start_return_visit", "override_close", "reopen")
+# "record_visit" stands for the life cycle's visit_satisfied / visit_unsatisfied, chosen by the outcome.
+STAFF_ACTIONS = ("reply", "start_return_visit", "record_visit", "override_close", "reopen")
 FOLLOWUP_ROLES = ("admin", "case_officer")   # who may see the dashboard and act on cases
 
 
 def staff_actions(case: Case) -> tuple[str, ...]:
     """The page's actions the life cycle allows from the case's status now."""
-    allowed = rules.actions(case.kind, case.status)
+    allowed = set(rules.actions(case.kind, case.status))
+    if "visit_satisfied" in allowed:
+        allowed.add("record_visit")
     return tuple(a for a in STAFF_ACTIONS if a in allowed)
 
 
@@ -48,20 +51,26 @@ def case_page(session: so.Session, code: str) -> dict[str, Any]:
 
 @unit_of_work
 def staff_act(session: so.Session, code: str, action: str, *, actor: str, reason: object = "",
-              proposed: object = None, now: dt.datetime | None = None, policy: Policy | None = None,
-              stream_code: str = DEFAULT_STREAM) -> Case:
+              proposed: object = None, outcome: str | None = None, now: dt.datetime | None = None,
+              policy: Policy | None = None, stream_code: str = DEFAULT_STREAM) -> Case:
     """One action of the case page, as one unit of work: UserError(case_action_unknown) for another
     action; the life cycle's refusals (wrong status, reason missing) change nothing."""
     if action not in STAFF_ACTIONS:
         raise UserError("case_action_unknown", action=str(action)[:32])
+    step = action
+    if action == "record_visit":
+        try:
+            step = rules.visit_action(str(outcome or ""))
+        except rules.CaseError as exc:
+            raise UserError(exc.code, outcome=str(outcome or "")[:32]) from None
     policy = policy or Policy()
     at = _clock(now)
     stream = lock_stream(session, stream_code)
     case = _get(session, stream, code)
     day = parse_proposed(proposed, local_date(at, policy.zone)) if action == "reply" else None
     extra = {"on_behalf": True, "proposed_completion": day.isoformat() if day else None} if action == "reply" else {}
-    act_locked(session, stream, case, action, actor=actor, reason=reason if isinstance(reason, str) else "",
-               at=at, policy=policy, extra=extra)
+    act_locked(session, stream, case, step, actor=actor, reason=reason if isinstance(reason, str) else "",
+               at=at, policy=policy, outcome=outcome if action == "record_visit" else None, extra=extra)
     if action == "reply":
         case.proposed_completion = day
     return case
