@@ -164,7 +164,9 @@ def unit(token: str) -> Any:
 @bp.post("/r/<token>")
 def unit_submit(token: str) -> Any:
     """The unit's reply: text, proposed completion date, up to MAX_FILES photos or PDFs."""
-    uploads = [(f.filename or "", f.stream.read(MAX_BYTES + 1)) for f in request.files.getlist("files") if f.filename]
+    # One file more than allowed is enough to refuse; one byte more than the limit is enough to refuse a file.
+    chosen = [f for f in request.files.getlist("files") if f.filename][:MAX_FILES + 1]
+    uploads = [(f.filename or "", f.stream.read(MAX_BYTES + 1)) for f in chosen]
     try:
         unit_reply(db.session, token, request.form.get("reply", ""), proposed=request.form.get("proposed", ""),
                    uploads=uploads, files_root=_files_root(), policy=_policy())
