@@ -42,7 +42,7 @@ class TickResult:
     checked: int
 
 
-def _clock(now: dt.datetime | None) -> dt.datetime:
+def naive_utc(now: dt.datetime | None) -> dt.datetime:
     """`now` as naive UTC (the form stored and hashed); the real time if None."""
     if now is None:
         return utcnow()
@@ -81,7 +81,7 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
         return existing
     rnd = session.get(Round, decision.round_id)
     meeting = session.get(Meeting, rnd.meeting_id) if rnd else None
-    at = _clock(now)
+    at = naive_utc(now)
     opened_on = local_date(decision.created_at or at, policy.zone)
     detail = decision.detail or {}
     promised = detail.get("deadline") or detail.get("report_by")
@@ -146,7 +146,7 @@ def create_pledge_case(session: so.Session, *, promise: str, responsible_person:
     opened ('2026-05-19-01'). A pledge with no date is tracked for policy.pledge_days.
     """
     policy = policy or Policy()
-    at = _clock(now)
+    at = naive_utc(now)
     text = rules.clean_reason(promise, required=False) if isinstance(promise, str) else ""
     if not text:
         raise UserError("case_promise_required")
@@ -191,9 +191,9 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
     satisfied / unsatisfied / contradicting) is kept in the event.
     """
     policy = policy or Policy()
-    at = _clock(now)
+    at = naive_utc(now)
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
     act_locked(session, stream, case, action, actor=actor, reason=reason, at=at, policy=policy, outcome=outcome)
     return case
 
@@ -265,7 +265,7 @@ def tick(session: so.Session, *, now: dt.datetime | None = None, policy: Policy 
     case_escalated or case_overdue_cleared). A second run the same day changes nothing.
     """
     policy = policy or Policy()
-    at = _clock(now)
+    at = naive_utc(now)
     today = local_date(at, policy.zone)
     stream = lock_stream(session, stream_code)
     rows = session.scalars(sa.select(Case).where(Case.stream_id == stream.id, Case.status.not_in(rules.TERMINAL))
@@ -348,7 +348,8 @@ def _next_code(session: so.Session, day: dt.date, round_number: int | None) -> s
     return rules.case_code(day, round_number, (taken or 0) + 1)
 
 
-def _get(session: so.Session, stream: CaseStream, code: str) -> Case:
+def case_in_stream(session: so.Session, stream: CaseStream, code: str) -> Case:
+    """The case `code` of the locked stream, loaded fresh; NotFound(case_not_found)."""
     case = session.scalars(sa.select(Case).where(Case.code == code, Case.stream_id == stream.id)
                            .execution_options(populate_existing=True)).one_or_none()
     if case is None:

@@ -23,7 +23,7 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, Forbidden, NotFound, UserError
 from meeting.models.cases import Case, CaseAttachment, CaseReplyLink
 from meeting.services.followup import attachments as files
-from meeting.services.followup.cases import _clock, _get, act_locked
+from meeting.services.followup.cases import act_locked, case_in_stream, naive_utc
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
@@ -51,9 +51,9 @@ def token_hash(token: str) -> str:
 def issue_link(session: so.Session, code: str, *, actor: str, now: dt.datetime | None = None,
                stream_code: str = DEFAULT_STREAM) -> IssuedLink:
     """A new reply link for the case; the link it replaces, if any, stops working. Logged."""
-    at = _clock(now)
+    at = naive_utc(now)
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
     old = active_link(session, case.id)
     if old is not None:
         old.revoked_at, old.revoked_by = at, actor
@@ -71,9 +71,9 @@ def issue_link(session: so.Session, code: str, *, actor: str, now: dt.datetime |
 def revoke_link(session: so.Session, code: str, *, actor: str, now: dt.datetime | None = None,
                 stream_code: str = DEFAULT_STREAM) -> int:
     """Revoke the case's link at once; NotFound(case_reply_link_none) if it has none. Logged; the link's id."""
-    at = _clock(now)
+    at = naive_utc(now)
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
     link = active_link(session, case.id)
     if link is None:
         raise NotFound("case_reply_link_none", code=code)
@@ -146,7 +146,7 @@ def unit_reply(session: so.Session, token: object, text: object, *, proposed: ob
     awaiting a reply, a missing or over-long text, a bad date, too many, too large or forged files.
     """
     policy = policy or Policy()
-    at = _clock(now)
+    at = naive_utc(now)
     accepted = files.check_uploads(uploads)            # before anything else: pure, writes nothing
     link = link_by_token(session, token)
     stream = lock_stream(session, stream_code)

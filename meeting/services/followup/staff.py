@@ -12,7 +12,7 @@ import sqlalchemy.orm as so
 from meeting.errors import UserError
 from meeting.models import Meeting, Township
 from meeting.models.cases import Case, CaseAttachment, CaseStream
-from meeting.services.followup.cases import _clock, _get, act_locked, get_case
+from meeting.services.followup.cases import act_locked, case_in_stream, get_case, naive_utc
 from meeting.services.followup.reply_links import active_link, parse_proposed
 from meeting.services.followup.stream import DEFAULT_STREAM, lock_stream, stream_events
 from meeting.services.tx import unit_of_work
@@ -64,9 +64,9 @@ def staff_act(session: so.Session, code: str, action: str, *, actor: str, reason
         except rules.CaseError as exc:
             raise UserError(exc.code, outcome=str(outcome or "")[:32]) from None
     policy = policy or Policy()
-    at = _clock(now)
+    at = naive_utc(now)
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
     day = parse_proposed(proposed, local_date(at, policy.zone)) if action == "reply" else None
     extra = {"on_behalf": True, "proposed_completion": day.isoformat() if day else None} if action == "reply" else {}
     act_locked(session, stream, case, step, actor=actor, reason=reason if isinstance(reason, str) else "",
