@@ -26,7 +26,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
     from meeting.realtime import handlers
-    from meeting.views import (admin, admin_import, api, auth, console, converters, draw_public, errors, juror,
+    from meeting.views import (admin, admin_import, api, auth, cases, console, converters, draw_public, errors, juror,
                                public, screens, simulator, telephony)
     from meeting.views import minutes as minutes_views
     from meeting.views.admin_meetings import pages as admin_meetings
@@ -60,7 +60,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     )
     handlers.register(socketio)
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
-                   api, telephony, simulator, minutes_views, echo_wall):
+                   api, telephony, simulator, minutes_views, echo_wall, cases):
         app.register_blueprint(module.bp)
     security.init_app(app)  # after the blueprints: the overlay's own frame-ancestors
     errors.register(app)

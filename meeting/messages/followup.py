@@ -21,4 +21,17 @@ MESSAGES: dict[str, str] = {
     # The echo wall (public pages).
     "echo_township_not_found": N_("There is no township with the code %(code)s."),
     "echo_village_not_found": N_("There is no village with the code %(code)s in this township."),
+    "case_action_unknown": N_("“%(action)s” is not an action of the case page."),
+    "case_reply_link_invalid": N_("This reply link is not valid."),
+    "case_reply_link_revoked": N_("This reply link has been withdrawn. Please ask the organisers for a new sheet."),
+    "case_reply_link_none": N_("Case %(code)s has no working reply link."),
+    "case_reply_not_awaited": N_("Case %(code)s is not waiting for a reply now."),
+    "case_proposed_date_invalid": N_("The proposed completion date must be a date (YYYY-MM-DD)."),
+    "case_proposed_date_past": N_("The proposed completion date cannot be in the past."),
+    "case_files_too_many": N_("At most %(n)s files may be sent with one reply."),
+    "case_file_empty": N_("The file “%(name)s” is empty."),
+    "case_file_too_large": N_("The file “%(name)s” is larger than %(mb)s MB."),
+    "case_file_type": N_("The file “%(name)s” is not a photo (JPEG, PNG) or a PDF."),
+    "case_file_not_found": N_("There is no such file."),
 }
+

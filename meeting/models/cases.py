@@ -80,6 +80,8 @@ class Case(Base):
     last_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     closed_on: so.Mapped[dt.date | None] = so.mapped_column(sa.Date)
     closed_by_override: so.Mapped[bool] = so.mapped_column(default=False)
+    # The completion date the responsible unit proposed with its last reply (its own word, not the deadline).
+    proposed_completion: so.Mapped[dt.date | None] = so.mapped_column(sa.Date)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     cadre: so.Mapped[Cadre | None] = so.relationship()
@@ -101,4 +103,40 @@ class CaseEvent(Base):
     actor: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
     prev_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
     hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+
+class CaseReplyLink(Base):
+    """The responsible unit's private reply link (/r/<token>): only the token's SHA-256 is kept.
+
+    One case may have had several links (reissued); at most one is not revoked. The token itself
+    is shown once, on the sheet printed when it is issued.
+    """
+
+    __tablename__ = "case_reply_links"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_by: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    revoked_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+    revoked_by: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+
+
+class CaseAttachment(Base):
+    """A photo or PDF sent with a unit's reply; the file is on disk under the instance folder.
+
+    `sha256` is also in the reply's case event, so the chain vouches for the file's bytes.
+    """
+
+    __tablename__ = "case_attachments"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("case_events.id"), index=True)
+    link_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("case_reply_links.id"), index=True)
+    filename: so.Mapped[str] = so.mapped_column(sa.String(128), default="")
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(32))
+    size: so.Mapped[int] = so.mapped_column()
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(96))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)

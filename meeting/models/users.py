@@ -1,4 +1,4 @@
-"""Staff accounts (admin, moderator). Jurors are per meeting and use tokens instead."""
+"""Staff accounts (admin, moderator, case officer). Jurors are per meeting and use tokens instead."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,11 +9,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from meeting.models.base import Base, utcnow
 
-ROLES = ("admin", "moderator")
+# case_officer (督办员): follows up cases after the meetings; may not run or set up a meeting.
+ROLES = ("admin", "moderator", "case_officer")
 
 
 class User(Base):
-    """An organiser (admin) or a moderator, with a hashed password."""
+    """An organiser (admin), a moderator or a case officer, with a hashed password."""
 
     __tablename__ = "users"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

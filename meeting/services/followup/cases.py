@@ -18,7 +18,7 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Decision, Demand, DrawRecord, Household, Meeting, Round, utcnow
-from meeting.models.cases import Case, CaseStream
+from meeting.models.cases import Case, CaseEvent, CaseStream
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
@@ -42,7 +42,7 @@ class TickResult:
     checked: int
 
 
-def _clock(now: dt.datetime | None) -> dt.datetime:
+def naive_utc(now: dt.datetime | None) -> dt.datetime:
     """`now` as naive UTC (the form stored and hashed); the real time if None."""
     if now is None:
         return utcnow()
@@ -81,7 +81,7 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
         return existing
     rnd = session.get(Round, decision.round_id)
     meeting = session.get(Meeting, rnd.meeting_id) if rnd else None
-    at = _clock(now)
+    at = naive_utc(now)
     opened_on = local_date(decision.created_at or at, policy.zone)
     detail = decision.detail or {}
     promised = detail.get("deadline") or detail.get("report_by")
@@ -146,7 +146,7 @@ def create_pledge_case(session: so.Session, *, promise: str, responsible_person:
     opened ('2026-05-19-01'). A pledge with no date is tracked for policy.pledge_days.
     """
     policy = policy or Policy()
-    at = _clock(now)
+    at = naive_utc(now)
     text = rules.clean_reason(promise, required=False) if isinstance(promise, str) else ""
     if not text:
         raise UserError("case_promise_required")
@@ -191,9 +191,17 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
     satisfied / unsatisfied / contradicting) is kept in the event.
     """
     policy = policy or Policy()
-    at = _clock(now)
+    at = naive_utc(now)
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
+    act_locked(session, stream, case, action, actor=actor, reason=reason, at=at, policy=policy, outcome=outcome)
+    return case
+
+
+def act_locked(session: so.Session, stream: CaseStream, case: Case, action: str, *, actor: str, reason: str,
+               at: dt.datetime, policy: Policy, outcome: str | None = None,
+               extra: Mapping[str, Any] | None = None) -> CaseEvent:
+    """Inner step of `act` (the stream lock is held, no commit): the change and its event, returned."""
     today = local_date(at, policy.zone)
     before = _state(case)
     try:
@@ -213,10 +221,11 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
         payload["outcome"] = outcome
     if action == "override_close":
         payload["public_note"] = "closed by an organiser's override"
-    append_case_event(session, stream, case, _ACTION_EVENTS[action], payload, actor, at)
+    payload.update(extra or {})
+    event = append_case_event(session, stream, case, _ACTION_EVENTS[action], payload, actor, at)
     if action == "confirm":
         _open_penalty(session, stream, case, text, actor, at, today, policy)
-    return case
+    return event
 
 
 def reply(session: so.Session, code: str, text: str, *, actor: str, **kw: Any) -> Case:
@@ -256,7 +265,7 @@ def tick(session: so.Session, *, now: dt.datetime | None = None, policy: Policy 
     case_escalated or case_overdue_cleared). A second run the same day changes nothing.
     """
     policy = policy or Policy()
-    at = _clock(now)
+    at = naive_utc(now)
     today = local_date(at, policy.zone)
     stream = lock_stream(session, stream_code)
     rows = session.scalars(sa.select(Case).where(Case.stream_id == stream.id, Case.status.not_in(rules.TERMINAL))
@@ -339,7 +348,8 @@ def _next_code(session: so.Session, day: dt.date, round_number: int | None) -> s
     return rules.case_code(day, round_number, (taken or 0) + 1)
 
 
-def _get(session: so.Session, stream: CaseStream, code: str) -> Case:
+def case_in_stream(session: so.Session, stream: CaseStream, code: str) -> Case:
+    """The case `code` of the locked stream, loaded fresh; NotFound(case_not_found)."""
     case = session.scalars(sa.select(Case).where(Case.code == code, Case.stream_id == stream.id)
                            .execution_options(populate_existing=True)).one_or_none()
     if case is None:
