@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from meeting.services.setup.moderators import assign_moderator
+
 from meeting.extensions import socketio
 from meeting.models import ROLES, User
 from meeting.services.accounts.users import stage_user
@@ -43,6 +45,7 @@ def test_a_case_officer_may_not_connect_as_the_moderator(app, client, session, m
 def test_a_moderator_with_the_same_cookie_path_does_connect(app, client, session, meeting_id):
     # The control for the test above: the refusal is the role's, not the test client's.
     staff_client(client, session, role="moderator")
+    assign_moderator(session, meeting_id, "moderator1", actor="test")  # a moderator drives only a meeting bound to them
     sio = socketio.test_client(app, flask_test_client=client, auth={"meeting": meeting_id, "role": "moderator"})
     assert sio.is_connected()
     sio.disconnect()
