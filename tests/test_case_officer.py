@@ -4,12 +4,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from meeting.services.setup.moderators import assign_moderator
-
 from meeting.extensions import socketio
 from meeting.models import ROLES, User
 from meeting.services.accounts.users import stage_user
 from meeting.services.setup.meetings import create_meeting
+from meeting.services.setup.moderators import assign_moderator
 from tests.admin_meetings_support import staff_client
 from tests.cases_support import county
 
