@@ -39,10 +39,12 @@ def serve(app, host: str, port: int) -> None:
     from meeting.commands.chain import startup_check
     from meeting.extensions import socketio
     from meeting.realtime import heartbeat
+    from meeting.services.followup import timer as cases_timer
 
     _raise_fd_limit()
     startup_check(app)  # a meeting whose event log does not verify is stopped, with an alarm
     heartbeat.start(app, float(os.environ.get("MINKAO_HEARTBEAT_SECONDS", "5")))
+    cases_timer.start(app)  # the overdue check while the server runs (CASES_TICK_SECONDS, 0 = off)
     print(f"Minkao listening on http://{host}:{port}/  (async mode: {ASYNC_MODE})", flush=True)
     kwargs = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
     if ASYNC_MODE == "threading":
