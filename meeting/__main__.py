@@ -69,6 +69,7 @@ def prepare_demo(app, scale: float | None, seed: int) -> tuple[dict[str, str], d
 
         from meeting.extensions import db
         from meeting.demo.sample_meeting import bind_demo_moderator, ensure_demo_meeting
+        from meeting.demo.cases import ensure_demo_cases
 
         existing = cadre_count()
         if not existing:
@@ -79,6 +80,9 @@ def prepare_demo(app, scale: float | None, seed: int) -> tuple[dict[str, str], d
         if existing:
             print(f"Keeping the roster already in the database: {existing:,} cadres.", flush=True)
         meeting = ensure_demo_meeting(db.session)
+        cases = ensure_demo_cases(db.session)  # one overdue, one reopened, one closed (first run only)
+        if cases:
+            print("Demo cases: " + ", ".join(f"{code} ({role})" for role, code in cases.items()), flush=True)
         for username, role in (("admin", "admin"), ("moderator", "moderator")):
             password = os.environ.get(f"MINKAO_DEMO_{role.upper()}_PASSWORD") or secrets.token_urlsafe(9)
             ensure_user(username, password, role)
@@ -120,6 +124,7 @@ def print_demo(base: str, credentials: dict[str, str], meeting: dict) -> None:
     print(f"Broadcast overlay:   {base}/m/{mid}/overlay")
     print(f"Pre-meeting notice:  {base}/m/{mid}/notice")
     print(f"Household simulator: {base}/sim/{mid}   (telephony is simulated in the demo)")
+    print(f"Overdue cases:       {base}/admin/cases/overdue")
     for seat, token in enumerate(meeting["tokens"], start=1):
         print(f"Juror {seat} tablet:      {base}/j/{token}")
     print("", flush=True)
