@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 
 import pytest
 
@@ -47,6 +48,7 @@ def test_the_loop_calls_the_check_every_interval_and_survives_a_failure(caplog):
     calls: list[int] = []
 
     def run() -> None:
+        assert len(sleep.calls) == len(calls) + 1  # each run comes after its interval
         calls.append(len(calls))
         if len(calls) == 1:
             raise RuntimeError("database went away")
@@ -121,3 +123,26 @@ def test_the_escalation_to_the_county_is_its_own_event_with_the_level_it_rose_fr
     event = followup.stream_events(session)[-1]
     assert event.type == "case_escalated"
     assert (event.payload["previous_escalation"], event.payload["escalation"]) == ("township", "county")
+
+
+def test_the_running_server_marks_a_late_case_overdue_by_itself(app, session, tmp_path):
+    """`python -m meeting serve` (eventlet) with CASES_TICK_SECONDS=1: the case becomes overdue without the CLI."""
+    from tests.liveserver import LiveServer
+
+    code = build_county(session)["case"]       # replied to by nobody: overdue since 9 April 2026
+    session.close()
+    server = LiveServer(app.config["DATABASE_URL"], env={"CASES_TICK_SECONDS": "1"},
+                        log_path=tmp_path / "server.log").start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            session.expire_all()
+            events = followup.stream_events(session)
+            session.close()
+            if events[-1].type == "case_overdue":
+                break
+            time.sleep(0.2)
+        assert events[-1].type == "case_overdue" and events[-1].actor == timer.ACTOR
+        assert events[-1].payload["case"] == code
+    finally:
+        server.stop()

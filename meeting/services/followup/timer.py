@@ -33,19 +33,20 @@ def tick_once(app: Flask, now: dt.datetime | None = None) -> TickResult:
 
 def run_loop(run: Callable[[], object], sleep: Callable[[float], object], interval: float,
              keep_going: Callable[[], bool] = lambda: True) -> int:
-    """Call `run()` then `sleep(interval)`, while `keep_going()`; returns how many runs failed.
+    """`sleep(interval)` then `run()`, while `keep_going()`; returns how many runs failed.
 
-    The first check comes at once (a restarted server catches up), then one per interval. An
-    exception is logged and never ends the loop: a database blip must not stop the follow-up.
+    The first check comes one interval after start-up (the server is serving by then, and a
+    restart in the middle of a meeting adds no work at its busiest moment). An exception is
+    logged and never ends the loop: a database blip must not stop the follow-up.
     """
     failures = 0
     while keep_going():
+        sleep(interval)
         try:
             run()
         except Exception:  # noqa: BLE001 — logged; the next interval tries again
             failures += 1
             log.exception("the overdue check failed; trying again in %s s", interval)
-        sleep(interval)
     return failures
 
 
