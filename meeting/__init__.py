@@ -31,6 +31,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     from meeting.views import minutes as minutes_views
     from meeting.views.admin_meetings import pages as admin_meetings
     from meeting.views import echo as echo_wall
+    from meeting.views import cases_overdue
 
     app = Flask(
         __name__,
@@ -62,6 +63,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
                    api, telephony, simulator, minutes_views, echo_wall, cases):
         app.register_blueprint(module.bp)
+    app.register_blueprint(cases_overdue.bp)  # the printable overdue list per unit
     security.init_app(app)  # after the blueprints: the overlay's own frame-ancestors
     errors.register(app)
     for commands in (db_commands, roster, importer, draw_commands, cases_commands, chain_commands, minutes_commands):

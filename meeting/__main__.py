@@ -39,10 +39,12 @@ def serve(app, host: str, port: int) -> None:
     from meeting.commands.chain import startup_check
     from meeting.extensions import socketio
     from meeting.realtime import heartbeat
+    from meeting.services.followup import timer as cases_timer
 
     _raise_fd_limit()
     startup_check(app)  # a meeting whose event log does not verify is stopped, with an alarm
     heartbeat.start(app, float(os.environ.get("MINKAO_HEARTBEAT_SECONDS", "5")))
+    cases_timer.start(app)  # the overdue check while the server runs (CASES_TICK_SECONDS, 0 = off)
     print(f"Minkao listening on http://{host}:{port}/  (async mode: {ASYNC_MODE})", flush=True)
     kwargs = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
     if ASYNC_MODE == "threading":
@@ -67,6 +69,7 @@ def prepare_demo(app, scale: float | None, seed: int) -> tuple[dict[str, str], d
 
         from meeting.extensions import db
         from meeting.demo.sample_meeting import bind_demo_moderator, ensure_demo_meeting
+        from meeting.demo.cases import ensure_demo_cases
 
         existing = cadre_count()
         if not existing:
@@ -77,6 +80,9 @@ def prepare_demo(app, scale: float | None, seed: int) -> tuple[dict[str, str], d
         if existing:
             print(f"Keeping the roster already in the database: {existing:,} cadres.", flush=True)
         meeting = ensure_demo_meeting(db.session)
+        cases = ensure_demo_cases(db.session)  # one overdue, one reopened, one closed (first run only)
+        if cases:
+            print("Demo cases: " + ", ".join(f"{code} ({role})" for role, code in cases.items()), flush=True)
         for username, role in (("admin", "admin"), ("moderator", "moderator")):
             password = os.environ.get(f"MINKAO_DEMO_{role.upper()}_PASSWORD") or secrets.token_urlsafe(9)
             ensure_user(username, password, role)
@@ -118,6 +124,7 @@ def print_demo(base: str, credentials: dict[str, str], meeting: dict) -> None:
     print(f"Broadcast overlay:   {base}/m/{mid}/overlay")
     print(f"Pre-meeting notice:  {base}/m/{mid}/notice")
     print(f"Household simulator: {base}/sim/{mid}   (telephony is simulated in the demo)")
+    print(f"Overdue cases:       {base}/admin/cases/overdue")
     for seat, token in enumerate(meeting["tokens"], start=1):
         print(f"Juror {seat} tablet:      {base}/j/{token}")
     print("", flush=True)

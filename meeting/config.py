@@ -66,6 +66,8 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     # Origins that may frame the broadcast overlay (a graphics controller such as SPX), space- or
     # comma-separated: `http://spx.local:5656 https://gfx.example`. Every other page: nobody.
     ("OVERLAY_FRAME_ANCESTORS", "OVERLAY_FRAME_ANCESTORS", "", str),
+    # The overdue check while the server runs (python -m meeting serve|demo): every N seconds; 0 = off.
+    ("CASES_TICK_SECONDS", "CASES_TICK_SECONDS", 300, int),
 )
 
 # A CSP source expression that may stand in frame-ancestors: 'self', a scheme (`https:`) or a
