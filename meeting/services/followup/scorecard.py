@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from meeting.models import Round, utcnow
+from meeting.models import utcnow
 from meeting.models.cases import Case, CaseEvent
 from scoring import cases as rules
 from scoring.cases import CaseState
@@ -44,29 +44,30 @@ def overdue_cadre_ids(session: so.Session, *, today: dt.date | None = None,
 
 
 def _pledged_demands(session: so.Session, cases: list[Case]) -> dict[int, int]:
-    """How many demands each pledge case promised: from its pledge round, else its case_opened event."""
-    out: dict[int, int] = {}
-    round_ids = [c.round_id for c in cases if c.round_id is not None]
-    rounds = {r.id: r for r in session.scalars(sa.select(Round).where(Round.id.in_(round_ids)))} if round_ids else {}
-    for c in cases:
-        rnd = rounds.get(c.round_id) if c.round_id is not None else None
-        if rnd is not None and rnd.kind == "pledge" and isinstance((rnd.question or {}).get("demands"), int):
-            out[c.id] = rnd.question["demands"]
-    missing = [c.id for c in cases if c.id not in out]
-    if missing:
+    """How many demands each pledge case promised, from its case_opened event (0 if not said)."""
+    out = {c.id: 0 for c in cases}
+    if cases:
         for case_id, payload in session.execute(sa.select(CaseEvent.case_id, CaseEvent.payload).where(
-                CaseEvent.case_id.in_(missing), CaseEvent.type == "case_opened")):
+                CaseEvent.case_id.in_(list(out)), CaseEvent.type == "case_opened")):
             value = (payload or {}).get("pledged_demands")
             out[case_id] = value if isinstance(value, int) and not isinstance(value, bool) else 0
     return out
 
 
-def pledge_scorecard(session: so.Session, year: int, *, today: dt.date | None = None,
-                     policy: Policy | None = None) -> list[dict[str, Any]]:
-    """Per responsible unit, the pledges opened in `year` (Beijing days): cases pledged, demands
-    pledged, settled (closed) and overdue now. Sorted by unit; a "total" is the caller's sum."""
+def pledge_scorecard(session: so.Session, year: int | None = None, *, today: dt.date | None = None,
+                     policy: Policy | None = None) -> dict[str, Any]:
+    """{year, units, total}: per responsible unit, the pledges opened in `year` (default: this year in
+    Beijing): cases pledged, demands pledged, settled (closed) cases and their demands, overdue now."""
     policy = policy or Policy()
     today = today or local_date(utcnow(), policy.zone)
+    year = year if year is not None else today.year
+    units = _by_unit(session, year, today, policy)
+    total = {key: sum(u[key] for u in units) for key in ("pledged", "demands", "settled", "settled_demands",
+                                                          "overdue")}
+    return {"year": year, "units": units, "total": total}
+
+
+def _by_unit(session: so.Session, year: int, today: dt.date, policy: Policy) -> list[dict[str, Any]]:
     cases = list(session.scalars(sa.select(Case).where(
         Case.kind == "pledge", Case.opened_on >= dt.date(year, 1, 1), Case.opened_on <= dt.date(year, 12, 31))
         .order_by(Case.id)))
