@@ -132,3 +132,24 @@ def test_a_bad_option_is_refused_at_save_and_at_freeze_and_nothing_is_frozen(ros
     assert err.value.code == code
     roster.expire_all()
     assert roster.get(Meeting, mid).pool_text in ("", None) and roster.get(Meeting, mid).draw_plan in (None, {})
+
+
+def test_the_draw_page_saves_the_option_shows_it_and_refuses_it_without_townships(client, roster):
+    from tests.admin_meetings_support import meeting_row, staff_client
+
+    admin = staff_client(client, roster)
+    mid = _meeting(roster)
+    url = f"/admin/meetings/{mid}/draw/plan"
+    rows = {"st_rows": "2", "st-0-code": "T01", "st-0-order": "2", "st-0-draws": "1",
+            "st-1-code": "T02", "st-1-order": "1", "st-1-draws": "1"}
+    assert admin.post(url, data={"kind": "strata", "draws": "", "overdue": "2", **rows}).status_code == 302
+    assert meeting_row(roster, mid).draw_plan["overdue_stratum"] == {"draws": 2}
+    html = admin.get(f"/admin/meetings/{mid}/draw").get_data(as_text=True)
+    assert 'name="overdue" inputmode="numeric" value="2"' in html
+    refused = admin.post(url, data={"kind": "whole", "draws": "3", "overdue": "1", **rows})
+    assert refused.status_code == 400 and "needs a plan by township" in refused.get_data(as_text=True)
+    roster.expire_all()
+    assert meeting_row(roster, mid).draw_plan["overdue_stratum"] == {"draws": 2}
+    assert admin.post(url, data={"kind": "strata", "draws": "", "overdue": "", **rows}).status_code == 302
+    roster.expire_all()
+    assert "overdue_stratum" not in meeting_row(roster, mid).draw_plan
