@@ -168,3 +168,25 @@ def test_the_pledge_case_use_case_still_commits_on_its_own(app):
             assert db.session.scalar(sa.select(Case.kind).where(Case.code == code)) == "pledge"
         finally:
             db.remove()
+
+
+def test_a_meeting_with_a_pledge_round_still_gives_a_bundle_that_verifies(mod, app, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    mod.perform("start_pledge", **PLEDGE)
+    mod.perform("record_pledge")
+    mod.perform("next_round")
+    mod.perform("close_meeting")
+    response = app.test_client().get(f"/m/{mod.meeting_id}/bundle.json")
+    assert response.status_code == 200
+    bundle = json.loads(response.data)
+    assert {"pledge_started", "pledge_recorded"} <= {e["type"] for e in bundle["events"]}
+    path = tmp_path / "bundle.json"
+    path.write_bytes(response.data)
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-S", "-E", "-s", "-m", "scoring.verify", str(path)],
+                         capture_output=True, text=True, encoding="utf-8", cwd=root, env={})
+    assert out.returncode == 0, out.stdout + out.stderr
