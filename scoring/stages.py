@@ -14,7 +14,7 @@ from scoring.aggregate import QuorumNotMet
 from scoring.pool import clean_text
 from scoring.rubric import InputError
 
-ROUND_KINDS = ("cadre", "question")
+ROUND_KINDS = ("cadre", "question", "pledge")
 
 # kind -> stage -> ordered (action, next stage). The first action of a stage is the usual next
 # step (the console's primary button); the others are alternatives.
@@ -41,6 +41,12 @@ _GRAPH: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "answer": (("open_scoring", "scoring_open"), ("record_decision", "decided")),
         **_TAIL,
     },
+    # A department head's public pledge (公开承诺): named on stage, confirmed once (the case opens
+    # in the same step), never scored. next_round leaves it pledged, like a decided round.
+    "pledge": {
+        "pledge": (("record_pledge", "pledged"),),
+        "pledged": (("next_round", "pledged"),),
+    },
 }
 STAGES: dict[str, tuple[str, ...]] = {kind: tuple(graph) for kind, graph in _GRAPH.items()}
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(a for g in _GRAPH.values() for edges in g.values() for a, _ in edges))
@@ -48,7 +54,7 @@ ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(a for g in _GRAPH.values() for ed
 # The truly irreversible actions (the hall sees the result; a decision is on the record; the
 # round is over), and those the console asks to confirm: these plus close_scoring, which only
 # reopen_scoring can undo, and only before the reveal.
-IRREVERSIBLE = frozenset({"reveal_result", "record_decision", "next_round"})
+IRREVERSIBLE = frozenset({"reveal_result", "record_decision", "record_pledge", "next_round"})
 NEEDS_CONFIRMATION = IRREVERSIBLE | {"close_scoring"}
 # Actions whose guard needs data from the database, and the keyword arguments they need.
 GUARDS: dict[str, tuple[str, ...]] = {
@@ -150,7 +156,7 @@ def _graph(kind: str) -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 def initial_stage(kind: str) -> str:
-    """The stage a new round of this kind starts in ("draw" or "question")."""
+    """The stage a new round of this kind starts in ("draw", "question" or "pledge")."""
     return next(iter(_graph(kind)))
 
 

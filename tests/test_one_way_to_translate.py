@@ -102,7 +102,7 @@ def test_the_codes_built_at_run_time_and_the_error_classes_have_catalog_entries(
 
 
 def test_every_stage_action_decision_role_and_juror_category_has_a_name():
-    assert set(live_messages.STAGE_NAMES) == set(stages.STAGES["cadre"]) | set(stages.STAGES["question"])
+    assert set(live_messages.STAGE_NAMES) == {s for kind in stages.ROUND_KINDS for s in stages.STAGES[kind]}
     assert set(stages.ACTIONS) <= set(live_messages.ACTION_NAMES)
     assert set(live_messages.DECISION_NAMES) == set(stages.DECISION_KINDS)
     assert set(live_messages.ROLE_NAMES) == set(stages.INVESTIGATION_ROLES)

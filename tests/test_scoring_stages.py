@@ -167,7 +167,7 @@ def test_unknown_kinds_stages_and_actions_are_refused():
 
 
 def test_confirmation_is_asked_for_the_irreversible_actions_and_close_scoring():
-    assert IRREVERSIBLE == {"reveal_result", "record_decision", "next_round"}
+    assert IRREVERSIBLE == {"reveal_result", "record_decision", "record_pledge", "next_round"}
     assert NEEDS_CONFIRMATION == IRREVERSIBLE | {"close_scoring"}
     assert NEEDS_CONFIRMATION <= set(ACTIONS)
 
@@ -180,7 +180,7 @@ def test_the_result_is_public_only_from_the_reveal_on():
     assert [s for s in STAGES["cadre"] if result_is_public(s)] == ["revealed", "decided"]
 
 
-@pytest.mark.parametrize("kind", ["cadre", "question"])
+@pytest.mark.parametrize("kind", ["cadre", "question", "pledge"])
 def test_the_diagram_in_the_docs_is_the_one_the_code_enforces(kind):
     assert f"```mermaid\n{mermaid(kind)}\n```" in DOC.read_text(encoding="utf-8")
 

@@ -36,6 +36,8 @@ MESSAGES: dict[str, str] = {
     "bad_plan": N_("The draw plan is not valid: %(why)s"),
     "bad_plan_rank": N_("Unknown rank in the draw plan: %(ranks)s"),
     "bad_plan_township": N_("No township has the code %(codes)s."),
+    "bad_plan_overdue": N_("The draws from the cadres with overdue cases must be a whole number from 1 to %(high)s."),
+    "bad_plan_overdue_kind": N_("The stratum of cadres with overdue cases needs a plan by township."),
     "bad_roster": N_("The roster cannot be frozen: %(why)s"),
     "pool_empty": N_("The roster cannot be frozen: the pool is empty."),
     "bad_exclusions": N_("The exclusions are not valid: %(why)s"),

@@ -11,6 +11,7 @@ STAGE_NAMES: dict[str, str] = {
     "question": N_("Questioning"), "answer": N_("On-the-spot answer"),
     "scoring_open": N_("Scoring open"), "scoring_closed": N_("Scoring closed"),
     "revealed": N_("Result revealed"), "decided": N_("Decision recorded"),
+    "pledge": N_("Public pledge"), "pledged": N_("Pledge recorded"),
 }
 ACTION_NAMES: dict[str, str] = {
     "start_report": N_("Start report"), "start_verification": N_("Start verification"),
@@ -24,6 +25,7 @@ ACTION_NAMES: dict[str, str] = {
     "start_question": N_("Question a department head"), "close_meeting": N_("Close the meeting"),
     "record_call": N_("Record call"), "skip_verification": N_("Skip verification…"),
     "add_recusal": N_("Recuse a juror"), "lift_recusal": N_("Lift a recusal"),
+    "start_pledge": N_("A department head's pledge"), "record_pledge": N_("Record the pledge"),
 }
 # Why call-out verification was skipped (scoring.stages.VERIFICATION_SKIP_REASONS).
 VERIFICATION_SKIP_NAMES: dict[str, str] = {
@@ -63,6 +65,10 @@ MESSAGES: dict[str, str] = {
     "not_started": N_("The meeting has not started."),
     "not_draw_stage": N_("This is only possible at the start of a round, before a cadre is drawn."),
     "question_not_draw_stage": N_("A question round can only start before a cadre is drawn."),
+    "pledge_not_draw_stage": N_("A pledge round can only start before a cadre is drawn."),
+    "pledge_bad_demands": N_("The number of demands pledged must be a whole number from 1 to %(high)s."),
+    "pledge_bad_deadline": N_("The pledge's deadline must be a date YYYY-MM-DD."),
+    "pledge_deadline_not_future": N_("The pledge's deadline must be after today (%(today)s, Beijing time)."),
     "already_drawn": N_("This round already has its cadre. Skip them first if they are absent."),
     "not_verification": N_("Calls are recorded during call-out verification only."),
     # round transitions (live/rounds.py; codes of scoring.stages, prefixed transition_)

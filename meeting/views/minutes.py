@@ -4,17 +4,19 @@
     /admin/meetings/<id>/minutes        the report in Chinese, with the draw's anchors on page 1
     /admin/cadres/<number>/record       every meeting the cadre was drawn in, scores, bands, cases
     /admin/units(.xlsx)                 per unit: completion rate, overdue cases, average score
+    /admin/units/pledges?year=2026      per unit: pledges, demands pledged, settled, overdue
 
 Minutes only for a closed meeting (409 with the reason otherwise); admins and moderators only.
 `flask --app meeting minutes-pdf` prints the same report to PDF (meeting/commands/minutes.py).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from meeting.extensions import db
 from meeting.services.followup.minutes import minutes_data
 from meeting.services.followup.minutes_record import cadre_record, unit_summary
+from meeting.services.followup.scorecard import pledge_scorecard
 from meeting.services.followup.minutes_xlsx import XLSX_MIME, minutes_xlsx, units_xlsx
 from meeting.views.auth import login_required
 
@@ -62,3 +64,12 @@ def units() -> str:
 def units_workbook() -> Response:
     """The unit summary as xlsx for the organisation department."""
     return _download(units_xlsx(unit_summary(db.session)), "units.xlsx")
+
+
+@bp.get("/units/pledges")
+@login_required(*STAFF_ROLES)
+def pledges() -> str:
+    """The year's pledge scorecard per unit (?year=2026; default this year): pledged, settled, overdue."""
+    year = request.args.get("year", "")
+    chosen = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    return render_template("minutes/pledges.html", card=pledge_scorecard(db.session, chosen))

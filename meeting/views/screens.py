@@ -89,6 +89,8 @@ _SCREEN_MSGIDS: tuple[str, ...] = (
     N_("The report claims"), N_("The households answer"), N_("Visits"), N_("Demands"),
     N_("visited {n} of {m} households"), N_("{n} of {m} say never visited"), N_("resolved {n} of {m} demands"),
     N_("{n} of {m} say not resolved"),
+    # a pledge round (blocks.js: pledgeCard; overlay)
+    N_("Public pledge"), N_("Pledge"), N_("{n} demands"), N_("by {date}"), N_("Case {code}"),
 )
 
 

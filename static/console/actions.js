@@ -13,6 +13,7 @@ import { openDecisionForm, openEntropyForm, openQuestionForm, openSkipForm, open
 import { hasCallOutcome, nextCall } from "./calls.js";
 import { message } from "./render.js";
 import { dialCadreItem } from "./cadre_call.js";
+import { openPledgeForm } from "./pledge.js";
 
 function confirmText(action) { return t.confirm[action] || t.confirm.generic; }
 
@@ -100,15 +101,16 @@ export function computeActions(state) {
   var rnd = state.round;
   if (rnd.kind === "cadre" && rnd.stage === "draw") {
     var question = item("start_question", function () { openQuestionForm(); });
+    var pledge = item("start_pledge", function () { openPledgeForm(); });  // pledge.js
     if (!state.entropy) {
-      return [item("enter_entropy", function () { openEntropyForm(); }), question];
+      return [item("enter_entropy", function () { openEntropyForm(); }), question, pledge];
     }
     if (!rnd.cadre) {
       var next = state.draw && state.draw.next;
-      if (!next) { return [question]; }
+      if (!next) { return [question, pledge]; }
       return [item("draw_cadre", function () {
         return perform("draw_cadre", { expected_draw: next.draw });
-      }, { hint: fmt(t.next_draw, { n: next.draw }) }), question];
+      }, { hint: fmt(t.next_draw, { n: next.draw }) }), question, pledge];
     }
     // The phone-in report (cadre_call.js) comes last: 2 stays "skip".
     return [item("start_report", function () { return perform("start_report", reportSeconds()); }),

@@ -69,7 +69,8 @@ export function renderSubject(state) {
       el("div", { class: "subject-main" }, [
         el("div", { class: "subject-name", text: q.department_head }),
         el("div", { class: "subject-line", text: q.unit || "" }),
-        el("div", { class: "subject-demand" }, [el("b", { text: t.question.demand + "：" }), q.demand])
+        rnd.kind === "pledge" ? el("div", { class: "subject-demand", text: q.promise + " · " + q.demands + " · " + q.deadline })
+          : el("div", { class: "subject-demand" }, [el("b", { text: t.question.demand + "：" }), q.demand])
       ])
     ]);
   }

@@ -50,10 +50,33 @@ export function questionCard(q) {
   ]);
 }
 
+/** A pledge's terms on one line: "12 件 · 2027-03-01 前" (how many demands, by when). */
+export function pledgeTerms(p) {
+  p = p || {};
+  return [p.demands ? t("{n} demands", { n: p.demands }) : "", p.deadline ? t("by {date}", { date: p.deadline }) : ""]
+    .filter(Boolean).join(" · ");
+}
+
+/** A pledge round (公开承诺): the unit, the department head, the promise, N demands, by a date. */
+export function pledgeCard(p) {
+  p = p || {};
+  var node = el("section", { class: "card question-card pledge-card" }, [
+    el("div", { class: "question-kicker", text: t("Public pledge") }),
+    el("div", { class: "question-head pledge-head", text: p.department_head }),
+    el("div", { class: "question-unit pledge-unit", text: p.unit }),
+    el("blockquote", { class: "question-demand pledge-promise", text: p.promise }),
+    el("div", { class: "question-unit pledge-terms", text: pledgeTerms(p) }),
+    p.case ? el("div", { class: "question-unit pledge-case", text: t("Case {code}", { code: p.case }) }) : null
+  ]);
+  node.setAttribute("data-pledge-demands", String(p.demands || ""));
+  return node;
+}
+
 /** The subject of a round, whichever kind it is (or null before the draw). */
 export function subject(round) {
   if (!round) { return null; }
   if (round.kind === "question") { return questionCard(round.question); }
+  if (round.kind === "pledge") { return pledgeCard(round.pledge); }
   return round.cadre ? cadreCard(round.cadre, round) : null;
 }
 

@@ -8,6 +8,7 @@
 import { clear, el } from "../js/dom.js";
 import { cadreNo, jurorLabel, pick, stageName } from "../js/format.js";
 import { connect, decisionLabel, fitStage, roundTitle, ruleText, skipLine, t } from "./common.js";
+import { pledgeTerms } from "./blocks.js";
 var params = new URLSearchParams(window.location.search);
 var operator = params.get("manual") === "1";
 var useSocket = params.get("live") !== "0";
@@ -46,6 +47,11 @@ function fromState(st) {
     d.title = q.department_head || "";
     d.subtitle = q.unit || "";
     d.badge = t("Q&A");
+  } else if (r.kind === "pledge") {
+    var p = r.pledge || {};
+    d.title = p.department_head || "";
+    d.subtitle = [p.unit, p.promise, pledgeTerms(p)].filter(Boolean).join(" · ");
+    d.badge = t("Pledge");
   } else if (r.cadre) {
     d.title = r.cadre.name;
     d.subtitle = [r.cadre.position, r.cadre.unit].filter(Boolean).join(" · ");

@@ -115,6 +115,10 @@ function questionView(round) {
   return el("div", { class: "questioning" }, [B.questionCard(round.question)]);
 }
 
+function pledgeView(round) {
+  return el("div", { class: "questioning pledging" }, [B.pledgeCard(round.pledge)]);
+}
+
 function scoringView(round) {
   // The call results stay up beside the ballot count: the jury scores with the evidence in view.
   var evidence = B.callResults(round);
@@ -147,6 +151,7 @@ function roundView(st) {
     case "report": return reportView(r);
     case "verification": return verificationView(r);
     case "question": case "answer": return questionView(r);
+    case "pledge": case "pledged": return pledgeView(r);
     case "scoring_open": case "scoring_closed": return scoringView(r);
     case "revealed": return r.result ? revealedView(st) : scoringView(r);
     case "decided": return decidedView(st);

@@ -20,9 +20,30 @@ from meeting.errors import Conflict, UserError
 from meeting.models import RANKS, Cadre, Household, Meeting, Township
 from meeting.services.draw.common import PoolSummary, is_frozen
 from meeting.services.events import append_event
+from meeting.services.followup.scorecard import overdue_cadre_ids
 from meeting.services.tx import lock_meeting, unit_of_work
-from scoring.pool import (PROTOCOL, REHEARSAL_PROTOCOL, PoolError, first_pool_error, make_entry,
-                          normalise_exclusions, normalise_plan, plan_hash, roster_hash, roster_text, admits)
+from scoring.deadlines import Policy
+from scoring.pool import (MAX_DRAWS_PER_STRATUM, PROTOCOL, REHEARSAL_PROTOCOL, PoolError, first_pool_error,
+                          make_entry, normalise_exclusions, normalise_plan, plan_hash, roster_hash, roster_text,
+                          admits, stratum_numbers)
+
+# The compulsory stratum of cadres with an overdue case (督办逾期): a fixed roster field and plan
+# key, so the verifier needs no rule of its own (docs/VERIFY.md, docs/FOLLOWUP.md).
+OVERDUE_STRATUM = "督办逾期"
+
+
+def overdue_option(plan: Mapping[str, Any] | None) -> int | None:
+    """The draws of a plan's optional `overdue_stratum: {draws: N}`, None without it; UserError if bad."""
+    option = (plan or {}).get("overdue_stratum") if isinstance(plan, Mapping) else None
+    if option is None:
+        return None
+    draws = option.get("draws") if isinstance(option, Mapping) else None
+    if not isinstance(draws, int) or isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS_PER_STRATUM:
+        raise UserError("bad_plan_overdue", high=MAX_DRAWS_PER_STRATUM)
+    if (plan or {}).get("kind") != "strata":
+        raise UserError("bad_plan_overdue_kind")
+    return draws
+
 
 @unit_of_work
 def set_exclusions(session: so.Session, meeting_id: int, exclusions: Iterable[Mapping[str, Any]],
@@ -49,22 +70,27 @@ def set_exclusions_locked(session: so.Session, meeting: Meeting, exclusions: Ite
 
 @unit_of_work
 def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | None = None,
-                exclusions: Iterable[Mapping[str, Any]] | None = None, actor: str = "") -> PoolSummary:
+                exclusions: Iterable[Mapping[str, Any]] | None = None, actor: str = "",
+                policy: Policy | None = None) -> PoolSummary:
     """Freeze the draw pool: the canonical roster (active cadres the plan admits, minus the
     exclusions), its SHA-256, the canonical plan and the protocol label.
 
     `plan` defaults to meeting.draw_plan (draws default to meeting.rounds_planned); `exclusions`
     default to meeting.exclusions. Conflict if already frozen; UserError for a bad plan, an
     unknown rank/township/cadre, or a stratum with fewer cadres than draws. Event: pool_frozen.
+    A stratified plan's `overdue_stratum: {draws: N}` puts the cadres with a case overdue today
+    (services/followup/scorecard.py, `policy`'s deadlines) in the stratum OVERDUE_STRATUM instead
+    of their township, drawn first: membership is fixed here, in the roster text.
     """
     meeting = lock_meeting(session, meeting_id)
     if is_frozen(meeting):
         raise Conflict("pool_frozen")
+    source = plan if plan is not None else (meeting.draw_plan or {})
     try:
-        canonical = normalise_plan(plan if plan is not None else (meeting.draw_plan or {}),
-                                   default_draws=meeting.rounds_planned)
+        canonical = normalise_plan(source, default_draws=meeting.rounds_planned)
     except PoolError as exc:
         raise UserError("bad_plan", why=str(exc)) from None
+    overdue_draws = overdue_option({**source, "kind": canonical["kind"]}) if isinstance(source, Mapping) else None
     unknown = [r for r in canonical["ranks"] if r not in RANKS]
     if unknown:
         raise UserError("bad_plan_rank", ranks=", ".join(unknown))
@@ -76,6 +102,11 @@ def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | 
                           active_only=True)
     excluded = {x["number"] for x in cleaned}
 
+    # Without the option nothing below differs: every roster field is the cadre's township code.
+    overdue = overdue_cadre_ids(session, policy=policy) if overdue_draws else set()
+    admitted = canonical if not overdue_draws else {
+        **canonical, "strata": [{"key": OVERDUE_STRATUM, "draws": overdue_draws}, *canonical["strata"]]}
+
     entries = []
     households = _household_codes(session)
     rows = session.execute(sa.select(Cadre.id, Cadre.number, Cadre.name, Cadre.rank, Township.code)
@@ -83,11 +114,19 @@ def freeze_pool(session: so.Session, meeting_id: int, plan: Mapping[str, Any] | 
                            .where(Cadre.active.is_(True)))
     try:
         for cadre_id, number, name, rank, township in rows:
-            if number not in excluded and admits(canonical, township or "", rank or ""):
-                entries.append(make_entry(number, township or "", rank, name, households.get(cadre_id, ())))
+            field = OVERDUE_STRATUM if cadre_id in overdue else township or ""
+            if number not in excluded and admits(admitted, field, rank or ""):
+                entries.append(make_entry(number, field, rank, name, households.get(cadre_id, ())))
         text = roster_text(entries)
     except PoolError as exc:
         raise UserError("bad_roster", why=str(exc)) from None
+    if overdue_draws:
+        # Drawn first; all of them if fewer are overdue than the option asks; no stratum if none is.
+        size = len(stratum_numbers(entries, OVERDUE_STRATUM))
+        if size:
+            canonical = normalise_plan({**canonical, "strata": [{"key": OVERDUE_STRATUM,
+                                                                  "draws": min(overdue_draws, size)},
+                                                                 *canonical["strata"]]})
     problem = first_pool_error(entries, canonical, cleaned)
     if problem or not entries:
         raise UserError("bad_roster", why=problem) if problem else UserError("pool_empty")

@@ -139,11 +139,25 @@ def create_pledge_case(session: so.Session, *, promise: str, responsible_person:
                        actor: str, deadline: dt.date | None = None, meeting_id: int | None = None,
                        round_id: int | None = None, demand_ids: Iterable[int] | None = None,
                        now: dt.datetime | None = None, policy: Policy | None = None,
-                       stream_code: str = DEFAULT_STREAM) -> Case:
-    """Open the case of a public pledge (公开承诺), e.g. a department head's on a question round, and commit.
+                       stream_code: str = DEFAULT_STREAM, pledged_demands: int | None = None) -> Case:
+    """Open the case of a public pledge (公开承诺) and commit: create_pledge_case_locked as a use case."""
+    return create_pledge_case_locked(session, promise=promise, responsible_person=responsible_person,
+                                     responsible_unit=responsible_unit, actor=actor, deadline=deadline,
+                                     meeting_id=meeting_id, round_id=round_id, demand_ids=demand_ids, now=now,
+                                     policy=policy, stream_code=stream_code, pledged_demands=pledged_demands)
+
+
+def create_pledge_case_locked(session: so.Session, *, promise: str, responsible_person: str, responsible_unit: str,
+                              actor: str, deadline: dt.date | None = None, meeting_id: int | None = None,
+                              round_id: int | None = None, demand_ids: Iterable[int] | None = None,
+                              now: dt.datetime | None = None, policy: Policy | None = None,
+                              stream_code: str = DEFAULT_STREAM, pledged_demands: int | None = None) -> Case:
+    """Inner step (no commit): open the case of a public pledge, e.g. a pledge round's (live/pledges.py).
 
     The code is the meeting date and round when given ('2026-05-19-R3-01'), else the day it was
     opened ('2026-05-19-01'). A pledge with no date is tracked for policy.pledge_days.
+    `pledged_demands` (how many demands were pledged) is kept in the case_opened event.
+    The caller may hold the meeting's lock (lock order: meeting, then case stream).
     """
     policy = policy or Policy()
     at = naive_utc(now)
@@ -174,7 +188,8 @@ def create_pledge_case(session: so.Session, *, promise: str, responsible_person:
         **_head(case), "meeting_id": case.meeting_id, "round": rnd.number if rnd else None, "promise": text,
         "responsible_person": case.responsible_person, "responsible_unit": case.responsible_unit,
         "opened_on": _iso(case.opened_on), "reply_due": _iso(case.reply_due), "deadline": _iso(case.deadline),
-        "households": [], "demands": [d.id for d in case.demands]}, actor, at)
+        "households": [], "demands": [d.id for d in case.demands],
+        **({"pledged_demands": pledged_demands} if pledged_demands is not None else {})}, actor, at)
     return case
 
 

@@ -18,7 +18,7 @@ from meeting.errors import Conflict, UserError
 from meeting.models import Meeting, Round
 from meeting.services.calls import attempts as call_service
 from meeting.services.calls import cadre as cadre_calls
-from meeting.services.live import claims
+from meeting.services.live import claims, pledges
 from meeting.services.draw import seed as draw_seed
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls.manual import record_manual_call
@@ -203,6 +203,9 @@ MEETING_ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "draw_cadre": _draw_cadre,
     "skip_cadre": _skip_cadre,
     "start_question": _start_question,
+    # a department head's public pledge and its case (live/pledges.py)
+    "start_pledge": pledges.start_pledge,
+    "record_pledge": pledges.record_pledge,
     "set_scene": _set_scene,
     "clear_all": _clear_all,
     "record_call": _record_call,

@@ -22,6 +22,7 @@ from meeting.services.live.claims import claims_view
 from meeting.services.draw.bundle import draw_state
 from meeting.events_time import iso_at, iso_now
 from meeting.services.live import anonymous, recusals
+from meeting.services.live.pledges import pledge_view
 from meeting.services.live.rounds import current_round, latest_ballots, verification_skip
 from scoring.skips import parse_reason
 from scoring import stages
@@ -188,6 +189,7 @@ def _round(session: so.Session, meeting: Meeting, rnd: Round | None, seen: Visib
     out: dict[str, Any] = {
         "id": rnd.id, "number": rnd.number, "kind": rnd.kind, "stage": rnd.stage,
         "cadre": _cadre_card(rnd.cadre), "question": rnd.question,
+        "pledge": pledge_view(rnd),  # a pledge round's head, unit, promise, demands, deadline, case
         "report": {"started_at": iso_at(rnd.report_started_at) if rnd.report_started_at else None,
                    "seconds": rnd.report_seconds},
         "calls": _calls(session, rnd, full=seen.staff),

@@ -47,6 +47,9 @@ def save_draw_plan(session: so.Session, meeting_id: int, plan: Mapping[str, Any]
     if is_frozen(meeting):
         raise Conflict("plan_frozen")
     canonical = _check_plan(session, meeting, plan)
+    draws = draw_pool.overdue_option({**plan, "kind": canonical["kind"]})
+    if draws is not None:  # kept beside the plan until the freeze turns it into a stratum
+        canonical = {**canonical, "overdue_stratum": {"draws": draws}}
     meeting.draw_plan = canonical
     return canonical
 

@@ -35,6 +35,8 @@ class PlanForm(FlaskForm):
     draws = StringField(filters=[nfkc])
     ranks = SelectMultipleField(choices=list(RANKS), validate_choice=False)
     st = FieldList(FormField(StratumRow), max_entries=MAX_TOWNSHIP_ROWS)
+    # Optional: draws from the cadres with an overdue case, first (services/draw/pool.py: 督办逾期)
+    overdue = StringField(filters=[nfkc])
 
     def __init__(self, *args: Any, townships: Sequence[TownshipRow] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,8 +58,9 @@ class PlanForm(FlaskForm):
             draws = str(plan["strata"][0]["draws"])
         chosen = {row["code"] for row in rows}
         rows += [{"code": t.code, "order": "", "draws": ""} for t in townships if t.code not in chosen]
+        overdue = str((plan.get("overdue_stratum") or {}).get("draws") or "")
         return cls(formdata=None, townships=townships, kind=kind, draws=draws, ranks=list(plan.get("ranks") or []),
-                   st=rows)
+                   st=rows, overdue=overdue)
 
     @property
     def chosen_ranks(self) -> list[str]:
@@ -90,6 +93,14 @@ class PlanForm(FlaskForm):
         """The draws of a whole or filtered pool."""
         if self.kind.data in ("whole", "filter"):
             WholeNumber(1, MAX_DRAWS_PER_STRATUM)(self, field)
+
+    def validate_overdue(self, field: Field) -> None:
+        """Empty (no such stratum), or a whole number of draws with a plan by township."""
+        if not field.data:
+            return
+        if self.kind.data != "strata":
+            raise ValidationError(_("The stratum of cadres with overdue cases needs a plan by township."))
+        WholeNumber(1, MAX_DRAWS_PER_STRATUM)(self, field)
 
     def validate_st(self, field: FieldList) -> None:
         """A plan by township: each row drawn from has its draws and a valid order (or none);
@@ -124,4 +135,7 @@ class PlanForm(FlaskForm):
                 order = int(row["order"]) if row["order"] else MAX_ORDER + 1
                 chosen.append((order, position, {"key": row["code"], "draws": int(row["draws"])}))
         chosen.sort(key=lambda c: c[:2])  # by order, then by the row's place in the table
-        return {"kind": "strata", "ranks": self.chosen_ranks, "strata": [s for _o, _p, s in chosen]}
+        plan = {"kind": "strata", "ranks": self.chosen_ranks, "strata": [s for _o, _p, s in chosen]}
+        if self.overdue.data:
+            plan["overdue_stratum"] = {"draws": int(self.overdue.data)}
+        return plan
