@@ -1,7 +1,8 @@
-"""Follow-up commands: the overdue check.
+"""Follow-up commands: the overdue check, a case's return visit.
 
     flask --app meeting cases-tick            # mark overdue cases, raise escalation levels
     flask --app meeting cases-tick --now 2026-04-09T00:00:00+08:00   # as if at that instant
+    flask --app meeting case-visit 2026-03-24-R2-01   # start its return visit if replied, call the next household
 
 Idempotent and safe to run twice at once (cron every hour or so; the in-process timer while the
 server runs calls the same service).
@@ -13,11 +14,15 @@ import datetime as dt
 import click
 from flask import Flask, current_app
 
+from meeting import telephony
 from meeting.errors import UserError
 from meeting.extensions import db
+from meeting.messages import error_text
 from meeting.services import followup
+from meeting.services.followup import visits
 
 ACTOR = "cli:cases-tick"
+VISIT_ACTOR = "cli:case-visit"
 
 
 def parse_now(value: str | None) -> dt.datetime | None:
@@ -36,8 +41,33 @@ def run_tick(now: dt.datetime | None = None, stream: str = followup.DEFAULT_STRE
     return followup.tick(db.session, now=now, policy=policy, actor=ACTOR, stream_code=stream)
 
 
+def run_visit(code: str, actor: str = VISIT_ACTOR) -> list[str]:
+    """Start the case's return visit if it is replied, then call the next household; what was done."""
+    done: list[str] = []
+    status = followup.get_case(db.session, code).status
+    db.session.rollback()  # read only: each step below is a transaction of its own
+    if status == "replied":
+        started = visits.start_visit(db.session, code, actor, stream_code=followup.DEFAULT_STREAM)
+        done.append(f"return visit {started['visit']} started: {len(started['order'])} households in draw order")
+    placed = visits.place_visit_call(db.session, code, actor, telephony.context())
+    done.append(f"call {placed['call']} to household {placed['household']} (visit {placed['visit']}): "
+                f"{placed['state']}")
+    return done
+
+
 def register(app: Flask) -> None:
-    """Add cases-tick."""
+    """Add cases-tick and case-visit."""
+
+    @app.cli.command("case-visit")
+    @click.argument("code")
+    def case_visit(code: str) -> None:
+        """Return visit (回访) of a replied case: call the next household of its drawn order."""
+        try:
+            lines = run_visit(code)
+        except UserError as exc:
+            raise click.ClickException(error_text(exc)) from None
+        for line in lines:
+            click.echo(line)
 
     @app.cli.command("cases-tick")
     @click.option("--now", "now_text", default="", help="check as at this ISO instant (default: now)")

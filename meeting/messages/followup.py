@@ -21,4 +21,11 @@ MESSAGES: dict[str, str] = {
     # The echo wall (public pages).
     "echo_township_not_found": N_("There is no township with the code %(code)s."),
     "echo_village_not_found": N_("There is no village with the code %(code)s in this township."),
+    # Return visits (回访).
+    "visit_no_seed": N_("Case %(code)s has no return-visit seed (it was opened before return visits existed)."),
+    "visit_no_household": N_("Case %(code)s concerns no household to call back."),
+    "visit_not_now": N_("Case %(code)s is %(status)s: start its return visit first."),
+    "visit_call_in_progress": N_("A return-visit call of case %(code)s is still going."),
+    "visit_no_household_left": N_("Every household of case %(code)s has been called in this visit."),
+    "visit_call_failed": N_("The return-visit call could not be placed: %(reason)s"),
 }

@@ -19,11 +19,13 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Decision, Demand, DrawRecord, Household, Meeting, Round, utcnow
 from meeting.models.cases import Case, CaseStream
+from meeting.services.draw.sealing import seal_labelled, unseal_labelled
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
 from scoring.cases import CaseError, CaseState
 from scoring.deadlines import Policy, local_date
+from scoring.draw import commitment, new_seed
 
 _ACTION_EVENTS = {
     "reply": "case_replied", "start_return_visit": "case_return_visit_started",
@@ -109,8 +111,9 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
     case.demands = _rows(session, Demand, demand_ids or [])
     session.add(case)
     session.flush()
+    _commit_seed(case)
     append_case_event(session, stream, case, "case_opened", {
-        **_head(case), "decision": decision.kind, "meeting_id": case.meeting_id, "round": rnd.number if rnd else None,
+        **_head(case), "decision": decision.kind, "seed_commitment": case.seed_commitment, "meeting_id": case.meeting_id, "round": rnd.number if rnd else None,
         "cadre_number": cadre.number if cadre else None, "promise": case.promise, "items": case.items,
         "responsible_person": case.responsible_person, "responsible_unit": case.responsible_unit,
         "opened_on": _iso(case.opened_on), "reply_due": _iso(case.reply_due), "deadline": _iso(case.deadline),
@@ -170,8 +173,10 @@ def create_pledge_case(session: so.Session, *, promise: str, responsible_person:
     case.demands = _rows(session, Demand, demand_ids or [])
     session.add(case)
     session.flush()
+    _commit_seed(case)
     append_case_event(session, stream, case, "case_opened", {
-        **_head(case), "meeting_id": case.meeting_id, "round": rnd.number if rnd else None, "promise": text,
+        **_head(case), "seed_commitment": case.seed_commitment, "meeting_id": case.meeting_id,
+        "round": rnd.number if rnd else None, "promise": text,
         "responsible_person": case.responsible_person, "responsible_unit": case.responsible_unit,
         "opened_on": _iso(case.opened_on), "reply_due": _iso(case.reply_due), "deadline": _iso(case.deadline),
         "households": [], "demands": [d.id for d in case.demands]}, actor, at)
@@ -181,9 +186,15 @@ def create_pledge_case(session: so.Session, *, promise: str, responsible_person:
 # --- life cycle ---------------------------------------------------------------------------
 
 @unit_of_work
-def act(session: so.Session, code: str, action: str, *, actor: str, reason: str = "", now: dt.datetime | None = None,
-        policy: Policy | None = None, outcome: str | None = None, stream_code: str = DEFAULT_STREAM) -> Case:
-    """Apply one life-cycle action (scoring.cases) to the case `code` and commit.
+def act(session: so.Session, code: str, action: str, **kw: Any) -> Case:
+    """Apply one life-cycle action (scoring.cases) to the case `code` and commit (see act_locked)."""
+    return act_locked(session, code, action, **kw)
+
+
+def act_locked(session: so.Session, code: str, action: str, *, actor: str, reason: str = "",
+               now: dt.datetime | None = None, policy: Policy | None = None, outcome: str | None = None,
+               stream_code: str = DEFAULT_STREAM, extra: Mapping[str, Any] | None = None) -> Case:
+    """Inner step (no commit; takes the stream lock, which the caller may hold already): one action.
 
     `reason` is the reply text for "reply", the findings for "record_findings", and the written
     reason otherwise (required where the rules say so). A confirmed investigation also opens
@@ -213,6 +224,12 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
         payload["outcome"] = outcome
     if action == "override_close":
         payload["public_note"] = "closed by an organiser's override"
+    if extra:
+        payload.update(extra)
+    if case.status == "closed" and case.seed_sealed and not case.seed_hex:
+        # The return visits' seed is revealed when the case closes: their picks can be re-derived.
+        case.seed_hex = unseal_labelled(seed_label(case), case.seed_sealed)
+        payload["seed"] = case.seed_hex
     append_case_event(session, stream, case, _ACTION_EVENTS[action], payload, actor, at)
     if action == "confirm":
         _open_penalty(session, stream, case, text, actor, at, today, policy)
@@ -229,14 +246,21 @@ def start_return_visit(session: so.Session, code: str, *, actor: str, **kw: Any)
     return act(session, code, "start_return_visit", actor=actor, **kw)
 
 
+@unit_of_work
 def record_return_visit(session: so.Session, code: str, outcome: str, reason: str = "", *, actor: str,
                         **kw: Any) -> Case:
     """The household's answer: satisfied closes; unsatisfied or contradicting reopens (the reason is required)."""
+    return record_return_visit_locked(session, code, outcome, reason, actor=actor, **kw)
+
+
+def record_return_visit_locked(session: so.Session, code: str, outcome: str, reason: str = "", *, actor: str,
+                               **kw: Any) -> Case:
+    """Inner step of record_return_visit (no commit): the survey of a return-visit call ends here."""
     try:
         action = rules.visit_action(outcome)
     except CaseError as exc:
         raise UserError(exc.code, outcome=outcome) from None
-    return act(session, code, action, actor=actor, reason=reason, outcome=outcome, **kw)
+    return act_locked(session, code, action, actor=actor, reason=reason, outcome=outcome, **kw)
 
 
 def override_close(session: so.Session, code: str, reason: str, *, actor: str, **kw: Any) -> Case:
@@ -329,6 +353,20 @@ def _open_penalty(session: so.Session, stream: CaseStream, parent: Case, reason:
         **_head(child), "parent": parent.code, "promise": reason, "opened_on": _iso(child.opened_on),
         "reply_due": _iso(child.reply_due), "deadline": _iso(child.deadline)}, actor, at)
     return child
+
+
+def seed_label(case: Case) -> str:
+    """The binding of a case's sealed seed (services/draw/sealing.py)."""
+    return f"case:{case.id}"
+
+
+def _commit_seed(case: Case) -> None:
+    """A new case of a kind with return visits gets its seed: sealed at rest, its SHA-256 published."""
+    if "start_return_visit" not in rules.actions(case.kind, "replied"):
+        return
+    seed = new_seed()
+    case.seed_commitment = commitment(seed)
+    case.seed_sealed = seal_labelled(seed_label(case), seed)
 
 
 def _next_code(session: so.Session, day: dt.date, round_number: int | None) -> str:
