@@ -65,9 +65,9 @@ def world(session):
 
 
 @pytest.fixture
-def tel(app):
-    with app.app_context():
-        return Telephony(SimulatedProvider(), telephony.settings())
+def tel(session):
+    """The simulated provider, recording what it was asked (inside the session's app context)."""
+    return Telephony(SimulatedProvider(), telephony.settings())
 
 
 def _case(session, code):
@@ -163,9 +163,8 @@ def test_an_unreachable_household_leaves_the_visit_open_and_the_next_one_is_call
     assert second["visit"] == 1
 
 
-def test_a_provider_refusal_is_recorded_and_the_next_call_can_follow(session, world, app):
-    with app.app_context():
-        refusing = Telephony(RefusingProvider(), telephony.settings())
+def test_a_provider_refusal_is_recorded_and_the_visit_stays_open(session, world):
+    refusing = Telephony(RefusingProvider(), telephony.settings())
     visits.start_visit(session, world["code"], "staff:li")
     with pytest.raises(visits.VisitCallFailed) as exc:
         visits.place_visit_call(session, world["code"], "staff:li", refusing)
