@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from meeting import telephony
-from meeting.errors import Conflict
+from meeting.errors import Conflict, UserError
 from meeting.models import CallAttempt, Cadre, Decision, DrawRecord, Household, Meeting, Round, Township, Village, \
     WorkArea
 from meeting.services import followup
@@ -22,6 +22,7 @@ from meeting.services.calls import simulator as sim
 from meeting.services.draw.sealing import unseal_labelled
 from meeting.services.followup import visits
 from meeting.telephony import ProviderError, Telephony
+from meeting.telephony.manual import ManualProvider
 from meeting.telephony.simulated import SimulatedProvider
 from scoring import draw
 from scoring import visits as rules
@@ -218,3 +219,29 @@ def test_the_simulator_lists_the_meetings_return_visit_calls(session, world, tel
     _press(session, world, tel, placed["call"], "answer")
     view = sim.simulated_calls(session, world["meeting_id"], tel)["calls"][0]
     assert view["step"] == "visit_resolved" and any("解决" in s for s in view["prompt"]["say"])
+
+
+def test_a_desk_phone_visit_is_recorded_by_staff_and_closes_when_satisfied(session, world):
+    manual = Telephony(ManualProvider(), telephony.settings())
+    code = world["code"]
+    visits.start_visit(session, code, "staff:li")
+    first = visits.place_visit_call(session, code, "staff:li", manual)
+    assert first["state"] == "dialling"
+    before = _types(session, code)
+    with pytest.raises(UserError) as exc:  # one answer missing: nothing recorded
+        visits.record_visit_call(session, code, "staff:li", "answered", resolved="yes")
+    assert exc.value.code == "visit_answers_invalid" and _types(session, code) == before
+    assert visits.record_visit_call(session, code, "staff:li", "busy")["outcome"] is None
+    second = visits.place_visit_call(session, code, "staff:li", manual)
+    assert second["household"] != first["household"]
+    done = visits.record_visit_call(session, code, "staff:li", "answered", resolved="yes", satisfaction=5)
+    assert done["outcome"] == "satisfied" and done["state"] == "ended"
+    assert _case(session, code).status == "closed" and followup.verify_stream(session) is None
+
+
+def test_the_cli_starts_the_visit_and_places_the_call(session, world, runner):
+    result = runner.invoke(args=["case-visit", world["code"]])
+    assert result.exit_code == 0, result.output
+    assert "return visit 1 started: 3 households" in result.output and "dialling" in result.output
+    again = runner.invoke(args=["case-visit", world["code"]])
+    assert again.exit_code != 0 and world["code"] in again.output  # a call is still going

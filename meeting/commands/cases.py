@@ -3,6 +3,8 @@
     flask --app meeting cases-tick            # mark overdue cases, raise escalation levels
     flask --app meeting cases-tick --now 2026-04-09T00:00:00+08:00   # as if at that instant
     flask --app meeting case-visit 2026-03-24-R2-01   # start its return visit if replied, call the next household
+    flask --app meeting case-visit 2026-03-24-R2-01 --outcome answered --resolved yes --satisfaction 4
+                                                      # what the household said on a desk phone (manual provider)
 
 Idempotent and safe to run twice at once (cron every hour or so; the in-process timer while the
 server runs calls the same service).
@@ -60,10 +62,18 @@ def register(app: Flask) -> None:
 
     @app.cli.command("case-visit")
     @click.argument("code")
-    def case_visit(code: str) -> None:
+    @click.option("--outcome", type=click.Choice(visits.MANUAL_OUTCOMES), default=None,
+                  help="record the desk-phone call instead of placing one")
+    @click.option("--resolved", type=click.Choice(("yes", "partly", "no")), default=None)
+    @click.option("--satisfaction", type=click.IntRange(1, 5), default=None)
+    def case_visit(code: str, outcome: str | None, resolved: str | None, satisfaction: int | None) -> None:
         """Return visit (回访) of a replied case: call the next household of its drawn order."""
         try:
-            lines = run_visit(code)
+            if outcome is None:
+                lines = run_visit(code)
+            else:
+                done = visits.record_visit_call(db.session, code, VISIT_ACTOR, outcome, resolved, satisfaction)
+                lines = [f"call {done['call']}: {done['state']}, visit {done['outcome'] or 'still open'}"]
         except UserError as exc:
             raise click.ClickException(error_text(exc)) from None
         for line in lines:

@@ -28,4 +28,6 @@ MESSAGES: dict[str, str] = {
     "visit_call_in_progress": N_("A return-visit call of case %(code)s is still going."),
     "visit_no_household_left": N_("Every household of case %(code)s has been called in this visit."),
     "visit_call_failed": N_("The return-visit call could not be placed: %(reason)s"),
+    "visit_no_call": N_("Case %(code)s has no return-visit call going."),
+    "visit_answers_invalid": N_("Give both answers: resolved (yes, partly or no) and satisfaction 1 to 5."),
 }

@@ -19,13 +19,12 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Decision, Demand, DrawRecord, Household, Meeting, Round, utcnow
 from meeting.models.cases import Case, CaseStream
-from meeting.services.draw.sealing import seal_labelled, unseal_labelled
+from meeting.services.followup.seeds import commit_seed, reveal_if_closed
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
 from scoring.cases import CaseError, CaseState
 from scoring.deadlines import Policy, local_date
-from scoring.draw import commitment, new_seed
 
 _ACTION_EVENTS = {
     "reply": "case_replied", "start_return_visit": "case_return_visit_started",
@@ -111,9 +110,10 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
     case.demands = _rows(session, Demand, demand_ids or [])
     session.add(case)
     session.flush()
-    _commit_seed(case)
+    commit_seed(case)
     append_case_event(session, stream, case, "case_opened", {
-        **_head(case), "decision": decision.kind, "seed_commitment": case.seed_commitment, "meeting_id": case.meeting_id, "round": rnd.number if rnd else None,
+        **_head(case), "decision": decision.kind, "seed_commitment": case.seed_commitment,
+        "meeting_id": case.meeting_id, "round": rnd.number if rnd else None,
         "cadre_number": cadre.number if cadre else None, "promise": case.promise, "items": case.items,
         "responsible_person": case.responsible_person, "responsible_unit": case.responsible_unit,
         "opened_on": _iso(case.opened_on), "reply_due": _iso(case.reply_due), "deadline": _iso(case.deadline),
@@ -173,7 +173,7 @@ def create_pledge_case(session: so.Session, *, promise: str, responsible_person:
     case.demands = _rows(session, Demand, demand_ids or [])
     session.add(case)
     session.flush()
-    _commit_seed(case)
+    commit_seed(case)
     append_case_event(session, stream, case, "case_opened", {
         **_head(case), "seed_commitment": case.seed_commitment, "meeting_id": case.meeting_id,
         "round": rnd.number if rnd else None, "promise": text,
@@ -226,10 +226,7 @@ def act_locked(session: so.Session, code: str, action: str, *, actor: str, reaso
         payload["public_note"] = "closed by an organiser's override"
     if extra:
         payload.update(extra)
-    if case.status == "closed" and case.seed_sealed and not case.seed_hex:
-        # The return visits' seed is revealed when the case closes: their picks can be re-derived.
-        case.seed_hex = unseal_labelled(seed_label(case), case.seed_sealed)
-        payload["seed"] = case.seed_hex
+    reveal_if_closed(case, payload)
     append_case_event(session, stream, case, _ACTION_EVENTS[action], payload, actor, at)
     if action == "confirm":
         _open_penalty(session, stream, case, text, actor, at, today, policy)
@@ -353,20 +350,6 @@ def _open_penalty(session: so.Session, stream: CaseStream, parent: Case, reason:
         **_head(child), "parent": parent.code, "promise": reason, "opened_on": _iso(child.opened_on),
         "reply_due": _iso(child.reply_due), "deadline": _iso(child.deadline)}, actor, at)
     return child
-
-
-def seed_label(case: Case) -> str:
-    """The binding of a case's sealed seed (services/draw/sealing.py)."""
-    return f"case:{case.id}"
-
-
-def _commit_seed(case: Case) -> None:
-    """A new case of a kind with return visits gets its seed: sealed at rest, its SHA-256 published."""
-    if "start_return_visit" not in rules.actions(case.kind, "replied"):
-        return
-    seed = new_seed()
-    case.seed_commitment = commitment(seed)
-    case.seed_sealed = seal_labelled(seed_label(case), seed)
 
 
 def _next_code(session: so.Session, day: dt.date, round_number: int | None) -> str:

@@ -24,8 +24,8 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import CallAttempt, CallEvent, Household
 from meeting.models.cases import Case, CaseEvent, CaseStream
-from meeting.services.draw.sealing import unseal_labelled
-from meeting.services.followup.cases import act_locked, record_return_visit_locked, seed_label
+from meeting.services.followup.cases import act_locked, record_return_visit_locked
+from meeting.services.followup.seeds import secret_seed
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import steps_outside_transaction, unit_of_work
 from meeting.telephony import Answered, CallRequest, KeysPressed, LineStatus, ProviderError, Telephony
@@ -74,8 +74,7 @@ def visit_order(case: Case, visit: int) -> list[rules.VisitPick]:
     """Visit n's order of the case's households (the seed unsealed; never shown before the reveal)."""
     if not case.seed_sealed:
         raise Conflict("visit_no_seed", code=case.code)
-    seed = case.seed_hex or unseal_labelled(seed_label(case), case.seed_sealed)
-    return rules.pick_order(seed, case.code, visit, [h.code for h in case.households])
+    return rules.pick_order(secret_seed(case), case.code, visit, [h.code for h in case.households])
 
 
 @unit_of_work
@@ -272,3 +271,43 @@ def conclude_locked(session: so.Session, call: CallAttempt, case: Case, actor: s
                                extra={"visit": call.visit, "call": call.id, "household": call.household.code,
                                       "answers": {s: answers.get(s) for s in rules.STEPS}})
     return outcome
+
+
+# --- a desk-phone visit (manual provider): staff enter what the household said ------------
+
+MANUAL_OUTCOMES = ("answered", "busy", "no_answer", "failed")
+
+
+@unit_of_work
+def record_visit_call(session: so.Session, code: str, actor: str, outcome: str, resolved: str | None = None,
+                      satisfaction: int | None = None, stream_code: str = DEFAULT_STREAM) -> dict[str, Any]:
+    """The staff's word on the current visit's desk-phone call: unreachable (busy, no_answer,
+    failed: the next household is called next), or answered with both answers (resolved: yes,
+    partly or no; satisfaction 1–5), which records the case's return visit as a webhook would."""
+    stream = lock_stream(session, stream_code)
+    case = _get(session, stream, code)
+    live = [c for c in visit_calls(session, case, visit_number(session, case)) if not core.is_terminal(c.state)]
+    if not live:
+        raise Conflict("visit_no_call", code=code)
+    call = live[-1]
+    if call.provider != "manual":
+        raise Conflict("call_outcome_provider", provider=call.provider)
+    if outcome not in MANUAL_OUTCOMES:
+        raise UserError("call_outcome_unknown", list=", ".join(MANUAL_OUTCOMES))
+    raw = {"action": "record_visit_call", "actor": actor, "outcome": outcome}
+    if outcome != "answered":
+        move_visit_call(session, stream, call, outcome, actor, "staff", raw)
+        return {"case": code, "call": call.id, "state": call.state, "outcome": None}
+    answers = {"visit_resolved": resolved if resolved in rules.RESOLVED.values() else None,
+               "visit_satisfaction": satisfaction if satisfaction in (1, 2, 3, 4, 5) else None}
+    if not rules.complete(answers) or isinstance(satisfaction, bool):
+        raise UserError("visit_answers_invalid")
+    move_visit_call(session, stream, call, "answered", actor, "staff", raw)
+    call.answers = answers
+    for step in rules.STEPS:
+        append_case_event(session, stream, case, "case_visit_answer",
+                          {"case": code, "visit": call.visit, "call": call.id, "household": call.household.code,
+                           "question": step, "answer": answers[step]}, actor)
+    result = conclude_locked(session, call, case, actor)
+    move_visit_call(session, stream, call, "ended", actor, "staff", raw)
+    return {"case": code, "call": call.id, "state": call.state, "outcome": result}
