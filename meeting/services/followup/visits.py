@@ -36,9 +36,8 @@ MAX_RETRIES = 1  # a step without a valid key is asked once more, then the call 
 
 
 class VisitCallFailed(UserError):
-    """The provider refused the return-visit call (recorded: the attempt is failed)."""
-
-    status = 502
+    """The provider refused the return-visit call (recorded: the attempt is failed); `error` is
+    the provider's (its code is in the case event)."""
 
     def __init__(self, error: ProviderError) -> None:
         super().__init__("visit_call_failed", reason=error.message)
@@ -78,8 +77,7 @@ def visit_order(case: Case, visit: int) -> list[rules.VisitPick]:
 
 
 @unit_of_work
-def start_visit(session: so.Session, code: str, actor: str, tel: Telephony | None = None,
-                stream_code: str = DEFAULT_STREAM) -> dict[str, Any]:
+def start_visit(session: so.Session, code: str, actor: str, stream_code: str = DEFAULT_STREAM) -> dict[str, Any]:
     """replied → return_visit; the households' order for this visit is published with the event."""
     stream = lock_stream(session, stream_code)
     case = _get(session, stream, code)
