@@ -245,3 +245,10 @@ def test_the_cli_starts_the_visit_and_places_the_call(session, world, runner):
     assert "return visit 1 started: 3 households" in result.output and "dialling" in result.output
     again = runner.invoke(args=["case-visit", world["code"]])
     assert again.exit_code != 0 and world["code"] in again.output  # a call is still going
+
+
+def test_a_cases_sealed_seed_opens_only_under_its_own_label(session, world):
+    case = _case(session, world["code"])
+    with pytest.raises(Conflict) as exc:
+        unseal_labelled(f"case:{case.id + 1}", case.seed_sealed)
+    assert exc.value.code == "seed_key_wrong"
