@@ -1,8 +1,11 @@
-"""Follow-up commands: the overdue check.
+"""Follow-up commands: the overdue check, a case's return visit.
 
     flask --app meeting cases-tick            # mark overdue cases, raise escalation levels
     flask --app meeting cases-tick --now 2026-04-09T00:00:00+08:00   # as if at that instant
     flask --app meeting cases-overdue --unit 泉庄镇党委   # the overdue list of a unit, as text
+    flask --app meeting case-visit 2026-03-24-R2-01   # start its return visit if replied, call the next household
+    flask --app meeting case-visit 2026-03-24-R2-01 --outcome answered --resolved yes --satisfaction 4
+                                                      # what the household said on a desk phone (manual provider)
 
 Idempotent and safe to run twice at once (cron every hour or so; the in-process timer while the
 server runs calls the same service).
@@ -14,12 +17,16 @@ import datetime as dt
 import click
 from flask import Flask, current_app
 
+from meeting import telephony
 from meeting.errors import UserError
 from meeting.extensions import db
+from meeting.messages import error_text
 from meeting.services import followup
 from meeting.services.followup.overdue import OverdueList, overdue_list
+from meeting.services.followup import visits
 
 ACTOR = "cli:cases-tick"
+VISIT_ACTOR = "cli:case-visit"
 
 
 def parse_now(value: str | None) -> dt.datetime | None:
@@ -68,9 +75,42 @@ def register_overdue(app: Flask) -> None:
             click.echo(line)
 
 
+def run_visit(code: str, actor: str = VISIT_ACTOR) -> list[str]:
+    """Start the case's return visit if it is replied, then call the next household; what was done."""
+    done: list[str] = []
+    status = followup.get_case(db.session, code).status
+    db.session.rollback()  # read only: each step below is a transaction of its own
+    if status == "replied":
+        started = visits.start_visit(db.session, code, actor, stream_code=followup.DEFAULT_STREAM)
+        done.append(f"return visit {started['visit']} started: {len(started['order'])} households in draw order")
+    placed = visits.place_visit_call(db.session, code, actor, telephony.context())
+    done.append(f"call {placed['call']} to household {placed['household']} (visit {placed['visit']}): "
+                f"{placed['state']}")
+    return done
+
+
 def register(app: Flask) -> None:
-    """Add cases-tick and cases-overdue."""
+    """Add cases-tick, cases-overdue and case-visit."""
     register_overdue(app)
+
+    @app.cli.command("case-visit")
+    @click.argument("code")
+    @click.option("--outcome", type=click.Choice(visits.MANUAL_OUTCOMES), default=None,
+                  help="record the desk-phone call instead of placing one")
+    @click.option("--resolved", type=click.Choice(("yes", "partly", "no")), default=None)
+    @click.option("--satisfaction", type=click.IntRange(1, 5), default=None)
+    def case_visit(code: str, outcome: str | None, resolved: str | None, satisfaction: int | None) -> None:
+        """Return visit (回访) of a replied case: call the next household of its drawn order."""
+        try:
+            if outcome is None:
+                lines = run_visit(code)
+            else:
+                done = visits.record_visit_call(db.session, code, VISIT_ACTOR, outcome, resolved, satisfaction)
+                lines = [f"call {done['call']}: {done['state']}, visit {done['outcome'] or 'still open'}"]
+        except UserError as exc:
+            raise click.ClickException(error_text(exc)) from None
+        for line in lines:
+            click.echo(line)
 
     @app.cli.command("cases-tick")
     @click.option("--now", "now_text", default="", help="check as at this ISO instant (default: now)")

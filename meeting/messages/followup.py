@@ -33,5 +33,14 @@ MESSAGES: dict[str, str] = {
     "case_file_too_large": N_("The file “%(name)s” is larger than %(mb)s MB."),
     "case_file_type": N_("The file “%(name)s” is not a photo (JPEG, PNG) or a PDF."),
     "case_file_not_found": N_("There is no such file."),
+    # Return visits (回访).
+    "visit_no_seed": N_("Case %(code)s has no return-visit seed (it was opened before return visits existed)."),
+    "visit_no_household": N_("Case %(code)s concerns no household to call back."),
+    "visit_not_now": N_("Case %(code)s is %(status)s: start its return visit first."),
+    "visit_call_in_progress": N_("A return-visit call of case %(code)s is still going."),
+    "visit_no_household_left": N_("Every household of case %(code)s has been called in this visit."),
+    "visit_call_failed": N_("The return-visit call could not be placed: %(reason)s"),
+    "visit_no_call": N_("Case %(code)s has no return-visit call going."),
+    "visit_answers_invalid": N_("Give both answers: resolved (yes, partly or no) and satisfaction 1 to 5."),
 }
 

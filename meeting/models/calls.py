@@ -13,13 +13,16 @@ from meeting.models.roster import Household
 
 class CallAttempt(Base):
     """A call to one household (kind "household"), or to the drawn cadre for a phone-in report
-    (kind "cadre": no household, `cadre_id` set), stored before the provider is asked to dial."""
+    (kind "cadre": no household, `cadre_id` set), or a return visit (回访) of a case (kind
+    "visit": no round, `case_id` and `visit` set), stored before the provider is asked to dial."""
 
     __tablename__ = "call_attempts"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    round_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("rounds.id"), index=True)
     household_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("households.id"))
-    kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="household")  # household | cadre
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="household")  # household | cadre | visit
+    case_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    visit: so.Mapped[int | None] = so.mapped_column()  # the case's return visit number (1, 2, …)
     cadre_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("cadres.id"))
     pick: so.Mapped[str] = so.mapped_column(sa.String(16), default="draw")  # draw | backup | manual
     provider: so.Mapped[str] = so.mapped_column(sa.String(16), default="manual")

@@ -82,6 +82,11 @@ class Case(Base):
     closed_by_override: so.Mapped[bool] = so.mapped_column(default=False)
     # The completion date the responsible unit proposed with its last reply (its own word, not the deadline).
     proposed_completion: so.Mapped[dt.date | None] = so.mapped_column(sa.Date)
+    # The return visits' draw seed (scoring.visits): committed when the case opens, sealed at rest
+    # (services/draw/sealing.py, label "case:<id>"), revealed in seed_hex when the case closes.
+    seed_commitment: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    seed_sealed: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    seed_hex: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     cadre: so.Mapped[Cadre | None] = so.relationship()

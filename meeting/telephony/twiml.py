@@ -12,6 +12,7 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from meeting.telephony.settings import TelephonySettings, WebhookUrls
 from scoring.calls import QUESTIONS
+from scoring.visits import STEPS as VISIT_STEPS
 
 # What the household hears, by prompt key (the key names the recording when prompts are uploaded).
 PROMPTS: dict[str, str] = {
@@ -32,6 +33,10 @@ PROMPTS: dict[str, str] = {
     "hall": "大会现场线路已接通，正在等待联系户。",
     # the drawn cadre's phone-in report (电话述职): no survey, straight into the hall's conference
     "cadre": "您好，这里是{title}。您已被抽中述职，现在为您接通大会现场，全场都能听到您的声音，请开始述职。",
+    # a case's return visit (回访): two questions on the keypad, no hall line
+    "visit_resolved": ("您好，这里是县督办回访。您在{title}上反映的问题，责任单位已经答复办理。"
+                       "请问问题解决了吗？已经解决请按1，部分解决请按2，没有解决请按3。"),
+    "visit_satisfaction": "您对这次办理的结果满意吗？请按1到5打分，5分最满意，1分最不满意。",
 }
 GATHER_TIMEOUT = 8  # seconds of silence after the prompt before the step counts as unanswered
 
@@ -133,6 +138,8 @@ def for_step(step: str | None, call_id: int, settings: TelephonySettings, urls: 
         return empty()
     if step == "consent" or step in QUESTIONS:
         return ask(step, call_id, settings, urls, retry=retry, title=title)
+    if step in VISIT_STEPS:  # a return visit's question (services/followup/visits.py)
+        return _gather(VoiceResponse(), step, call_id, settings, urls, retry, title, "no_input" if retry else None)
     if step == "bridge":
         return bridge(call_id, settings, urls)
     if step == "cadre":

@@ -16,11 +16,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound
-from meeting.models import Cadre, CallAttempt, Meeting, Round
+from meeting.models import Cadre, CallAttempt, Case, Meeting, Round
 from meeting.services.calls import webhooks
 from meeting.services.live.rounds import current_round
 from meeting.telephony import Answered, KeysPressed, LineStatus, Telephony, simulated, twiml
 from scoring import calls as core
+from scoring import visits as visit_rules
 from scoring.masking import mask_name, mask_phone
 
 RECENT_ENDED = 4  # ended calls still shown after the live ones
@@ -74,6 +75,10 @@ def simulated_calls(session: so.Session, meeting_id: int, tel: Telephony) -> dic
         calls = list(session.scalars(sa.select(CallAttempt).where(
             CallAttempt.round_id == rnd.id, CallAttempt.provider == simulated.SimulatedProvider.name)
             .order_by(CallAttempt.id.desc())))
+    calls += list(session.scalars(sa.select(CallAttempt).join(Case, Case.id == CallAttempt.case_id).where(
+        Case.meeting_id == meeting_id, CallAttempt.kind == visit_rules.KIND,
+        CallAttempt.provider == simulated.SimulatedProvider.name)))  # return visits of its cases
+    calls.sort(key=lambda c: c.id, reverse=True)
     live = [c for c in calls if not core.is_terminal(c.state)]
     ended = [c for c in calls if core.is_terminal(c.state)][:RECENT_ENDED]
     return {"simulated": tel.provider.simulated, "round": rnd.number if rnd else None,
@@ -83,6 +88,8 @@ def simulated_calls(session: so.Session, meeting_id: int, tel: Telephony) -> dic
 def _playable(session: so.Session, meeting_id: int, call_id: int, action: str) -> CallAttempt:
     call = session.get(CallAttempt, call_id, populate_existing=True)
     owner = session.scalar(sa.select(Round.meeting_id).where(Round.id == call.round_id)) if call else None
+    if call is not None and call.kind == visit_rules.KIND:  # a return visit: the case's meeting
+        owner = session.scalar(sa.select(Case.meeting_id).where(Case.id == call.case_id))
     if owner != meeting_id or action not in simulated.BUTTONS:
         raise NotFound("call_not_found")
     if call.provider != simulated.SimulatedProvider.name:
@@ -119,7 +126,7 @@ def play(session: so.Session, meeting_id: int, call_id: int, action: str, body: 
         at = webhooks.prompt_state(session, call.id)
         if at is None or (body.get("step") and body.get("step") != at[0]):
             raise Conflict("sim_moved_on")
-        if at[0] not in core.STEPS:
+        if at[0] not in core.STEPS + visit_rules.STEPS:
             raise Conflict("sim_no_question")
         step, retry = at
     session.rollback()  # read only so far: each delivery below is a transaction of its own

@@ -20,6 +20,7 @@ from meeting.messages import text
 from meeting.models import CallAttempt, CallEvent, Meeting, Round
 from meeting.services.calls.attempts import move_call, update_discrepancy
 from meeting.services.calls.cadre import begin_phone_report
+from meeting.services.followup import visits
 from meeting.services.tx import lock_meeting, steps_outside_transaction, unit_of_work
 from meeting.services.events import append_event
 from meeting.telephony import Answered, HallRequest, KeysPressed, LineStatus, ProviderError, Telephony
@@ -61,6 +62,13 @@ def _load(session: so.Session, call_id: int) -> tuple[CallAttempt, Round, Meetin
     return call, session.get(Round, call.round_id), meeting
 
 
+def _visit(call_id: int, answer: tuple[int | None, str | None, int]) -> WebhookResult:
+    """A return visit's webhook outcome: nothing to broadcast to a meeting (its events are the
+    case stream's), the next TwiML step."""
+    meeting_id, step, retry = answer
+    return WebhookResult(meeting_id or 0, call_id, step=step, retry=retry)
+
+
 def _actor(call: CallAttempt) -> str:
     return f"telephony:{call.provider}"
 
@@ -83,6 +91,8 @@ def _store(session: so.Session, call: CallAttempt, source: str, raw: dict[str, A
 def receive_status(session: so.Session, call_id: int, event: LineStatus) -> WebhookResult:
     """A status event (dialling, ringing, answered, ended, busy, …) of the household's leg, or
     of the hall's leg / the conference / the recording (`event.leg`): stored, forward only."""
+    if visits.is_visit(session, call_id):  # a case's return visit (services/followup/visits.py)
+        return _visit(call_id, visits.status_locked(session, call_id, event))
     call, rnd, meeting = _load(session, call_id)
     result = WebhookResult(meeting.id, call.id)
     raw, state, leg = dict(event.raw), event.state, event.leg
@@ -108,7 +118,10 @@ def receive_status(session: so.Session, call_id: int, event: LineStatus) -> Webh
 
 @unit_of_work
 def receive_voice(session: so.Session, call_id: int, event: Answered) -> WebhookResult:
-    """The household answered and the provider asks what to play: the consent question."""
+    """The household answered and the provider asks what to play: the consent question (a
+    return visit: its first question)."""
+    if visits.is_visit(session, call_id):
+        return _visit(call_id, visits.voice_locked(session, call_id, event))
     call, rnd, meeting = _load(session, call_id)
     result = WebhookResult(meeting.id, call.id, title=meeting.title)
     raw = dict(event.raw)
@@ -143,7 +156,10 @@ def receive_gather(session: so.Session, call_id: int, step: str, event: KeysPres
     asked or stored. A step without a valid key is asked once more, then passed over. The
     first answer to each step stands (scoring.calls.merge_answer): a later different one —
     consent 2 after 1, or 1 after 2 — is stored as a raw event marked ignored, changes no
-    answer, dials no hall line, and the call goes on as the first answer said."""
+    answer, dials no hall line, and the call goes on as the first answer said. A return
+    visit's steps go to services/followup/visits.py (no consent, no hall line)."""
+    if visits.is_visit(session, call_id):
+        return _visit(call_id, visits.gather_locked(session, call_id, step, event, retry))
     if step not in core.STEPS:
         raise NotFound("unknown_survey_step")
     call, rnd, meeting = _load(session, call_id)

@@ -144,3 +144,20 @@ def secret_seed(meeting: Meeting) -> str:
     if not meeting.seed_sealed:
         raise Conflict("seed_not_committed")
     return unseal(load_key(key_path()), meeting.id, meeting.seed_sealed)
+
+
+# Other seeds sealed the same way (a case's return-visit seed: label "case:<id>"): the key is
+# derived per label, so a sealed value opens only under the label it was sealed for, and
+# never as a meeting's seed (those use the key itself).
+def _label_key(key: bytes, label: str) -> bytes:
+    return hmac.new(key, b"minkao sealed label v1|" + label.encode("utf-8"), hashlib.sha256).digest()
+
+
+def seal_labelled(label: str, seed_hex: str) -> str:
+    """Seal a seed bound to `label` with the configured key (created on first use)."""
+    return seal(_label_key(load_key(key_path(), create=True), label), 0, seed_hex)
+
+
+def unseal_labelled(label: str, sealed: str) -> str:
+    """The seed sealed for `label`; Conflict if the key, the label or the value does not match."""
+    return unseal(_label_key(load_key(key_path()), label), 0, sealed)

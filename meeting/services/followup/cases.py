@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Decision, Demand, DrawRecord, Household, Meeting, Round, utcnow
 from meeting.models.cases import Case, CaseEvent, CaseStream
+from meeting.services.followup.seeds import commit_seed, reveal_if_closed
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
@@ -109,8 +110,10 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
     case.demands = _rows(session, Demand, demand_ids or [])
     session.add(case)
     session.flush()
+    commit_seed(case)
     append_case_event(session, stream, case, "case_opened", {
-        **_head(case), "decision": decision.kind, "meeting_id": case.meeting_id, "round": rnd.number if rnd else None,
+        **_head(case), "decision": decision.kind, "seed_commitment": case.seed_commitment,
+        "meeting_id": case.meeting_id, "round": rnd.number if rnd else None,
         "cadre_number": cadre.number if cadre else None, "promise": case.promise, "items": case.items,
         "responsible_person": case.responsible_person, "responsible_unit": case.responsible_unit,
         "opened_on": _iso(case.opened_on), "reply_due": _iso(case.reply_due), "deadline": _iso(case.deadline),
@@ -184,8 +187,10 @@ def create_pledge_case_locked(session: so.Session, *, promise: str, responsible_
     case.demands = _rows(session, Demand, demand_ids or [])
     session.add(case)
     session.flush()
+    commit_seed(case)
     append_case_event(session, stream, case, "case_opened", {
-        **_head(case), "meeting_id": case.meeting_id, "round": rnd.number if rnd else None, "promise": text,
+        **_head(case), "seed_commitment": case.seed_commitment, "meeting_id": case.meeting_id,
+        "round": rnd.number if rnd else None, "promise": text,
         "responsible_person": case.responsible_person, "responsible_unit": case.responsible_unit,
         "opened_on": _iso(case.opened_on), "reply_due": _iso(case.reply_due), "deadline": _iso(case.deadline),
         "households": [], "demands": [d.id for d in case.demands],
@@ -196,9 +201,15 @@ def create_pledge_case_locked(session: so.Session, *, promise: str, responsible_
 # --- life cycle ---------------------------------------------------------------------------
 
 @unit_of_work
-def act(session: so.Session, code: str, action: str, *, actor: str, reason: str = "", now: dt.datetime | None = None,
-        policy: Policy | None = None, outcome: str | None = None, stream_code: str = DEFAULT_STREAM) -> Case:
-    """Apply one life-cycle action (scoring.cases) to the case `code` and commit.
+def act(session: so.Session, code: str, action: str, **kw: Any) -> Case:
+    """Apply one life-cycle action (scoring.cases) to the case `code` and commit (see act_by_code_locked)."""
+    return act_by_code_locked(session, code, action, **kw)
+
+
+def act_by_code_locked(session: so.Session, code: str, action: str, *, actor: str, reason: str = "",
+                       now: dt.datetime | None = None, policy: Policy | None = None, outcome: str | None = None,
+                       stream_code: str = DEFAULT_STREAM, extra: Mapping[str, Any] | None = None) -> Case:
+    """Inner step (no commit; takes the stream lock, which the caller may hold already): one action.
 
     `reason` is the reply text for "reply", the findings for "record_findings", and the written
     reason otherwise (required where the rules say so). A confirmed investigation also opens
@@ -209,7 +220,8 @@ def act(session: so.Session, code: str, action: str, *, actor: str, reason: str 
     at = naive_utc(now)
     stream = lock_stream(session, stream_code)
     case = case_in_stream(session, stream, code)
-    act_locked(session, stream, case, action, actor=actor, reason=reason, at=at, policy=policy, outcome=outcome)
+    act_locked(session, stream, case, action, actor=actor, reason=reason, at=at, policy=policy, outcome=outcome,
+               extra=extra)
     return case
 
 
@@ -237,6 +249,7 @@ def act_locked(session: so.Session, stream: CaseStream, case: Case, action: str,
     if action == "override_close":
         payload["public_note"] = "closed by an organiser's override"
     payload.update(extra or {})
+    reveal_if_closed(case, payload)  # a closed case publishes its return-visit seed
     event = append_case_event(session, stream, case, _ACTION_EVENTS[action], payload, actor, at)
     if action == "confirm":
         _open_penalty(session, stream, case, text, actor, at, today, policy)
@@ -253,14 +266,21 @@ def start_return_visit(session: so.Session, code: str, *, actor: str, **kw: Any)
     return act(session, code, "start_return_visit", actor=actor, **kw)
 
 
+@unit_of_work
 def record_return_visit(session: so.Session, code: str, outcome: str, reason: str = "", *, actor: str,
                         **kw: Any) -> Case:
     """The household's answer: satisfied closes; unsatisfied or contradicting reopens (the reason is required)."""
+    return record_return_visit_locked(session, code, outcome, reason, actor=actor, **kw)
+
+
+def record_return_visit_locked(session: so.Session, code: str, outcome: str, reason: str = "", *, actor: str,
+                               **kw: Any) -> Case:
+    """Inner step of record_return_visit (no commit): the survey of a return-visit call ends here."""
     try:
         action = rules.visit_action(outcome)
     except CaseError as exc:
         raise UserError(exc.code, outcome=outcome) from None
-    return act(session, code, action, actor=actor, reason=reason, outcome=outcome, **kw)
+    return act_by_code_locked(session, code, action, actor=actor, reason=reason, outcome=outcome, **kw)
 
 
 def override_close(session: so.Session, code: str, reason: str, *, actor: str, **kw: Any) -> Case:
