@@ -13,7 +13,10 @@ the end). Then, for the wall's first page, in the same run:
   overdue assessment included;
 - HTTP: GET /echo/<township>/ through the Flask test client (the template and headers too).
 Medians of --repeat runs (after one warm-up), and the ratios to the baseline.
-The staff dashboard (helper "cases", services/followup/dashboard.py) is not timed here yet.
+Then the staff dashboard of cases (services/followup/dashboard.py), in the same run: the
+service's first page with no filter and filtered by status + township, and GET /cases (both
+ways) through the test client logged in as an admin; each against the SQL it sends itself
+(for the page: the log-in check and the filter form's choices too), replayed the same way.
 """
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ from meeting.services.followup import echo  # noqa: E402
 TOWNSHIP = "T01"
 VILLAGES = 40
 STATUSES = ("open", "replied", "return_visit", "reopened", "closed")
-TABLES = ("case_demands", "case_households", "case_events", "cases", "case_streams", "demands", "households",
+TABLES = ("users", "case_demands", "case_households", "case_events", "cases", "case_streams", "demands", "households",
           "cadres", "villages", "work_areas", "townships")
 
 
@@ -74,7 +77,11 @@ def build(engine: sa.Engine, demands: int, cases: int) -> dict[str, int]:
                           "kind": "rectification", "status": status, "opened_on": opened,
                           "reply_due": opened + dt.timedelta(days=15), "deadline": opened + dt.timedelta(days=60),
                           "promise": "限期整改", "items": ["限期整改"], "responsible_unit": f"许家湖镇第{1 + i % 100}站所",
-                          "township_id": 1, "closed_on": opened + dt.timedelta(days=30) if status == "closed" else None})
+                          "township_id": 1, "closed_on": opened + dt.timedelta(days=30) if status == "closed" else None,
+                          # every other open case is past its reply day (the dashboard puts those first)
+                          "overdue_reason": "reply" if status == "open" and i % 10 == 0 else None,
+                          "overdue_since": opened + dt.timedelta(days=16 + i % 7) if status == "open" and i % 10 == 0
+                          else None})
         cd.append({"case_id": i, "demand_id": demand})
         ch.append({"case_id": i, "household_id": 1 + (demand - 1) // 2})
     tables = {t.name: t for t in (Township.__table__, WorkArea.__table__, Village.__table__, Cadre.__table__,
@@ -124,6 +131,64 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
         started = time.perf_counter()
         fn()
         out.append(time.perf_counter() - started)
+    return out
+
+
+def explain(raw: Any, dialect: str, sent: list[tuple[str, Any]]) -> None:
+    """Print the query plan of each captured statement."""
+    cur = raw.cursor()
+    for statement, parameters in sent:
+        prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN ANALYZE "
+        cur.execute(prefix + statement, parameters)
+        print(" ".join(statement.split())[:110], "…")
+        for row in cur.fetchall():
+            print("   ", row)
+    cur.close()
+    raw.rollback()
+
+
+def dashboard_rows(app: Any, engine: sa.Engine, raw: Any, cases: int, repeat: int,
+                   show_plans: bool) -> list[tuple[str, int, float, float]]:
+    """Time the staff dashboard of cases (service and /cases as an admin), each against the bare
+    SQL it sends itself; returns (what, statements, bare median, median) rows."""
+    from werkzeug.security import generate_password_hash
+
+    from meeting.extensions import db
+    from meeting.models import User
+    from meeting.services.followup import dashboard as board
+
+    with engine.begin() as conn:  # a cheap hash: the benchmark is not about password hashing
+        conn.execute(User.__table__.insert(), [{"username": "bench", "role": "admin", "session_version": 1,
+                                                "password_hash": generate_password_hash("bench-pass",
+                                                                                        method="pbkdf2:sha256:1000")}])
+    client = app.test_client()
+    assert client.post("/login", data={"username": "bench", "password": "bench-pass"}).status_code == 302
+    with app.app_context():
+        app_engine = db.engine
+    replied = sum(1 for i in range(1, cases + 1) if STATUSES[i % len(STATUSES)] == "replied")
+    chosen = {"no filter": (board.CaseFilter(), cases),
+              "status=replied, township": (board.CaseFilter(status="replied", township_id=1), replied)}
+    out = []
+    for label, (f, expected) in chosen.items():
+        def service(f: board.CaseFilter = f, expected: int = expected) -> None:
+            with so.Session(engine) as s:
+                result = board.dashboard(s, f, page=1)
+                assert result.total == expected and len(result.rows) == min(expected, board.PER_PAGE)
+
+        sent = capture(engine, service)
+        if show_plans:
+            explain(raw, engine.dialect.name, sent)
+        out.append((f"service dashboard(), first page, {label}", len(sent),
+                    statistics.median(timed(lambda: replay(raw, sent), repeat)),
+                    statistics.median(timed(service, repeat))))
+    for path in ("/cases", "/cases?status=replied&township=1"):
+        def page(path: str = path) -> None:
+            response = client.get(path)
+            assert response.status_code == 200 and b'data-case="' in response.data, response.status_code
+
+        sent = capture(app_engine, page)
+        out.append((f"HTTP GET {path} (admin)", len(sent), statistics.median(timed(lambda: replay(raw, sent), repeat)),
+                    statistics.median(timed(page, repeat))))
     return out
 
 
@@ -177,18 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             sent = capture(engine, service)
             raw = engine.raw_connection()
             if args.explain:
-                cur = raw.cursor()
-                for statement, parameters in sent:
-                    prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN ANALYZE "
-                    cur.execute(prefix + statement, parameters)
-                    print(statement.split("FROM")[0][:60].replace("\n", " "), "…")
-                    for row in cur.fetchall():
-                        print("   ", row)
-                cur.close()
-                raw.rollback()
+                explain(raw, dialect, sent)
             base = timed(lambda: replay(raw, sent), args.repeat)
             ours = timed(service, args.repeat)
             http = timed(page, args.repeat)
+            board = dashboard_rows(app, engine, raw, args.cases, args.repeat, args.explain)
             raw.close()
         finally:
             if args.database_url and dialect == "postgresql":
@@ -210,6 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| bare SQL (DB-API replay) | {len(sent)} | {b * 1e3:.1f} | 1.0 |")
     print(f"| service township_wall | {len(sent)} | {o * 1e3:.1f} | {o / max(b, 1e-9):.1f} |")
     print(f"| HTTP GET /echo/{TOWNSHIP}/ | — | {h * 1e3:.1f} | {h / max(b, 1e-9):.1f} |")
+    print()
+    print(f"Staff dashboard of cases, same run ({counts['cases']:,} cases, 50 a page); each against its own bare SQL")
+    print("| what | statements | bare SQL ms | median ms | × bare SQL |")
+    print("|---|---:|---:|---:|---:|")
+    for what, n, bare, median in board:
+        print(f"| {what} | {n} | {bare * 1e3:.1f} | {median * 1e3:.1f} | {median / max(bare, 1e-9):.1f} |")
     return 0
 
 
