@@ -166,14 +166,16 @@ def dashboard_rows(app: Any, engine: sa.Engine, raw: Any, cases: int, repeat: in
     with app.app_context():
         app_engine = db.engine
     replied = sum(1 for i in range(1, cases + 1) if STATUSES[i % len(STATUSES)] == "replied")
-    chosen = {"no filter": (board.CaseFilter(), cases),
-              "status=replied, township": (board.CaseFilter(status="replied", township_id=1), replied)}
+    late = cases // 10  # the open cases built overdue
+    chosen = {"no filter": (board.CaseFilter(), cases, late),
+              "status=replied, township": (board.CaseFilter(status="replied", township_id=1), replied, 0)}
     out = []
-    for label, (f, expected) in chosen.items():
-        def service(f: board.CaseFilter = f, expected: int = expected) -> None:
+    for label, (f, expected, overdue) in chosen.items():
+        def service(f: board.CaseFilter = f, expected: int = expected, overdue: int = overdue) -> None:
             with so.Session(engine) as s:
                 result = board.dashboard(s, f, page=1)
                 assert result.total == expected and len(result.rows) == min(expected, board.PER_PAGE)
+                assert result.overdue == overdue and bool(result.rows[0]["overdue_reason"]) == (overdue > 0)
 
         sent = capture(engine, service)
         if show_plans:
