@@ -228,7 +228,7 @@ def mermaid(kind: str) -> str:
 # --- decisions ---------------------------------------------------------------------------
 
 DECISION_KINDS = ("pass", "rectification", "investigation", "discipline")
-INVESTIGATION_ROLES = ("discipline_inspector", "deputy", "citizen_rep")
+INVESTIGATION_ROLES = ("discipline_inspector", "deputy", "cppcc_member", "citizen_rep")
 REQUIRED_ROLES = ("discipline_inspector", "citizen_rep")
 _FIELDS = {
     "pass": {"note"},

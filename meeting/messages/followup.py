@@ -42,5 +42,15 @@ MESSAGES: dict[str, str] = {
     "visit_call_failed": N_("The return-visit call could not be placed: %(reason)s"),
     "visit_no_call": N_("Case %(code)s has no return-visit call going."),
     "visit_answers_invalid": N_("Give both answers: resolved (yes, partly or no) and satisfaction 1 to 5."),
+    # An investigation's team (services/followup/teams.py).
+    "team_not_investigation": N_("Case %(code)s is not an investigation: it has no team."),
+    "team_not_editable": N_("The team of case %(code)s can be changed only until the organisers clear or confirm "
+                            "the findings."),
+    "team_name_required": N_("Give the member's name."),
+    "team_name_too_long": N_("A member's name is at most %(n)s characters."),
+    "team_role_unknown": N_("Choose the member's role from the list."),
+    "team_member_duplicate": N_("%(name)s is already on the team."),
+    "team_too_large": N_("A team has at most %(n)s members."),
+    "team_member_not_found": N_("%(name)s is not on the team."),
+    "team_role_required": N_("The team must keep at least one discipline inspector and one citizen representative."),
 }
-

@@ -39,7 +39,7 @@ DECISION_NAMES: dict[str, str] = {
 }
 ROLE_NAMES: dict[str, str] = {
     "discipline_inspector": N_("Discipline inspector"), "deputy": N_("Deputy"),
-    "citizen_rep": N_("Citizen representative"),
+    "citizen_rep": N_("Citizen representative"), "cppcc_member": N_("CPPCC member"),
 }
 # Why a juror sits out a round (scoring.recusal categories): the only detail any screen shows.
 RECUSAL_NAMES: dict[str, str] = {

@@ -87,6 +87,9 @@ class Case(Base):
     seed_commitment: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     seed_sealed: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     seed_hex: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    # An investigation's team, [{name, role}] (services/followup/teams.py): None until staff first change it,
+    # so far the team named in the decision (its detail's "team") stands.
+    team: so.Mapped[list[dict[str, str]] | None] = so.mapped_column(sa.JSON)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
     cadre: so.Mapped[Cadre | None] = so.relationship()

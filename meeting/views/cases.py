@@ -23,6 +23,7 @@ from meeting.services.followup.dashboard import (PER_PAGE, dashboard as dashboar
 from meeting.services.followup.reply_links import (attachment_for_staff, attachment_for_unit, issue_link, revoke_link,
                                                    unit_reply, unit_view)
 from meeting.services.followup.staff import FOLLOWUP_ROLES, case_page, staff_act
+from meeting.services.followup.teams import add_member, remove_member
 from meeting.views.admin_meetings.common import inline_qr, public_url
 from meeting.views.auth import current_user, login_required
 from meeting.views.cases_i18n import names
@@ -84,6 +85,22 @@ def act(code: str) -> Any:
     except UserError as exc:
         return _case_page(code, error_text(exc), exc.status, dict(request.form))
     flash(_("Done: %(action)s.", action=names()["action"].get(action, action)), "success")
+    return redirect(url_for("cases.case", code=code))
+
+
+@bp.post("/cases/<code>/team")
+@login_required(*FOLLOWUP_ROLES)
+def team(code: str) -> Any:
+    """Add a member to an investigation's team, or remove one (op=remove); a refusal shows the page again."""
+    remove = request.form.get("op") == "remove"
+    change = remove_member if remove else add_member
+    try:
+        change(db.session, code, request.form.get("name", ""), request.form.get("role", ""), actor=_actor())
+    except NotFound:
+        raise
+    except UserError as exc:
+        return _case_page(code, error_text(exc), exc.status, {"team": "1", **dict(request.form)})
+    flash(_("The team member is removed.") if remove else _("The team member is added."), "success")
     return redirect(url_for("cases.case", code=code))
 
 

@@ -19,6 +19,8 @@ from meeting.errors import NotFound
 from meeting.models import Demand, Household, Township, Village
 from meeting.models.cases import Case, CaseEvent, case_demands, case_households
 from meeting.models.base import utcnow
+from meeting.messages import Label
+from meeting.services.followup.teams import public_team, team_of
 from scoring import cases as rules
 from scoring.cases import CaseState
 from scoring.deadlines import Policy, local_date
@@ -34,9 +36,12 @@ _ROLE_OF_EVENT = {
     "case_reopened": "organiser", "case_outcome_accepted": "organiser", "case_findings_recorded": "team",
     "case_cleared": "organiser", "case_confirmed": "organiser", "case_overdue": "system",
     "case_escalated": "system", "case_overdue_cleared": "system",
+    "case_team_member_added": "organiser", "case_team_member_removed": "organiser",
 }
-# Event texts the public may read (FOLLOWUP.md "What is public": the reply, an override's reason).
-_PUBLIC_TEXT = {"case_replied", "case_closed_by_override", "case_findings_recorded"}
+# Event texts the public may read (FOLLOWUP.md "What is public": the reply, an override's reason,
+# an investigation's findings and its conclusion). A team change shows no text: members' names stay in the log.
+_PUBLIC_TEXT = {"case_replied", "case_closed_by_override", "case_findings_recorded", "case_cleared", "case_confirmed"}
+_CONCLUSIONS = ("case_cleared", "case_confirmed")
 
 
 @dataclass(frozen=True)
@@ -91,9 +96,14 @@ def case_page(session: so.Session, code: str, *, today: dt.date | None = None,
     policy = policy or Policy()
     today = today or local_date(utcnow(), policy.zone)
     view = public_view(case, today, policy)
-    events = session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
+    events = list(session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)))
     view["timeline"] = [_timeline_entry(e, case.private, policy) for e in events]
     view["households"] = [] if case.private else [mask_name(h.name) for h in case.households]
+    if not case.private and case.kind == "investigation":
+        # The team by role and count only (纪检人员 1 名 …), never the members' names.
+        view["team"] = [{**t, "name": Label(f"role.{t['role']}")} for t in public_team(team_of(session, case))]
+        view["findings"] = _last_reason(events, ("case_findings_recorded",))
+        view["conclusion"] = _last_reason(events, _CONCLUSIONS)
     return view
 
 
@@ -170,6 +180,11 @@ def _timeline_entry(event: CaseEvent, private: bool, policy: Policy) -> dict[str
     if not private and event.type in _PUBLIC_TEXT:
         entry["text"] = str(payload.get("reason") or "")
     return entry
+
+
+def _last_reason(events: list[CaseEvent], types: tuple[str, ...]) -> str:
+    texts = [str((e.payload or {}).get("reason") or "") for e in events if e.type in types]
+    return texts[-1] if texts else ""
 
 
 def _iso(day: dt.date | None) -> str | None:

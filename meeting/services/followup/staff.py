@@ -1,6 +1,8 @@
 """What staff (admin, case officer) see and do on one case's page: the timeline and the actions
 the life cycle allows now — reply on behalf of the unit, start a return visit, record its outcome,
-close by override with a reason, reopen with a reason."""
+record an investigation's findings, clear or confirm them (confirm opens the penalty case), accept
+a penalty case's outcome, close by override with a reason, reopen with a reason — and an
+investigation's team (services/followup/teams.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,14 +17,17 @@ from meeting.models.cases import Case, CaseAttachment, CaseStream
 from meeting.services.followup.cases import act_locked, case_in_stream, get_case, naive_utc
 from meeting.services.followup.reply_links import active_link, parse_proposed
 from meeting.services.followup.stream import DEFAULT_STREAM, lock_stream, stream_events
+from meeting.services.followup.teams import can_edit, team_of
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
 from scoring.deadlines import Policy, local_date
 from scoring.masking import mask_name
+from scoring.stages import INVESTIGATION_ROLES
 
 # The actions of the case page, in the order the page offers them.
 # "record_visit" stands for the life cycle's visit_satisfied / visit_unsatisfied, chosen by the outcome.
-STAFF_ACTIONS = ("reply", "start_return_visit", "record_visit", "override_close", "reopen")
+STAFF_ACTIONS = ("reply", "start_return_visit", "record_visit", "record_findings", "clear", "confirm",
+                 "accept_outcome", "override_close", "reopen")
 FOLLOWUP_ROLES = ("admin", "case_officer")   # who may see the dashboard and act on cases
 
 
@@ -36,7 +41,8 @@ def staff_actions(case: Case) -> tuple[str, ...]:
 
 def case_page(session: so.Session, code: str) -> dict[str, Any]:
     """The case, its timeline (its events of the case stream, oldest first), the actions allowed now,
-    its files, its township and meeting, whether it has a working reply link, households masked."""
+    its files, its township and meeting, whether it has a working reply link, households masked, and
+    an investigation's team (names and roles: staff only) and whether it may be changed now."""
     case = get_case(session, code)
     events = stream_events(session, _stream_code(session, case), case_id=case.id)
     files = session.scalars(sa.select(CaseAttachment).where(CaseAttachment.case_id == case.id)
@@ -46,7 +52,9 @@ def case_page(session: so.Session, code: str) -> dict[str, Any]:
     meeting = session.get(Meeting, case.meeting_id) if case.meeting_id else None
     return {"case": case, "events": events, "actions": staff_actions(case), "files": files,
             "link": link, "township": township.name if township else "", "meeting": meeting,
-            "households": [(h.code, mask_name(h.name)) for h in case.households]}
+            "households": [(h.code, mask_name(h.name)) for h in case.households],
+            "findings": _last_text(events, "case_findings_recorded"),
+            "team": team_of(session, case), "team_editable": can_edit(case), "team_roles": INVESTIGATION_ROLES}
 
 
 @unit_of_work
@@ -79,3 +87,9 @@ def staff_act(session: so.Session, code: str, action: str, *, actor: str, reason
 def _stream_code(session: so.Session, case: Case) -> str:
     stream = session.get(CaseStream, case.stream_id)
     return stream.code if stream else DEFAULT_STREAM
+
+
+def _last_text(events: list[Any], type_: str) -> str:
+    """The reason of the newest event of this type (e.g. the findings), "" if none."""
+    texts = [str((e.payload or {}).get("reason") or "") for e in events if e.type == type_]
+    return texts[-1] if texts else ""
