@@ -82,7 +82,7 @@ def test_the_public_case_page_shows_the_promise_deadline_and_timeline(chromium, 
     assert steps.count() == 2
     assert "立案督办" in steps.nth(0).inner_text() and "2026-03-24" in steps.nth(0).inner_text()
     reply = steps.nth(1).inner_text()
-    assert "答复" in reply and "责任单位" in reply and "已补齐常用药12种" in reply
+    assert "回复" in reply and "责任单位" in reply and "已补齐常用药12种" in reply
     body = page.inner_text("body")
     assert "王**" in body and "张院长" not in body and "王小明" not in body
     screenshot(page, "echo", "case-phone", full_page=True)

@@ -27,7 +27,7 @@ def test_the_village_wall_shows_masked_households_and_answers_but_no_private_tex
 def test_an_overdue_case_is_marked_on_the_wall(client, county):
     # The case opened on 24 March 2026 with a deadline of 31 May; the pages use the real date, later.
     html = client.get("/echo/T05/V0501/").get_data(as_text=True)
-    assert html.count("is-overdue") == 1 and "data-overdue" in html and "办结超期" in html
+    assert html.count("is-overdue") == 1 and "data-overdue" in html and "办结逾期" in html
 
 
 def test_the_township_wall_lists_its_villages_and_prints_with_a_qr_code_to_itself(client, county):
