@@ -137,6 +137,8 @@ def begin_phone_report(session: so.Session, meeting_id: int, call: CallAttempt, 
     rnd = session.get(Round, call.round_id)
     if call.kind != "cadre" or call.state != "answered" or rnd.cadre_id != call.cadre_id:
         return None
+    if session.get(Meeting, meeting_id).status != "live":  # a late answer never moves a closed meeting
+        return None
     if rnd.stage == "draw":
         rnd.stage = stages.transition(rnd.kind, rnd.stage, "start_report", has_subject=True)
         rnd.report_started_at = utcnow()
@@ -155,18 +157,13 @@ def begin_phone_report(session: so.Session, meeting_id: int, call: CallAttempt, 
     return None
 
 
-@unit_of_work
-def record_cadre_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], actor: str) -> dict[str, Any]:
-    """The moderator's word on a desk-phone (manual provider) call to the cadre (one unit of
-    work; see record_cadre_call_locked)."""
-    return record_cadre_call_locked(session, lock_meeting(session, meeting_id), params, actor)
-
-
 def record_cadre_call_locked(session: so.Session, meeting: Meeting, params: Mapping[str, Any],
                              actor: str) -> dict[str, Any]:
     """Inner step (the caller holds the lock and commits): `outcome` answered (the report
     starts), ended, busy, no_answer or failed. Providers that dial report these themselves
     (call_outcome_provider)."""
+    if meeting.status != "live":
+        raise Conflict("not_live")
     meeting_id = meeting.id
     rnd = current_round(session, meeting_id)
     call = live_cadre_call(session, rnd) if rnd is not None else None

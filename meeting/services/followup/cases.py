@@ -108,6 +108,7 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
             DrawRecord.household_id.is_not(None)).order_by(DrawRecord.slot, DrawRecord.attempt)).all() if rnd else []
     case.households = _rows(session, Household, household_ids)
     case.demands = _rows(session, Demand, demand_ids or [])
+    case.private = any(d.private for d in case.demands)  # a private demand keeps its case off the public pages
     session.add(case)
     session.flush()
     commit_seed(case)
@@ -185,6 +186,7 @@ def create_pledge_case_locked(session: so.Session, *, promise: str, responsible_
                 last_reason="")
     _store(case, state)
     case.demands = _rows(session, Demand, demand_ids or [])
+    case.private = any(d.private for d in case.demands)  # a private demand keeps its case off the public pages
     session.add(case)
     session.flush()
     commit_seed(case)

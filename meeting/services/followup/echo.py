@@ -38,6 +38,9 @@ _ROLE_OF_EVENT = {
     "case_escalated": "system", "case_overdue_cleared": "system",
     "case_team_member_added": "organiser", "case_team_member_removed": "organiser",
 }
+# Only these events are on the public timeline: the single calls of a return visit (placed, line
+# states, keypad answers) and the reply link's issue/revocation are staff detail; the visit's start
+# and its recorded outcome stand for them.
 # Event texts the public may read (FOLLOWUP.md "What is public": the reply, an override's reason,
 # an investigation's findings and its conclusion). A team change shows no text: members' names stay in the log.
 _PUBLIC_TEXT = {"case_replied", "case_closed_by_override", "case_findings_recorded", "case_cleared", "case_confirmed"}
@@ -97,7 +100,7 @@ def case_page(session: so.Session, code: str, *, today: dt.date | None = None,
     today = today or local_date(utcnow(), policy.zone)
     view = public_view(case, today, policy)
     events = list(session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)))
-    view["timeline"] = [_timeline_entry(e, case.private, policy) for e in events]
+    view["timeline"] = [_timeline_entry(e, case.private, policy) for e in events if e.type in _ROLE_OF_EVENT]
     view["households"] = [] if case.private else [mask_name(h.name) for h in case.households]
     if not case.private and case.kind == "investigation":
         # The team by role and count only (纪检人员 1 名 …), never the members' names.

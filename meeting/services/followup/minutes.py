@@ -96,7 +96,9 @@ def _ballots(session: so.Session, meeting: Meeting, rounds: list[Round]) -> list
 
 def _calls(session: so.Session, rounds: list[Round]) -> list[dict[str, Any]]:
     numbers = {r.id: r.number for r in rounds}
-    calls = session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id.in_(list(numbers) or [0]))
+    # Household calls only: the phone-in call to the cadre is no verification call (and has no household).
+    calls = session.scalars(sa.select(CallAttempt).where(CallAttempt.round_id.in_(list(numbers) or [0]),
+                                                         CallAttempt.kind == "household")
                             .order_by(CallAttempt.id).options(so.joinedload(CallAttempt.household)))
     out = []
     for call in calls:

@@ -18,6 +18,7 @@ from meeting.services.followup.cases import act_locked, case_in_stream, get_case
 from meeting.services.followup.reply_links import active_link, parse_proposed
 from meeting.services.followup.stream import DEFAULT_STREAM, lock_stream, stream_events
 from meeting.services.followup.teams import can_edit, team_of
+from meeting.services.followup.visits import start_visit_locked
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
 from scoring.deadlines import Policy, local_date
@@ -77,6 +78,11 @@ def staff_act(session: so.Session, code: str, action: str, *, actor: str, reason
     case = case_in_stream(session, stream, code)
     day = parse_proposed(proposed, local_date(at, policy.zone)) if action == "reply" else None
     extra = {"on_behalf": True, "proposed_completion": day.isoformat() if day else None} if action == "reply" else {}
+    if action == "start_return_visit":  # drawn and published like every visit (services/followup/visits.py)
+        start_visit_locked(session, stream, case, actor, at=at, policy=policy)
+        return case
+    if action == "record_visit":
+        extra = {"by_hand": True}  # recorded by staff from the case page, not by a visit call's survey
     act_locked(session, stream, case, step, actor=actor, reason=reason if isinstance(reason, str) else "",
                at=at, policy=policy, outcome=outcome if action == "record_visit" else None, extra=extra)
     if action == "reply":

@@ -24,13 +24,14 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import CallAttempt, CallEvent, Household
 from meeting.models.cases import Case, CaseEvent, CaseStream
-from meeting.services.followup.cases import act_by_code_locked, record_return_visit_locked
+from meeting.services.followup.cases import act_locked, naive_utc, record_return_visit_locked
 from meeting.services.followup.seeds import secret_seed
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import steps_outside_transaction, unit_of_work
 from meeting.telephony import Answered, CallRequest, KeysPressed, LineStatus, ProviderError, Telephony
 from scoring import calls as core
 from scoring import visits as rules
+from scoring.deadlines import Policy
 
 MAX_RETRIES = 1  # a step without a valid key is asked once more, then the call ends unanswered
 
@@ -80,14 +81,20 @@ def visit_order(case: Case, visit: int) -> list[rules.VisitPick]:
 def start_visit(session: so.Session, code: str, actor: str, stream_code: str = DEFAULT_STREAM) -> dict[str, Any]:
     """replied → return_visit; the households' order for this visit is published with the event."""
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    return start_visit_locked(session, stream, _get(session, stream, code), actor)
+
+
+def start_visit_locked(session: so.Session, stream: CaseStream, case: Case, actor: str, *,
+                       at: Any = None, policy: Any = None) -> dict[str, Any]:
+    """Inner step of start_visit (the stream lock is held, no commit); also the case page's
+    「启动回访」, so every visit's order is drawn and published the same way."""
     if not case.households:
-        raise Conflict("visit_no_household", code=code)
+        raise Conflict("visit_no_household", code=case.code)
     n = visit_number(session, case) + 1
     order = [p.as_dict() for p in visit_order(case, n)]
-    act_by_code_locked(session, code, "start_return_visit", actor=actor, stream_code=stream_code,
-               extra={"visit": n, "order": [p["code"] for p in order], "picks": order})
-    return {"case": code, "visit": n, "order": [p["code"] for p in order]}
+    act_locked(session, stream, case, "start_return_visit", actor=actor, reason="", at=naive_utc(at),
+               policy=policy or Policy(), extra={"visit": n, "order": [p["code"] for p in order], "picks": order})
+    return {"case": case.code, "visit": n, "order": [p["code"] for p in order]}
 
 
 @unit_of_work

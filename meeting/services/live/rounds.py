@@ -71,9 +71,12 @@ def _start_answer(session, meeting, rnd, params, actor):
 
 
 def calls_with_outcome(session: so.Session, round_id: int) -> int:
-    """How many calls of the round have an outcome of the line (scoring.stages.CALL_OUTCOMES)."""
+    """How many household calls of the round have an outcome of the line (scoring.stages.CALL_OUTCOMES).
+
+    The phone-in call to the cadre is not verification: it never counts."""
     return session.scalar(sa.select(sa.func.count(CallAttempt.id)).where(
-        CallAttempt.round_id == round_id, CallAttempt.state.in_(stages.CALL_OUTCOMES))) or 0
+        CallAttempt.round_id == round_id, CallAttempt.kind == "household",
+        CallAttempt.state.in_(stages.CALL_OUTCOMES))) or 0
 
 
 def verification_skip(session: so.Session, meeting_id: int, round_number: int) -> dict[str, str] | None:
