@@ -62,8 +62,10 @@ def test_the_demo_command_leaves_the_three_cases_in_its_database(tmp_path):
     assert "Demo cases: " in out.stdout and "(overdue)" in out.stdout and "/admin/cases/overdue" in out.stdout
     with sqlite3.connect(tmp_path / "demo.db") as conn:
         rows = conn.execute("SELECT status, overdue_reason, escalation FROM cases ORDER BY code").fetchall()
+        named = conn.execute("SELECT COUNT(DISTINCT case_id) FROM case_demands").fetchone()[0]
     assert sorted(rows) == sorted([("open", "reply", "township"), ("reopened", None, "unit"),
                                    ("closed", None, "unit")])
+    assert named == 3  # each names a demand of its cadre's households: it shows on that village's echo wall
     again = subprocess.run([sys.executable, "-m", "meeting", "demo", "--no-serve"], cwd=ROOT, env=_env(tmp_path),
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "Demo cases: " not in again.stdout

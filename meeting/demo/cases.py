@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from meeting.models import Cadre, utcnow
+from meeting.models import Cadre, Demand, Household, utcnow
 from meeting.models.cases import Case
 from meeting.services import followup
 from scoring.deadlines import Policy
@@ -42,12 +42,23 @@ def ensure_demo_cases(session: so.Session, *, now: dt.datetime | None = None,
         who = cadres[i] if i < len(cadres) else None
         case = followup.create_pledge_case(session, promise=promise, actor=ACTOR, now=opened, policy=policy,
                                            responsible_person=who.name if who else "责任人",
-                                           responsible_unit=who.unit if who else "责任单位")
+                                           responsible_unit=who.unit if who else "责任单位",
+                                           demand_ids=_a_demand_of(session, who))
         codes[role] = case.code
         if role != "overdue":
             _visit(session, case.code, role == "closed", opened, policy)
     followup.tick(session, now=today, policy=policy, actor=ACTOR)
     return codes
+
+
+def _a_demand_of(session: so.Session, cadre: Cadre | None) -> list[int]:
+    """One public demand of a household of the cadre, so the case shows on its village's echo wall."""
+    if cadre is None:
+        return []
+    found = session.scalar(sa.select(Demand.id).join(Household, Household.id == Demand.household_id)
+                           .where(Household.cadre_id == cadre.id, Demand.private.is_(False))
+                           .order_by(Demand.id).limit(1))
+    return [found] if found is not None else []
 
 
 def _visit(session: so.Session, code: str, satisfied: bool, opened: dt.datetime, policy: Policy) -> None:
