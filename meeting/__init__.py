@@ -25,7 +25,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
-    from meeting.realtime import handlers
+    from meeting.realtime import frames, handlers
     from meeting.views import (admin, admin_import, api, auth, cases, console, converters, draw_public, errors, juror,
                                public, screens, simulator, telephony)
     from meeting.views import minutes as minutes_views
@@ -58,6 +58,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
         channel=app.config["SOCKETIO_CHANNEL"],
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
+        json=frames.PacketJSON,  # sends a pre-encoded public snapshot as it is (realtime/frames.py)
     )
     handlers.register(socketio)
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,

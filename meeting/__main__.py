@@ -19,6 +19,7 @@ elif ASYNC_MODE == "gevent":
     monkey.patch_all()
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import resource  # noqa: E402
 import secrets  # noqa: E402
 import sys  # noqa: E402
@@ -34,6 +35,27 @@ def _raise_fd_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
+# Young-generation threshold while serving (the default is 700). Every connection holds many
+# tracked objects (green thread, Engine.IO and Socket.IO sessions, queues, buffers), and
+# the interpreter collects each time allocations exceed deallocations by the threshold; each
+# tenth young collection scans the middle generation and, when the survivors grew by a quarter,
+# the oldest, i.e. every object of every connection. At 10,000 connections that full pass walks
+# millions of objects and stops the process, every green thread with it (issue #13 reports
+# about a second at 10,000 connections), during a connect storm. A higher threshold makes collections rarer; freezing what start-up
+# built (modules, the app, SQLAlchemy's mappers) keeps them out of every pass.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def tune_gc(enabled: bool) -> None:
+    """Collect once, freeze the survivors (gc.freeze), raise the young threshold; no-op if disabled."""
+    if not enabled:
+        return
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
+
+
 def serve(app, host: str, port: int) -> None:
     """Serve HTTP and Socket.IO until interrupted."""
     from meeting.commands.chain import startup_check
@@ -45,6 +67,7 @@ def serve(app, host: str, port: int) -> None:
     startup_check(app)  # a meeting whose event log does not verify is stopped, with an alarm
     heartbeat.start(app, float(os.environ.get("MINKAO_HEARTBEAT_SECONDS", "5")))
     cases_timer.start(app)  # the overdue check while the server runs (CASES_TICK_SECONDS, 0 = off)
+    tune_gc(bool(app.config.get("GC_FREEZE", 1)))  # last of start-up: what exists now is frozen
     print(f"Minkao listening on http://{host}:{port}/  (async mode: {ASYNC_MODE})", flush=True)
     kwargs = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
     if ASYNC_MODE == "threading":

@@ -68,6 +68,12 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     ("OVERLAY_FRAME_ANCESTORS", "OVERLAY_FRAME_ANCESTORS", "", str),
     # The overdue check while the server runs (python -m meeting serve|demo): every N seconds; 0 = off.
     ("CASES_TICK_SECONDS", "CASES_TICK_SECONDS", 300, int),
+    # The public snapshot built and encoded once per change (meeting/realtime/frames.py); 0 = build
+    # it on every public connect, as before (for comparisons).
+    ("LIVE_FRAME_CACHE", "LIVE_FRAME_CACHE", 1, int),
+    # python -m meeting serve: freeze start-up objects out of the garbage collector and collect
+    # less often (meeting/__main__.py tune_gc); 0 = the interpreter's defaults.
+    ("GC_FREEZE", "MINKAO_GC_FREEZE", 1, int),
 )
 
 # A CSP source expression that may stand in frame-ancestors: 'self', a scheme (`https:`) or a

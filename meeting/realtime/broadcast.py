@@ -9,7 +9,9 @@ from flask import Flask, current_app
 
 from meeting.audience import Audience
 from meeting.extensions import db, socketio
-from meeting.services.live.snapshot import broadcast_states, build_state
+from meeting.realtime import frames
+from meeting.services.live import freshness
+from meeting.services.live.snapshot import build_state
 
 log = logging.getLogger("minkao.realtime")
 
@@ -78,16 +80,34 @@ def emit_states(meeting_id: int, causes: list[dict[str, Any]]) -> None:
     """Build each broadcast group's snapshot once and send it to that group's room, now.
 
     `cause` is the newest change, `causes` all those this snapshot covers (screens animate on
-    e.g. cadre_drawn even when it was coalesced with a later change).
+    e.g. cadre_drawn even when it was coalesced with a later change). The public snapshot is
+    built and encoded once (realtime/frames.py) and that one text goes to the public room, to the
+    jurors' room (their broadcast is the public view; their own ballot comes in acks and in
+    connect/sync snapshots) and to every public connect until the next change. The moderators'
+    is built once too; python-socketio encodes a room emit once for all its members.
     """
-    for audience, state in broadcast_states(db.session, meeting_id).items():
-        state["cause"] = causes[-1]
-        state["causes"] = causes
-        socketio.emit("state", state, to=room(meeting_id, _GROUP_ROOMS[audience]))
+    cause = causes[-1]
+    generation = freshness.generation()  # before reading: a commit during the build outdates the frame
+    public = frames.make(meeting_id, build_state(db.session, meeting_id, Audience.VIEWER), generation)
+    moderator = build_state(db.session, meeting_id, Audience.MODERATOR)
+    moderator["cause"], moderator["causes"] = cause, causes
+    socketio.emit("state", moderator, to=room(meeting_id, _GROUP_ROOMS[Audience.MODERATOR]))
+    socketio.emit("state", public.payload(cause, causes, Audience.JUROR),
+                  to=room(meeting_id, _GROUP_ROOMS[Audience.JUROR]))
+    socketio.emit("state", public.payload(cause, causes), to=room(meeting_id, _GROUP_ROOMS[Audience.VIEWER]))
 
 
 def send_state(meeting_id: int, audience: Audience, to: str, juror_id: int | None = None) -> dict[str, Any]:
-    """Send one client (by sid) the snapshot for its audience; returns it too."""
+    """Send one client (by sid) the snapshot for its audience; returns it too (never mutate it).
+
+    A public screen gets the current public frame: no database work when it is current. The
+    client is connected to this process, so the message skips the queue (python-socketio's
+    `ignore_queue`, meant for a single addressee) and the encoded frame goes out as it is.
+    """
+    if audience.is_public:
+        frame = frames.public_frame(meeting_id)
+        socketio.emit("state", frame.payload({"type": "sync", "seq": frame.seq}), to=to, ignore_queue=True)
+        return frame.state
     state = build_state(db.session, meeting_id, audience.snapshot, juror_id=juror_id)
     state["cause"] = {"type": "sync", "seq": state["seq"]}
     socketio.emit("state", state, to=to)

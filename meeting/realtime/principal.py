@@ -10,6 +10,7 @@ from meeting.audience import Audience
 from meeting.errors import NotFound, UserError
 from meeting.extensions import db
 from meeting.ids import is_db_int
+from meeting.realtime import frames
 from meeting.services.accounts.juror_tokens import authenticate_juror
 from meeting.services.accounts.users import stage_user
 from meeting.services.setup.moderators import may_moderate
@@ -59,6 +60,8 @@ def resolve(auth: Any) -> Principal:
         raise AuthError("auth needs an integer 'meeting' and a known 'role'")
     if not is_db_int(meeting_id):  # beyond any database id: refused at once, not a hung connect
         raise AuthError("no such meeting")
+    if audience.is_public and frames.current(meeting_id) is not None:
+        return Principal(meeting_id, audience)  # a current public frame proves the meeting: no query
     try:
         get_meeting(db.session, meeting_id)
     except NotFound:
