@@ -147,6 +147,7 @@ def print_demo(base: str, credentials: dict[str, str], meeting: dict) -> None:
     print(f"Broadcast overlay:   {base}/m/{mid}/overlay")
     print(f"Pre-meeting notice:  {base}/m/{mid}/notice")
     print(f"Household simulator: {base}/sim/{mid}   (telephony is simulated in the demo)")
+    print(f"Cases (督办事项):     {base}/cases   (admin)")
     print(f"Overdue cases:       {base}/admin/cases/overdue")
     for seat, token in enumerate(meeting["tokens"], start=1):
         print(f"Juror {seat} tablet:      {base}/j/{token}")
