@@ -13,9 +13,11 @@ from flask import (Blueprint, Response, current_app, flash, make_response, redir
                    send_file, url_for)
 from flask_babel import force_locale, gettext as _
 
+from meeting import telephony
 from meeting.errors import Forbidden, NotFound, UserError
 from meeting.extensions import db
 from meeting.messages import error_text
+from meeting.services.followup import visits
 from meeting.services.followup.attachments import MAX_BYTES, MAX_FILES
 from meeting.services.followup.cases import policy_from_config
 from meeting.services.followup.dashboard import (PER_PAGE, dashboard as dashboard_page, filter_options, page_number,
@@ -85,6 +87,22 @@ def act(code: str) -> Any:
     except UserError as exc:
         return _case_page(code, error_text(exc), exc.status, dict(request.form))
     flash(_("Done: %(action)s.", action=names()["action"].get(action, action)), "success")
+    return redirect(url_for("cases.case", code=code))
+
+
+@bp.post("/cases/<code>/visit-call")
+@login_required(*FOLLOWUP_ROLES)
+def visit_call(code: str) -> Any:
+    """Call the next household of the return visit's drawn order through the telephony provider
+    (the same step as `flask case-visit`); a refusal shows the page again, nothing changed."""
+    try:
+        placed = visits.place_visit_call(db.session, code, _actor(), telephony.context())
+    except NotFound:
+        raise
+    except UserError as exc:  # VisitCallFailed too: the failed attempt is recorded, its words shown
+        return _case_page(code, error_text(exc), exc.status)
+    flash(_("Calling household %(household)s (return visit %(visit)s).", household=placed["household"],
+            visit=placed["visit"]), "success")
     return redirect(url_for("cases.case", code=code))
 
 
