@@ -20,32 +20,28 @@ def _back(meeting_id: int):
     return redirect(url_for("admin_meetings.overview", meeting_id=meeting_id, _anchor="moderators"))
 
 
-@login_required(*CHANGE_ROLES)
-def assign(meeting_id: int):
-    """Bind the moderator named in the form to this meeting."""
+def _change(meeting_id: int, service, done: str):
+    """Run `service` on the moderator named in the form; a refusal is flashed, nothing changed."""
     load_meeting(meeting_id)
-    username = request.form.get("username", "")
     try:
-        user = assign_moderator(db.session, meeting_id, username, actor())
+        user = service(db.session, meeting_id, request.form.get("username", ""), actor())
     except UserError as exc:
         flash(error_text(exc), "error")
         return _back(meeting_id)
-    flash(_("%(name)s may now drive this meeting from the console.", name=user.username), "success")
+    flash(done % {"name": user.username}, "success")
     return _back(meeting_id)
+
+
+@login_required(*CHANGE_ROLES)
+def assign(meeting_id: int):
+    """Bind the moderator named in the form to this meeting."""
+    return _change(meeting_id, assign_moderator, _("%(name)s may now drive this meeting from the console."))
 
 
 @login_required(*CHANGE_ROLES)
 def unassign(meeting_id: int):
     """End a moderator's binding to this meeting (their console is refused from the next action)."""
-    load_meeting(meeting_id)
-    username = request.form.get("username", "")
-    try:
-        user = unassign_moderator(db.session, meeting_id, username, actor())
-    except UserError as exc:
-        flash(error_text(exc), "error")
-        return _back(meeting_id)
-    flash(_("%(name)s may no longer drive this meeting.", name=user.username), "success")
-    return _back(meeting_id)
+    return _change(meeting_id, unassign_moderator, _("%(name)s may no longer drive this meeting."))
 
 
 def register(bp: Blueprint) -> None:
