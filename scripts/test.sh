@@ -4,7 +4,8 @@
 #
 # Installs with apt (as root, or through sudo), without recommended packages, only what is
 # missing: python3/python3-venv, ca-certificates, chromium + fonts-noto-cjk (browser tests, Debian's browser:
-# nothing is downloaded by Playwright), postgresql and redis-server. Starts PostgreSQL and
+# nothing is downloaded by Playwright), postgresql, redis-server, and nginx + libnginx-mod-nchan
+# (the public tier's tests; nginx is started by the tests on free ports, never as a service). Starts PostgreSQL and
 # Redis if they are down. PostgreSQL: postgresql://postgres@127.0.0.1:5432/test when that
 # connects (trust auth and a `test` database, as on CI); otherwise, on a local Debian cluster
 # (password auth on 127.0.0.1, no `test` database) it creates its own role and database
@@ -75,6 +76,9 @@ if [ -z "$PG_URL" ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 fi
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The public tier's tests (docs/DEPLOY.md): nginx with the Nchan module, Debian's packages.
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -e /usr/lib/nginx/modules/ngx_nchan_module.so ] || need+=(libnginx-mod-nchan)
 if [ ${#need[@]} -gt 0 ]; then
   need_root "apt-get install ${need[*]}"
   command -v apt-get >/dev/null 2>&1 || die "no apt-get here: install ${need[*]} yourself"
