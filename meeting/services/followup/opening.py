@@ -25,7 +25,7 @@ from meeting.services.followup.seeds import commit_seed
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import unit_of_work
 from scoring import cases as rules
-from scoring.cases import CaseError
+from scoring.cases import CaseError, CaseState
 from scoring.deadlines import Policy, local_date
 
 
@@ -69,17 +69,12 @@ def open_case_for_decision(session: so.Session, decision: Decision, *, actor: st
                 responsible_unit=responsible_unit if responsible_unit is not None else (cadre.unit if cadre else ""),
                 reopen_count=0, escalation="unit", closed_by_override=False, private=False,
                 reply_text="", last_reason="")
-    store_state(case, state)
     if household_ids is None:
         household_ids = session.scalars(sa.select(DrawRecord.household_id).where(
             DrawRecord.round_id == decision.round_id, DrawRecord.kind == "household",
             DrawRecord.household_id.is_not(None)).order_by(DrawRecord.slot, DrawRecord.attempt)).all() if rnd else []
     case.households = _rows(session, Household, household_ids)
-    case.demands = _rows(session, Demand, demand_ids or [])
-    case.private = any(d.private for d in case.demands)  # a private demand keeps its case off the public pages
-    session.add(case)
-    session.flush()
-    commit_seed(case)
+    _add_case(session, case, state, demand_ids)
     append_case_event(session, stream, case, "case_opened", {
         **event_head(case), "decision": decision.kind, "seed_commitment": case.seed_commitment,
         "meeting_id": case.meeting_id, "round": rnd.number if rnd else None,
@@ -152,12 +147,7 @@ def create_pledge_case_locked(session: so.Session, *, promise: str, responsible_
                 responsible_person=responsible_person.strip(), responsible_unit=responsible_unit.strip(),
                 reopen_count=0, escalation="unit", closed_by_override=False, private=False, reply_text="",
                 last_reason="")
-    store_state(case, state)
-    case.demands = _rows(session, Demand, demand_ids or [])
-    case.private = any(d.private for d in case.demands)  # a private demand keeps its case off the public pages
-    session.add(case)
-    session.flush()
-    commit_seed(case)
+    _add_case(session, case, state, demand_ids)
     append_case_event(session, stream, case, "case_opened", {
         **event_head(case), "seed_commitment": case.seed_commitment, "meeting_id": case.meeting_id,
         "round": rnd.number if rnd else None, "promise": text,
@@ -179,6 +169,16 @@ def _next_code(session: so.Session, day: dt.date, round_number: int | None) -> s
         Case.code.like(prefix + "%"), sa.func.length(Case.code) == len(prefix) + 2))
     return rules.case_code(day, round_number, (taken or 0) + 1)
 
+
+
+def _add_case(session: so.Session, case: Case, state: CaseState, demand_ids: Iterable[int] | None) -> None:
+    """The new case's state and demands; added and flushed, then its seed committed (it needs the id)."""
+    store_state(case, state)
+    case.demands = _rows(session, Demand, demand_ids or [])
+    case.private = any(d.private for d in case.demands)  # a private demand keeps its case off the public pages
+    session.add(case)
+    session.flush()
+    commit_seed(case)
 
 
 def _rows(session: so.Session, model: Any, ids: Iterable[int]) -> list[Any]:
