@@ -10,6 +10,7 @@ import pytest
 
 from meeting.messages.calls import CALL_SOURCE_NAMES, PROVIDER_NAMES
 from tests.browser_support import chromium, log_in, new_page, screenshot  # noqa: F401 (fixture)
+from tests.live_support import MODERATOR
 from tests.simulated_phone_support import SimulatedPhone, ok, simulated_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
