@@ -1,6 +1,7 @@
 """A real server with the simulated telephone, for the browser tests of call-out verification:
-the server and the moderator's socket (`simulated_server`), and the household simulator's
-buttons through its own HTTP endpoint (`SimulatedPhone`)."""
+the server and the moderator's socket (`simulated_server`), the way to verification
+(`start_verification`), and the household simulator's buttons through its own HTTP endpoint
+(`SimulatedPhone`)."""
 from __future__ import annotations
 
 import re
@@ -33,6 +34,14 @@ def simulated_server(app: Flask, tmp_path: Path) -> Iterator[tuple[Any, LiveServ
             moderator.close()
     finally:
         server.stop()
+
+
+def start_verification(moderator: Screen) -> None:
+    """The moderator's actions from the start of the meeting to call-out verification: a cadre
+    drawn (dice entropy), the report heard, the verification started."""
+    for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": [["骰子", "3 5 1 6 2 4"]]}),
+                           ("draw_cadre", {"expected_draw": 1}), ("start_report", {}), ("start_verification", {})):
+        ok(moderator.perform(action, **params))
 
 
 def ok(ack: dict) -> dict:

@@ -11,7 +11,7 @@ import pytest
 from meeting.messages.calls import CALL_SOURCE_NAMES, PROVIDER_NAMES
 from tests.browser_support import chromium, log_in, new_page, screenshot  # noqa: F401 (fixture)
 from tests.live_support import MODERATOR
-from tests.simulated_phone_support import SimulatedPhone, ok, simulated_server
+from tests.simulated_phone_support import SimulatedPhone, ok, simulated_server, start_verification
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -47,9 +47,7 @@ def test_an_error_naming_the_provider_names_it_in_words(app):
 def test_no_screen_shows_a_raw_provider_or_source_tag_during_verification(live, chromium):
     seeded, server, moderator = live
     mid, errors = seeded.meeting_id, []
-    for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": [["骰子", "3 5 1 6 2 4"]]}),
-                           ("draw_cadre", {"expected_draw": 1}), ("start_report", {}), ("start_verification", {})):
-        ok(moderator.perform(action, **params))
+    start_verification(moderator)
     households = ok(moderator.perform("propose_calls"))["households"]
     # One call the (simulated) provider reports busy, one recorded by hand at the desk phone.
     call = ok(moderator.perform("place_call", household_code=households[0]))["call"]

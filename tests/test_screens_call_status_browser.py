@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_support import chromium, new_page, screenshot  # noqa: F401 (fixture)
-from tests.simulated_phone_support import SimulatedPhone, ok, simulated_server
+from tests.simulated_phone_support import SimulatedPhone, ok, simulated_server, start_verification
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -30,9 +30,7 @@ def _status(page) -> dict:
 def test_the_projector_call_status_is_big_and_says_only_what_the_line_is_doing(live, chromium):
     seeded, server, moderator = live
     mid, errors = seeded.meeting_id, []
-    for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": [["骰子", "3 5 1 6 2 4"]]}),
-                           ("draw_cadre", {"expected_draw": 1}), ("start_report", {}), ("start_verification", {})):
-        ok(moderator.perform(action, **params))
+    start_verification(moderator)
     projector = new_page(chromium, 1920, 1080, errors)
     projector.goto(f"{server.url}/m/{mid}/projector")
     projector.wait_for_selector(".verify .call-status")

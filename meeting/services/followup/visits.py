@@ -23,10 +23,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound, UserError
-from meeting.models import CallAttempt, CallEvent, Household
+from meeting.models import CallAttempt, CallEvent
 from meeting.models.cases import Case, CaseEvent, CaseStream
 from meeting.services.calls import dial
-from meeting.services.followup.cases import act_locked, naive_utc, record_return_visit_locked
+from meeting.services.followup.cases import act_locked, case_in_stream, naive_utc, record_return_visit_locked
 from meeting.services.followup.seeds import secret_seed
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import steps_outside_transaction, unit_of_work
@@ -49,14 +49,6 @@ class VisitCallFailed(UserError):
 
 def _actor(call: CallAttempt) -> str:
     return f"telephony:{call.provider}"
-
-
-def _get(session: so.Session, stream: CaseStream, code: str) -> Case:
-    case = session.scalars(sa.select(Case).where(Case.code == code, Case.stream_id == stream.id)
-                           .execution_options(populate_existing=True)).one_or_none()
-    if case is None:
-        raise NotFound("case_not_found", code=code)
-    return case
 
 
 def visit_number(session: so.Session, case: Case) -> int:
@@ -83,7 +75,7 @@ def visit_order(case: Case, visit: int) -> list[rules.VisitPick]:
 def start_visit(session: so.Session, code: str, actor: str, stream_code: str = DEFAULT_STREAM) -> dict[str, Any]:
     """replied → return_visit; the households' order for this visit is published with the event."""
     stream = lock_stream(session, stream_code)
-    return start_visit_locked(session, stream, _get(session, stream, code), actor)
+    return start_visit_locked(session, stream, case_in_stream(session, stream, code), actor)
 
 
 def start_visit_locked(session: so.Session, stream: CaseStream, case: Case, actor: str, *,
@@ -104,7 +96,7 @@ def _visit_attempt(session: so.Session, code: str, actor: str, tel: Telephony,
                    stream_code: str) -> tuple[CallRequest, dict[str, Any]]:
     """Step 1 of place_visit_call: the next household and its attempt (queued), committed first."""
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
     if case.status != "return_visit":
         raise Conflict("visit_not_now", code=code, status=case.status)
     n = visit_number(session, case)
@@ -284,7 +276,7 @@ def record_visit_call(session: so.Session, code: str, actor: str, outcome: str, 
     failed: the next household is called next), or answered with both answers (resolved: yes,
     partly or no; satisfaction 1–5), which records the case's return visit as a webhook would."""
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
     live = [c for c in visit_calls(session, case, visit_number(session, case)) if not core.is_terminal(c.state)]
     if not live:
         raise Conflict("visit_no_call", code=code)
