@@ -1,4 +1,5 @@
-"""Opening follow-up cases: from a meeting decision (整改, 调查, 承诺 …) or a public pledge (公开承诺).
+"""Opening follow-up cases: from a meeting decision (rectification, investigation, discipline) or
+a public pledge (公开承诺).
 
 Each case is opened under the county's case stream lock with its state from the pure rules
 (scoring.cases), its households and demands, and the commitment of its return-visit seed
