@@ -2,30 +2,21 @@
 reproduced against the services and refused, and what is allowed shown in the public bundle."""
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
-from meeting.errors import UserError
 from meeting.extensions import db
-from meeting.models import CallAttempt, Household, Round
-from meeting.services.calls import webhooks as calls_webhooks
+from meeting.models import Household, Round
 from meeting.services.calls.public import bundle_calls
 from meeting.services.draw import bundle as draw_bundle
 from meeting.services.draw import seed as draw_seed
 from meeting.services.live.snapshot import build_state
-from meeting.telephony import twilio_webhooks
 from meeting.telephony.manual import ManualProvider
 from meeting.telephony.simulated import SimulatedProvider
 from scoring import bundle as bundle_mod
 from scoring.verify import verify
 from tests import spec_verifier
+from tests.call_service_support import refused_code, report_status
 from tests.telephony_support import to_verification, twilio_settings
-
-
-def _refused(v, action, **params) -> str:
-    with pytest.raises(UserError) as exc:
-        v.perform(action, **params)
-    return exc.value.code
 
 
 def _households(app, meeting_id):
@@ -48,16 +39,6 @@ def _calls(app, meeting_id):
             db.remove()
 
 
-def _status(app, call_id, status):
-    with app.test_request_context():
-        try:
-            sid = db.session.get(CallAttempt, call_id).provider_ref
-            calls_webhooks.receive_status(db.session, call_id,
-                                          twilio_webhooks.status_event({"CallSid": sid, "CallStatus": status}))
-        finally:
-            db.remove()
-
-
 def _manual(app):
     return to_verification(app, ManualProvider(), twilio_settings(provider="manual"))
 
@@ -67,13 +48,13 @@ def test_a_household_the_draw_did_not_pick_cannot_be_called_before_the_picks_are
     picked = v.perform("propose_calls")["households"]
     mine, stranger = _households(app, v.meeting_id)
     unpicked = next(c for c in mine if c not in picked)
-    assert _refused(v, "place_call", household_code=unpicked) == "household_not_picked"
-    assert _refused(v, "record_call", household_code=unpicked, outcome="answered") == "household_not_picked"
-    assert _refused(v, "place_call", household_code=stranger, reason="村主任推荐") == "draw_not_exhausted"
+    assert refused_code(v, "place_call", household_code=unpicked) == "household_not_picked"
+    assert refused_code(v, "record_call", household_code=unpicked, outcome="answered") == "household_not_picked"
+    assert refused_code(v, "place_call", household_code=stranger, reason="村主任推荐") == "draw_not_exhausted"
     # The attack: the drawn households recorded as "no answer" by hand, then an outside household.
     for code in picked:
         v.perform("record_call", household_code=code, outcome="no_answer")
-    assert _refused(v, "record_call", household_code=stranger, outcome="answered",
+    assert refused_code(v, "record_call", household_code=stranger, outcome="answered",
                     reason="村主任推荐") == "draw_not_exhausted"
     assert [c["household"] for c in _calls(app, v.meeting_id)] == picked
 
@@ -81,7 +62,7 @@ def test_a_household_the_draw_did_not_pick_cannot_be_called_before_the_picks_are
 def test_picks_are_called_in_the_drawn_order_and_a_backup_only_after_a_household_was_unreachable(app):
     v = _manual(app)
     first, second = v.perform("propose_calls")["households"]
-    assert _refused(v, "record_call", household_code=second, outcome="answered") == "household_not_next"
+    assert refused_code(v, "record_call", household_code=second, outcome="answered") == "household_not_next"
     v.perform("record_call", household_code=first, outcome="answered")
     v.perform("record_call", household_code=second, outcome="busy")
     backup = v.perform("propose_calls")["households"][2]
@@ -93,8 +74,8 @@ def test_a_moderator_cannot_enter_no_answer_for_a_call_the_provider_places(app):
     v = to_verification(app, SimulatedProvider(), twilio_settings(provider="simulated", hall_line=""))
     v.perform("propose_calls")
     call = v.perform("place_call")
-    assert _refused(v, "record_answers", call_id=call["call"], outcome="no_answer") == "call_outcome_provider"
-    _status(app, call["call"], "no-answer")
+    assert refused_code(v, "record_answers", call_id=call["call"], outcome="no_answer") == "call_outcome_provider"
+    report_status(app, call["call"], "no-answer")
     (listed,) = _calls(app, v.meeting_id)
     assert listed["outcome"] == "no_answer" and listed["recorded_by"] == "provider"
     assert listed["provider_call_id"] and listed["started_at"] and listed["ended_at"]
@@ -119,7 +100,7 @@ def test_an_outside_household_is_called_after_the_draw_is_exhausted_with_a_reaso
         v.perform("record_call", household_code=code, outcome="no_answer")
         called.append(code)
     assert sorted(called) == sorted(mine)
-    assert _refused(v, "record_call", household_code=stranger, outcome="answered") == "named_reason"
+    assert refused_code(v, "record_call", household_code=stranger, outcome="answered") == "named_reason"
     v.perform("record_call", household_code=stranger, outcome="answered", reason="  村主任  推荐 ")
     named = _calls(app, v.meeting_id)[-1]
     assert named["how"] == "named" and named["reason"] == "村主任 推荐" and named["slot"] is None

@@ -10,10 +10,8 @@ import pytest
 
 from meeting.messages.calls import CALL_SOURCE_NAMES, PROVIDER_NAMES
 from tests.browser_support import chromium, log_in, new_page, screenshot  # noqa: F401 (fixture)
-from tests.liveserver import LiveServer, free_port
-from tests.live_support import MODERATOR, seed_meeting
-from tests.rtclient import Screen, staff_cookie
-from tests.test_screens_call_status_browser import SimulatedPhone
+from tests.live_support import MODERATOR
+from tests.simulated_phone_support import SimulatedPhone, ok, simulated_server, start_verification
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -23,19 +21,8 @@ RAW = re.compile(r"\b(simulated|simulator|webhook|manual|twilio_?\w*|provider)\b
 
 @pytest.fixture
 def live(app, tmp_path):
-    seeded = seed_meeting(app, jurors=3)
-    port = free_port()
-    server = LiveServer(seeded.database_url, port=port, log_path=tmp_path / "server.log",
-                        env={"TELEPHONY_PROVIDER": "simulated", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}).start()
-    moderator = Screen(server.url, seeded.meeting_id, "moderator", cookie=staff_cookie(server.url, *MODERATOR)).connect()
-    yield seeded, server, moderator
-    moderator.close()
-    server.stop()
-
-
-def _ok(ack: dict) -> dict:
-    assert ack["ok"], ack
-    return ack
+    with simulated_server(app, tmp_path) as running:
+        yield running
 
 
 def test_every_provider_and_source_code_has_a_name_in_the_catalog():
@@ -60,17 +47,15 @@ def test_an_error_naming_the_provider_names_it_in_words(app):
 def test_no_screen_shows_a_raw_provider_or_source_tag_during_verification(live, chromium):
     seeded, server, moderator = live
     mid, errors = seeded.meeting_id, []
-    for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": [["骰子", "3 5 1 6 2 4"]]}),
-                           ("draw_cadre", {"expected_draw": 1}), ("start_report", {}), ("start_verification", {})):
-        _ok(moderator.perform(action, **params))
-    households = _ok(moderator.perform("propose_calls"))["households"]
+    start_verification(moderator)
+    households = ok(moderator.perform("propose_calls"))["households"]
     # One call the (simulated) provider reports busy, one recorded by hand at the desk phone.
-    call = _ok(moderator.perform("place_call", household_code=households[0]))["call"]
+    call = ok(moderator.perform("place_call", household_code=households[0]))["call"]
     phone = SimulatedPhone(server.url, mid)
     phone.press(call, "ring")
     phone.press(call, "busy")
-    _ok(moderator.perform("record_call", household_code=households[1], outcome="answered",
-                          answers={"visited": "yes", "resolved": "yes", "satisfaction": 5}))
+    ok(moderator.perform("record_call", household_code=households[1], outcome="answered",
+                         answers={"visited": "yes", "resolved": "yes", "satisfaction": 5}))
     calls = moderator.wait_for(lambda s: len(s["round"]["calls"]) == 2 and s["round"]["calls"][0]["state"] == "busy")
     providers = {c["provider"] for c in calls["round"]["calls"]}
     assert providers == {"simulated", "manual"}  # the codes are there in the data…

@@ -12,7 +12,7 @@ from meeting.errors import Conflict, UserError
 from meeting.extensions import db
 from meeting.models import Event, Round, utcnow
 from meeting.models.cases import Case, CaseEvent
-from meeting.services.followup import cases as case_service
+from meeting.services.followup import opening as case_service
 from meeting.services.live import actions as live
 from meeting.services.live.snapshot import build_state
 from scoring import stages

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from meeting.extensions import db
-from meeting.services.followup import cases as case_service
+from meeting.services import followup as case_service
 from meeting.services.followup.scorecard import pledge_scorecard
 from tests.admin_meetings_support import staff_client
 

@@ -4,15 +4,10 @@ waiting before any call is placed, dialling only while a call rings, the outcome
 Screenshots go to test-artifacts/screens/ (look at them)."""
 from __future__ import annotations
 
-import re
-
 import pytest
-import requests
 
 from tests.browser_support import chromium, new_page, screenshot  # noqa: F401 (fixture)
-from tests.liveserver import LiveServer, free_port
-from tests.live_support import MODERATOR, seed_meeting
-from tests.rtclient import Screen, staff_cookie
+from tests.simulated_phone_support import SimulatedPhone, ok, simulated_server, start_verification
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -23,41 +18,8 @@ DIALLING = "正在拨打联系户电话…"
 
 @pytest.fixture
 def live(app, tmp_path):
-    seeded = seed_meeting(app, jurors=3)
-    port = free_port()
-    server = LiveServer(seeded.database_url, port=port, log_path=tmp_path / "server.log",
-                        env={"TELEPHONY_PROVIDER": "simulated", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}).start()
-    moderator = Screen(server.url, seeded.meeting_id, "moderator", cookie=staff_cookie(server.url, *MODERATOR)).connect()
-    yield seeded, server, moderator
-    moderator.close()
-    server.stop()
-
-
-def _ok(ack: dict) -> dict:
-    assert ack["ok"], ack
-    return ack
-
-
-class SimulatedPhone:
-    """The household simulator's buttons through its own HTTP endpoint (what its page posts)."""
-
-    def __init__(self, base_url: str, meeting_id: int) -> None:
-        self.url = f"{base_url}/sim/{meeting_id}"
-        self.http = requests.Session()  # its own log-in: the session cookie and the CSRF token belong together
-        login = self.http.get(base_url + "/login", timeout=10).text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)
-        data = {"username": MODERATOR[0], "password": MODERATOR[1], **({"csrf_token": token.group(1)} if token else {})}
-        assert self.http.post(base_url + "/login", data=data, timeout=10, allow_redirects=False).status_code in (302, 303)
-        page = self.http.get(self.url, timeout=10).text
-        self.token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
-    def press(self, call_id: int, action: str) -> dict:
-        resp = self.http.post(f"{self.url}/calls/{call_id}/{action}", json={},
-                              headers={"X-CSRFToken": self.token}, timeout=10)
-        assert resp.headers.get("Content-Type", "").startswith("application/json"), (resp.status_code, resp.text[:300])
-        out = resp.json()
-        assert out["ok"], out
-        return out
+    with simulated_server(app, tmp_path) as running:
+        yield running
 
 
 def _status(page) -> dict:
@@ -68,9 +30,7 @@ def _status(page) -> dict:
 def test_the_projector_call_status_is_big_and_says_only_what_the_line_is_doing(live, chromium):
     seeded, server, moderator = live
     mid, errors = seeded.meeting_id, []
-    for action, params in (("start_meeting", {}), ("enter_entropy", {"sources": [["骰子", "3 5 1 6 2 4"]]}),
-                           ("draw_cadre", {"expected_draw": 1}), ("start_report", {}), ("start_verification", {})):
-        _ok(moderator.perform(action, **params))
+    start_verification(moderator)
     projector = new_page(chromium, 1920, 1080, errors)
     projector.goto(f"{server.url}/m/{mid}/projector")
     projector.wait_for_selector(".verify .call-status")
@@ -83,13 +43,13 @@ def test_the_projector_call_status_is_big_and_says_only_what_the_line_is_doing(l
     screenshot(projector, "screens", "call-status-1-waiting")
 
     # The draw picks the households; still nobody is dialled.
-    picked = _ok(moderator.perform("propose_calls"))
+    picked = ok(moderator.perform("propose_calls"))
     households = picked["households"]
     projector.wait_for_function("s => Number(document.querySelector('#scene').dataset.seq) >= s", arg=picked["seq"])
     assert _status(projector)["kind"] == "waiting"
 
     # A call placed: dialling, then ringing — the only time the screen says it is dialling.
-    call = _ok(moderator.perform("place_call", household_code=households[0]))["call"]
+    call = ok(moderator.perform("place_call", household_code=households[0]))["call"]
     projector.wait_for_selector(f".call-card[data-call='{call}']")
     projector.wait_for_selector(".verify .call-status[data-call-status='dialling']")
     status = _status(projector)

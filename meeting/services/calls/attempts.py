@@ -18,6 +18,7 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, NotFound, UserError
 from meeting.models import Cadre, CallAttempt, CallEvent, Household, Meeting, Round
 from meeting.services.draw import steps as draw_steps
+from meeting.services.calls import dial
 from meeting.services.calls.manual import clean_answers
 from meeting.services.calls.order import admit, attempts_of, picked_codes, plan_for
 from meeting.services.chain_check import require_chain_intact
@@ -182,27 +183,22 @@ def _dial_attempt(session: so.Session, meeting_id: int, params: Mapping[str, Any
     if not isinstance(code, str) or not code.strip():
         raise UserError("missing_household_code")
     call, number, cause = _store_attempt(session, meeting, code.strip(), params.get("reason"), actor, tel)
-    request = CallRequest(call.id, number, tel.urls.voice(call.id), tel.urls.status(call.id),
-                          tel.settings.ring_seconds)
-    return request, code, cause
+    return dial.request_for(call.id, number, tel), code, cause
 
 
-@unit_of_work
-def _record_dial_result(session: so.Session, meeting_id: int, call_id: int, ref: str | None,
-                        error: ProviderError | None, actor: str) -> tuple[CallAttempt, dict[str, Any] | None]:
-    """Step 2 of place_call: what the provider answered — dialling with its reference, or failed
-    with its message — in a transaction of its own."""
-    lock_meeting(session, meeting_id)
-    call = session.get(CallAttempt, call_id, populate_existing=True)
-    if error is not None:
-        call.error = error.message[:300]  # the console and projector show it as is (see docs/TELEPHONY.md)
-        return call, move_call(session, meeting_id, call, "failed", actor, "provider",
-                               {"action": "place_call", "error": error.code, "reason": error.reason,
-                                "params": error.params}, error=error.code)
-    if call.provider_ref is None:  # a status callback may have brought the reference first
-        call.provider_ref = ref
-    return call, move_call(session, meeting_id, call, "dialling", actor, "provider",
-                           {"action": "place_call", "ref": ref})
+def meeting_lock(meeting_id: int, actor: str) -> dial.Lock:
+    """The record step's lock for a call of the meeting (dial.dial): the meeting's lock, and the
+    provider's answer moves the call with a call_state_changed event (move_call)."""
+
+    def lock(session: so.Session) -> dial.Move:
+        lock_meeting(session, meeting_id)
+
+        def move(call: CallAttempt, state: str, raw: dict[str, Any], **payload: Any) -> dict[str, Any] | None:
+            return move_call(session, meeting_id, call, state, actor, "provider", raw, **payload)
+
+        return move
+
+    return lock
 
 
 @steps_outside_transaction
@@ -213,20 +209,17 @@ def place_call(session: so.Session, meeting_id: int, params: Mapping[str, Any], 
     draw is exhausted, with a `reason`, logged as a manual pick (event household_named).
 
     Three steps, never one transaction: the attempt (queued) is committed (_dial_attempt), the
-    provider is asked with no transaction open, and its answer is recorded (_record_dial_result):
+    provider is asked with no transaction open, and its answer is recorded (dial.dial):
     the attempt becomes dialling with the provider's reference, or failed with the provider's
     message, in which case CallFailed (a UserError carrying the committed cause) is raised. A
     crash between the steps leaves the attempt queued: it is never dialled twice.
     """
     request, code, cause = _dial_attempt(session, meeting_id, params, actor, tel)
-    try:
-        ref, error = tel.provider.place_call(request), None
-    except ProviderError as exc:
-        ref, error = None, exc
-    call, moved = _record_dial_result(session, meeting_id, request.call_id, ref, error, actor)
-    if error is not None:
-        raise CallFailed(error, moved or cause)
-    return {**(moved or cause), "call": call.id, "household": code, "state": call.state, "pick": call.pick}
+    done = dial.dial(session, tel, request, meeting_lock(meeting_id, actor), "place_call")
+    if done.error is not None:
+        raise CallFailed(done.error, done.moved or cause)
+    call = done.call
+    return {**(done.moved or cause), "call": call.id, "household": code, "state": call.state, "pick": call.pick}
 
 
 def _call_of(session: so.Session, meeting_id: int, params: Mapping[str, Any]) -> CallAttempt:

@@ -2,7 +2,7 @@
 
 In Yishui a drawn cadre reports "当面或在电话中". `dial_cadre` stores a call attempt of kind
 "cadre" (no household) and commits it, asks the provider with no transaction open, then
-records what the provider said — the same three steps as a household call (attempts.py), the
+records what the provider said — the same three steps as a household call (dial.py), the
 same state machine, webhooks and simulator. When the cadre answers, the report starts on the
 call (`begin_phone_report`: stage report, report_started_at, report_mode "phone"), in the
 transaction that records the answer; the hall hears the call through the hall line, dialled
@@ -18,12 +18,13 @@ import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, UserError
 from meeting.models import Cadre, CallAttempt, CallEvent, Meeting, Round, utcnow
-from meeting.services.calls.attempts import CallFailed, move_call
+from meeting.services.calls import dial
+from meeting.services.calls.attempts import CallFailed, meeting_lock, move_call
 from meeting.services.chain_check import require_chain_intact
 from meeting.services.events import append_event
 from meeting.services.live.rounds import current_round
 from meeting.services.tx import lock_meeting, steps_outside_transaction, unit_of_work
-from meeting.telephony import CallRequest, ProviderError, Telephony
+from meeting.telephony import CallRequest, Telephony
 from scoring import calls as core
 from scoring import stages
 
@@ -86,27 +87,7 @@ def _dial_attempt(session: so.Session, meeting_id: int, params: Mapping[str, Any
     event = append_event(session, meeting_id, "cadre_call_placed",
                          {"round": rnd.number, "call": call.id, "cadre": cadre.number, "provider": call.provider},
                          actor)
-    request = CallRequest(call.id, number, tel.urls.voice(call.id), tel.urls.status(call.id),
-                          tel.settings.ring_seconds)
-    return request, _cause(event)
-
-
-@unit_of_work
-def _record_dial_result(session: so.Session, meeting_id: int, call_id: int, ref: str | None,
-                        error: ProviderError | None, actor: str) -> tuple[int, str, dict[str, Any] | None]:
-    """Step 2 of dial_cadre: what the provider answered, in a transaction of its own."""
-    lock_meeting(session, meeting_id)
-    call = session.get(CallAttempt, call_id, populate_existing=True)
-    if error is not None:
-        call.error = error.message[:300]
-        moved = move_call(session, meeting_id, call, "failed", actor, "provider",
-                          {"action": "dial_cadre", "error": error.code, "reason": error.reason,
-                           "params": error.params}, error=error.code)
-        return call.id, call.state, moved
-    if call.provider_ref is None:  # a status callback may have brought the reference first
-        call.provider_ref = ref
-    moved = move_call(session, meeting_id, call, "dialling", actor, "provider", {"action": "dial_cadre", "ref": ref})
-    return call.id, call.state, moved
+    return dial.request_for(call.id, number, tel), _cause(event)
 
 
 @steps_outside_transaction
@@ -119,14 +100,10 @@ def dial_cadre(session: so.Session, meeting_id: int, params: Mapping[str, Any], 
     carrying the committed cause). Events: cadre_call_placed, call_state_changed.
     """
     request, cause = _dial_attempt(session, meeting_id, params, actor, tel)
-    try:
-        ref, error = tel.provider.place_call(request), None
-    except ProviderError as exc:
-        ref, error = None, exc
-    call_id, state, moved = _record_dial_result(session, meeting_id, request.call_id, ref, error, actor)
-    if error is not None:
-        raise CallFailed(error, moved or cause)
-    return {**(moved or cause), "call": call_id, "state": state}
+    done = dial.dial(session, tel, request, meeting_lock(meeting_id, actor), "dial_cadre")
+    if done.error is not None:
+        raise CallFailed(done.error, done.moved or cause)
+    return {**(done.moved or cause), "call": done.call.id, "state": done.call.state}
 
 
 def begin_phone_report(session: so.Session, meeting_id: int, call: CallAttempt, actor: str) -> dict[str, Any] | None:

@@ -3,8 +3,9 @@
 `start_visit` moves a replied case to return_visit and publishes the order its households
 are called in (scoring.visits, from the case's seed committed when it was opened).
 `place_visit_call` dials the next household of that order that has not been tried in this
-visit, in named steps like services/calls/cadre.py dial_cadre: the attempt is committed, the
-provider asked with no transaction open, its answer recorded in a transaction of its own.
+visit, in the named steps every dialled call shares (services/calls/dial.py): the attempt is
+committed, the provider asked with no transaction open, its answer recorded in a transaction
+of its own.
 The household answers a short keypad survey (resolved? satisfied 1–5?) through the same
 webhooks and simulator as a household call on stage (services/calls/webhooks.py hands a
 call of kind "visit" to the `*_locked` steps here). When both answers are in,
@@ -22,9 +23,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from meeting.errors import Conflict, NotFound, UserError
-from meeting.models import CallAttempt, CallEvent, Household
+from meeting.models import CallAttempt, CallEvent
 from meeting.models.cases import Case, CaseEvent, CaseStream
-from meeting.services.followup.cases import act_locked, naive_utc, record_return_visit_locked
+from meeting.services.calls import dial
+from meeting.services.followup.cases import act_locked, case_in_stream, naive_utc, record_return_visit_locked
 from meeting.services.followup.seeds import secret_seed
 from meeting.services.followup.stream import DEFAULT_STREAM, append_case_event, lock_stream
 from meeting.services.tx import steps_outside_transaction, unit_of_work
@@ -47,14 +49,6 @@ class VisitCallFailed(UserError):
 
 def _actor(call: CallAttempt) -> str:
     return f"telephony:{call.provider}"
-
-
-def _get(session: so.Session, stream: CaseStream, code: str) -> Case:
-    case = session.scalars(sa.select(Case).where(Case.code == code, Case.stream_id == stream.id)
-                           .execution_options(populate_existing=True)).one_or_none()
-    if case is None:
-        raise NotFound("case_not_found", code=code)
-    return case
 
 
 def visit_number(session: so.Session, case: Case) -> int:
@@ -81,7 +75,7 @@ def visit_order(case: Case, visit: int) -> list[rules.VisitPick]:
 def start_visit(session: so.Session, code: str, actor: str, stream_code: str = DEFAULT_STREAM) -> dict[str, Any]:
     """replied → return_visit; the households' order for this visit is published with the event."""
     stream = lock_stream(session, stream_code)
-    return start_visit_locked(session, stream, _get(session, stream, code), actor)
+    return start_visit_locked(session, stream, case_in_stream(session, stream, code), actor)
 
 
 def start_visit_locked(session: so.Session, stream: CaseStream, case: Case, actor: str, *,
@@ -102,7 +96,7 @@ def _visit_attempt(session: so.Session, code: str, actor: str, tel: Telephony,
                    stream_code: str) -> tuple[CallRequest, dict[str, Any]]:
     """Step 1 of place_visit_call: the next household and its attempt (queued), committed first."""
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
     if case.status != "return_visit":
         raise Conflict("visit_not_now", code=code, status=case.status)
     n = visit_number(session, case)
@@ -128,26 +122,22 @@ def _visit_attempt(session: so.Session, code: str, actor: str, tel: Telephony,
     append_case_event(session, stream, case, "case_visit_call_placed",
                       {"case": code, "visit": n, "call": call.id, "household": pick.code, "slot": pick.slot,
                        "provider": call.provider}, actor)
-    request = CallRequest(call.id, number, tel.urls.voice(call.id), tel.urls.status(call.id),
-                          tel.settings.ring_seconds)
-    return request, {"case": code, "visit": n, "call": call.id, "household": pick.code}
+    return dial.request_for(call.id, number, tel), {"case": code, "visit": n, "call": call.id, "household": pick.code}
 
 
-@unit_of_work
-def _record_visit_dial(session: so.Session, call_id: int, ref: str | None, error: ProviderError | None,
-                       actor: str, stream_code: str) -> str:
-    """Step 2 of place_visit_call: dialling with the provider's reference, or failed with its message."""
-    stream = lock_stream(session, stream_code)
-    call = session.get(CallAttempt, call_id, populate_existing=True)
-    if error is not None:
-        call.error = error.message[:300]
-        move_visit_call(session, stream, call, "failed", actor, "provider",
-                        {"action": "place_visit_call", "error": error.code, "reason": error.reason}, error=error.code)
-        return call.state
-    if call.provider_ref is None:  # a status callback may have brought the reference first
-        call.provider_ref = ref
-    move_visit_call(session, stream, call, "dialling", actor, "provider", {"action": "place_visit_call", "ref": ref})
-    return call.state
+def _stream_lock(stream_code: str, actor: str) -> dial.Lock:
+    """The record step's lock for a visit call (dial.dial): the case stream's lock, and the
+    provider's answer moves the call with a case_visit_call_state event (move_visit_call)."""
+
+    def lock(session: so.Session) -> dial.Move:
+        stream = lock_stream(session, stream_code)
+
+        def move(call: CallAttempt, state: str, raw: dict[str, Any], **payload: Any) -> bool:
+            return move_visit_call(session, stream, call, state, actor, "provider", raw, **payload)
+
+        return move
+
+    return lock
 
 
 @steps_outside_transaction
@@ -160,14 +150,10 @@ def place_visit_call(session: so.Session, code: str, actor: str, tel: Telephony,
     failed, event case_visit_call_state) and raised as VisitCallFailed.
     """
     request, out = _visit_attempt(session, code, actor, tel, stream_code)
-    try:
-        ref, error = tel.provider.place_call(request), None
-    except ProviderError as exc:
-        ref, error = None, exc
-    state = _record_visit_dial(session, request.call_id, ref, error, actor, stream_code)
-    if error is not None:
-        raise VisitCallFailed(error)
-    return {**out, "state": state}
+    done = dial.dial(session, tel, request, _stream_lock(stream_code, actor), "place_visit_call", error_params=False)
+    if done.error is not None:
+        raise VisitCallFailed(done.error)
+    return {**out, "state": done.call.state}
 
 
 def move_visit_call(session: so.Session, stream: CaseStream, call: CallAttempt, state: str, actor: str,
@@ -290,7 +276,7 @@ def record_visit_call(session: so.Session, code: str, actor: str, outcome: str, 
     failed: the next household is called next), or answered with both answers (resolved: yes,
     partly or no; satisfaction 1–5), which records the case's return visit as a webhook would."""
     stream = lock_stream(session, stream_code)
-    case = _get(session, stream, code)
+    case = case_in_stream(session, stream, code)
     live = [c for c in visit_calls(session, case, visit_number(session, case)) if not core.is_terminal(c.state)]
     if not live:
         raise Conflict("visit_no_call", code=code)

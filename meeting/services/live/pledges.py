@@ -2,7 +2,7 @@
 
 `start_pledge` names the head and the pledge at the start of a round nobody was drawn for (like
 a question round); `record_pledge` confirms it and opens its follow-up case in the same
-transaction (services/followup/cases.create_pledge_case_locked). Both are inner steps: the caller
+transaction (services/followup/opening.create_pledge_case_locked). Both are inner steps: the caller
 (live.actions.perform) holds the meeting lock and commits once.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, UserError
 from meeting.models import Meeting, Round, utcnow
 from meeting.services.events import append_event
-from meeting.services.followup.cases import create_pledge_case_locked
+from meeting.services.followup.opening import create_pledge_case_locked
 from meeting.services.live.rounds import current_round
 from scoring import stages
 from scoring.deadlines import local_date

@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 from meeting.errors import Conflict, UserError
 from meeting.models import Ballot, CallAttempt, Decision, Event, Juror, Meeting, Round, utcnow
 from meeting.services.events import append_event
-from meeting.services.followup.cases import open_case_for_decision
+from meeting.services.followup.opening import open_case_for_decision
 from meeting.services.live import anonymous, recusals
 from scoring import stages
 from scoring.aggregate import QuorumNotMet, bands_from_json, effective_quorum, tally
