@@ -20,7 +20,7 @@ from meeting.models import Cadre, CallAttempt, CallEvent, Household, Meeting, Ro
 from meeting.services.draw import steps as draw_steps
 from meeting.services.calls import dial
 from meeting.services.calls.manual import clean_answers
-from meeting.services.calls.order import admit, attempts_of, picked_codes, plan_for
+from meeting.services.calls.order import admit, attempts_of, plan_for
 from meeting.services.chain_check import require_chain_intact
 from meeting.services.tx import lock_meeting, steps_outside_transaction, unit_of_work
 from meeting.services.events import append_event
