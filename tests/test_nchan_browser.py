@@ -9,6 +9,7 @@ whose WebSocket is configured off or missing.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator
 
 import pytest
@@ -17,7 +18,7 @@ import redis
 from tests.browser_support import chromium, expose_module, new_page  # noqa: F401 (fixture)
 from tests.liveserver import LiveServer, free_port
 from tests.live_support import MODERATOR, seed_meeting
-from tests.nchan_server import running_nchan
+from tests.nchan_server import publish, running_nchan
 from tests.rtclient import Screen, staff_cookie
 from tests.test_live_round import SCORES
 
@@ -193,3 +194,54 @@ def test_the_policy_lets_a_page_subscribe_through_nginx(tier, chromium):
     page.wait_for_selector(f"main[data-seq='{last}']")
     page.wait_for_selector(".conn.conn-online")
     assert not refused and not errors, (refused, errors)
+
+
+@pytest.fixture
+def bare_nchan() -> Iterator[Any]:
+    """An nginx + Nchan node with no app behind it: the client module alone, fed by hand."""
+    with running_nchan(f"http://127.0.0.1:{free_port()}") as nchan:
+        yield nchan
+
+
+def _client_page(chromium: Any, nchan: Any, order: list[str] | None) -> Any:
+    """A page of the node's origin running one NchanLive on channel m1 that records everything."""
+    page = new_page(chromium, 800, 600)
+    page.goto(nchan.public_url + "/static/js/nchan.js")   # any document of the origin will do
+    page.evaluate("""async (order) => { const m = await import('/static/js/nchan.js');
+        window.rec = { states: [], beats: [], opens: 0 };
+        window.live = new m.NchanLive({ url: '/live/m1', order: order,
+          onState: (s) => window.rec.states.push(s.seq), onHeartbeat: (b) => window.rec.beats.push(b.seq),
+          onStatus: (s) => { if (s === 'online') { window.rec.opens++; } } }); }""", order)
+    return page
+
+
+@pytest.mark.parametrize("order", [None, ["eventsource"], ["longpoll"]])
+def test_the_client_ignores_strangers_and_older_states_and_reopens_on_a_newer_heartbeat(chromium, bare_nchan, order):
+    def send(channel: str, body: str) -> None:
+        assert publish(bare_nchan, channel, body) in (200, 201, 202), channel
+
+    send("m1", json.dumps({"event": "state", "data": {"seq": 5}}))
+    page = _client_page(chromium, bare_nchan, order)
+    page.wait_for_function("window.rec && window.rec.states.length === 1")
+    assert page.evaluate("window.live.kind") == (order or ["websocket"])[0]
+    for stranger in ("not json", json.dumps({"event": "other", "data": {"seq": 99}}), json.dumps({"seq": 98}),
+                     json.dumps({"event": "state", "data": "seq 97"}), json.dumps({"event": "state", "data": {"seq": 3}})):
+        send("m1", stranger)
+        send("m1-beat", json.dumps({"event": "heartbeat", "data": {"seq": 3}}))   # not newer: no resync
+    send("m1", json.dumps({"event": "state", "data": {"seq": 7, "server_time": "2030-01-01T00:00:00Z"}}))
+    page.wait_for_function("window.rec.states.length === 2")
+    assert page.evaluate("[window.live.seq, window.rec.opens]") == [7, 1]
+    assert page.evaluate("window.live.serverNow() > Date.parse('2029-12-31T00:00:00Z')")
+
+    # A heartbeat newer than the state shown: a missed message. Close, re-open, the newest state first.
+    # Heartbeats are not stored: a long-poll between two requests misses one, as the next beat
+    # would be missed in the hall; so beat until the page has re-opened.
+    for _ in range(20):
+        send("m1-beat", json.dumps({"event": "heartbeat", "data": {"seq": 8}}))
+        if page.evaluate("window.rec.opens") == 2:
+            break
+        page.wait_for_timeout(250)
+    page.wait_for_function("window.rec.opens === 2 && window.rec.states.length === 3")
+    assert page.evaluate("window.rec.states") == [5, 7, 7]
+    assert 8 in page.evaluate("window.rec.beats")
+    assert page.evaluate("window.live.connected") is True
