@@ -52,6 +52,7 @@ export class NchanLive {
     this._closer = null;
     this._timer = null;
     this._resyncAt = 0;
+    this._worked = false;    // a transport opened on this page: from then on it is only retried
     this._open();
   }
 
@@ -86,6 +87,7 @@ export class NchanLive {
 
   _opened() {
     this._everOpened = true;
+    this._worked = true;
     this._delay = DELAY_MIN_MS;
     this.connected = true;
     this._status("online");
@@ -120,8 +122,10 @@ export class NchanLive {
     this._close();
     this.connected = false;
     this._status("offline", detail);
-    // A transport that never opened here gives way to the next one; after the last, start again.
-    if (!wasOpen) {
+    // A transport that has never opened on this page gives way to the next one (after the last,
+    // start again); one that has worked here is only retried: nginx being away for a moment
+    // must not push the page down to long-poll.
+    if (!wasOpen && !this._worked) {
       this._index = (this._index + 1) % this.order.length;
       if (this._index !== 0) { this._open(); return; }
     }
