@@ -73,7 +73,7 @@ start() {
   if [[ -n "$redis" ]]; then
     redis_upstream=$'    upstream minkao_redis {\n'"        nchan_redis_server $redis;"$'\n    }\n'
     redis_upstream+="    nchan_redis_namespace $namespace;"$'\n'
-    redis_pass="        nchan_redis_pass minkao_redis;"
+    redis_pass="            nchan_redis_pass minkao_redis;  # in each location: server level is not enough"
   fi
   local log="off"; [[ "$access_log" == off ]] || log="$dir/access.log"
   local conf; conf="$(<"$TEMPLATE")"

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,7 +68,21 @@ class NchanServer:
         if result.returncode != 0:
             raise RuntimeError(f"nchan.sh start failed: {result.stdout}{result.stderr}\n{self.error_log()}")
         self.running = True
+        self._wait_ready()
         return self
+
+    def _wait_ready(self, timeout: float = 20.0) -> None:
+        # With Redis, Nchan answers 503 until its connection is up: ask the publisher about a
+        # channel nobody uses (a GET creates nothing) until it answers otherwise.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.publish_url + "/m0", timeout=2).status_code != 503:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"Nchan did not become ready in {timeout} s\n{self.error_log()}")
 
     def stop(self) -> None:
         """Stop nginx (fast shutdown); the directory is kept for a later start()."""
