@@ -80,8 +80,10 @@ export class NchanLive {
     try {
       this._closer = open(this.opts.url, hooks);
     } catch (e) {
+      // Reported on the next turn, never from inside the constructor: a page's handlers may read
+      // the client before `new` has returned it (viewer.js's status line does).
       this._closer = null;
-      hooks.failed(String(e));
+      window.setTimeout(() => hooks.failed(String(e)), 0);
     }
   }
 
