@@ -70,7 +70,6 @@ export class NchanLive {
     const kind = this.order[this._index];
     this.kind = kind;
     const live = (fn) => (arg) => { if (gen === this._generation) { fn(arg); } };
-    this._everOpened = false;
     const hooks = {
       opened: live(() => this._opened()),
       message: live((text) => this._message(text)),
@@ -88,7 +87,6 @@ export class NchanLive {
   }
 
   _opened() {
-    this._everOpened = true;
     this._worked = true;
     this._delay = DELAY_MIN_MS;
     this.connected = true;
@@ -120,14 +118,13 @@ export class NchanLive {
   }
 
   _failed(detail) {
-    const wasOpen = this._everOpened;
     this._close();
     this.connected = false;
     this._status("offline", detail);
     // A transport that has never opened on this page gives way to the next one (after the last,
     // start again); one that has worked here is only retried: nginx being away for a moment
     // must not push the page down to long-poll.
-    if (!wasOpen && !this._worked) {
+    if (!this._worked) {
       this._index = (this._index + 1) % this.order.length;
       if (this._index !== 0) { this._open(); return; }
     }
