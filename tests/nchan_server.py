@@ -8,6 +8,7 @@ Two nodes that share channels through Redis pass the same `redis_url` and `redis
 """
 from __future__ import annotations
 
+import atexit
 import queue
 import shutil
 import socket
@@ -68,6 +69,7 @@ class NchanServer:
         if result.returncode != 0:
             raise RuntimeError(f"nchan.sh start failed: {result.stdout}{result.stderr}\n{self.error_log()}")
         self.running = True
+        atexit.register(self.stop)  # nginx daemonizes: never leave one behind an aborted run
         self._wait_ready()
         return self
 

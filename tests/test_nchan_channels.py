@@ -99,3 +99,15 @@ def test_a_stopped_node_starts_again_on_the_same_ports(tmp_path) -> None:
         assert requests.get(url + "/static/js/socket.js", timeout=5).status_code == 200
     finally:
         node.close()
+
+
+def test_the_long_poll_fallback_gets_the_newest_state_then_the_next_one(nchan: NchanServer) -> None:
+    for seq in (1, 2):
+        assert publish(nchan, "m400", state(seq)) in (201, 202)
+    first = requests.get(nchan.subscribe_url(400), timeout=10)
+    assert first.status_code == 200 and json.loads(first.text)["data"]["seq"] == 2
+    assert publish(nchan, "m400", state(3)) in (201, 202)
+    # The long-poll client's next request carries where it stopped (Last-Modified / Etag).
+    after = requests.get(nchan.subscribe_url(400), timeout=10, headers={
+        "If-Modified-Since": first.headers["Last-Modified"], "If-None-Match": first.headers["Etag"]})
+    assert after.status_code == 200 and json.loads(after.text)["data"]["seq"] == 3

@@ -21,6 +21,8 @@ from typing import Any, Callable, Protocol
 
 from flask import Flask, current_app
 
+from meeting.extensions import socketio
+
 log = logging.getLogger("minkao.realtime")
 
 LOG_EVERY = 30.0  # seconds between two "publishing failed" lines while Nchan stays unreachable
@@ -166,8 +168,6 @@ def build(app: Flask) -> Publisher:
     base = (app.config.get("NCHAN_PUBLISH_URL") or "").strip()
     if not base:
         return NullPublisher()
-    from meeting.extensions import socketio
-
     return NchanPublisher(base, float(app.config.get("NCHAN_PUBLISH_TIMEOUT", 2.0)),
                           spawn=lambda fn: socketio.start_background_task(fn))
 
