@@ -46,16 +46,29 @@ def _websocket_origin(public_base_url: str) -> str | None:
     return ("wss" if parts.scheme == "https" else "ws") + "://" + parts.netloc
 
 
-def content_security_policy(public_base_url: str, frame_ancestors: Iterable[str] = ()) -> dict[str, str]:
-    """The policy as Talisman takes it (directive -> sources); `frame_ancestors` empty = 'none'."""
-    connect = " ".join(filter(None, ("'self'", _websocket_origin(public_base_url))))
+def _subscriber_origins(subscribe_url: str) -> tuple[str, ...]:
+    """The Nchan subscriber's http(s) and ws(s) origins when NCHAN_SUBSCRIBE_URL is absolute
+    (another host: the public pages' EventSource/long-poll and WebSocket go there); a
+    same-origin path such as /live needs nothing beyond 'self'."""
+    parts = urlsplit(subscribe_url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ()
+    return (f"{parts.scheme}://{parts.netloc}", _websocket_origin(subscribe_url) or "")
+
+
+def content_security_policy(public_base_url: str, frame_ancestors: Iterable[str] = (),
+                            subscribe_url: str = "") -> dict[str, str]:
+    """The policy as Talisman takes it (directive -> sources); `frame_ancestors` empty = 'none';
+    `subscribe_url` is NCHAN_SUBSCRIBE_URL (docs/PROTOCOL.md, the public pages over Nchan)."""
+    sources = ("'self'", _websocket_origin(public_base_url), *_subscriber_origins(subscribe_url))
+    connect = " ".join(dict.fromkeys(filter(None, sources)))
     return {
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
         "img-src": "'self' data:",
         "font-src": "'self'",
-        "connect-src": connect,  # Socket.IO's websocket to this server
+        "connect-src": connect,  # Socket.IO's websocket to this server, Nchan's subscriber
         "object-src": "'none'",
         "base-uri": "'none'",
         "form-action": "'self'",
@@ -89,6 +102,7 @@ def init_app(app: "Flask") -> Talisman:
     """Install the headers; call after the blueprints are registered (the overlay's view exists)."""
     ancestors = frame_origins(app.config.get("OVERLAY_FRAME_ANCESTORS", ()))
     base_url = app.config.get("PUBLIC_BASE_URL", "")
+    subscribe_url = app.config.get("NCHAN_SUBSCRIBE_URL", "") or ""
     talisman = _Talisman()
     talisman.init_app(
         app,
@@ -97,14 +111,14 @@ def init_app(app: "Flask") -> Talisman:
         session_cookie_secure=False,
         session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE") or "Lax",
         frame_options=DENY,
-        content_security_policy=content_security_policy(base_url),
+        content_security_policy=content_security_policy(base_url, subscribe_url=subscribe_url),
         referrer_policy="same-origin",
         permissions_policy=PERMISSIONS_POLICY,
         x_content_type_options=True,
     )
     if OVERLAY_ENDPOINT in app.view_functions:
         app.view_functions[OVERLAY_ENDPOINT] = _with_options(app.view_functions[OVERLAY_ENDPOINT], {
-            "content_security_policy": content_security_policy(base_url, ancestors),
+            "content_security_policy": content_security_policy(base_url, ancestors, subscribe_url),
             "frame_options": None if ancestors else DENY,
         })
     return talisman

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from meeting.extensions import db
@@ -111,10 +111,32 @@ def _lang() -> str:
     return "en" if str(get_locale()).startswith("en") else "zh"
 
 
+# Nchan's subscriber transports, in the order a page tries them (static/js/nchan.js).
+NCHAN_TRANSPORTS: tuple[str, ...] = ("websocket", "eventsource", "longpoll")
+
+
+def public_transport(meeting_id: int, only: str | None = None) -> dict[str, Any]:
+    """How a public screen follows the meeting: {"kind": "socketio"} (the app's own socket), or
+    {"kind": "nchan", "url": "<NCHAN_SUBSCRIBE_URL>/m<id>", "order": [...]} when PUBLIC_TRANSPORT
+    is nchan and a subscriber URL is configured (without one there is nothing to subscribe to).
+
+    `only` (the page's `?via=` parameter, e.g. "eventsource,longpoll") narrows the order for a
+    venue whose network blocks WebSocket; unknown names are dropped, none left = the default.
+    """
+    kind = str(current_app.config.get("PUBLIC_TRANSPORT", "socketio") or "socketio").strip().lower()
+    base = str(current_app.config.get("NCHAN_SUBSCRIBE_URL", "") or "").strip().rstrip("/")
+    if kind != "nchan" or not base:
+        return {"kind": "socketio"}
+    wanted = [w.strip().lower() for w in (only or "").split(",")]
+    order = [k for k in NCHAN_TRANSPORTS if k in wanted] or list(NCHAN_TRANSPORTS)
+    return {"kind": "nchan", "url": f"{base}/m{meeting_id}", "order": order}
+
+
 def _screen_config(meeting: Meeting, role: str) -> dict[str, Any]:
     """What the page script needs besides the live state: ids, locale, local URLs, labels."""
     return {
         "meeting": meeting.id, "role": role, "lang": _lang(), "reelDigits": _reel_digits(),
+        "transport": public_transport(meeting.id, request.args.get("via")),
         "qrUrl": url_for("screens.viewer_qr", meeting_id=meeting.id),
         "viewerUrl": viewer_url(meeting.id),
         "bundleUrl": url_for("draw_public.bundle", meeting_id=meeting.id),

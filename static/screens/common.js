@@ -6,6 +6,7 @@
  */
 import { readJson } from "../js/config.js";
 import { cadreNo, fmt } from "../js/format.js";
+import { NchanLive } from "../js/nchan.js";
 import { Live } from "../js/socket.js";
 
 // Configuration and strings come as JSON data blocks (no inline script: CSP-friendly).
@@ -118,12 +119,18 @@ export function showChainHead(st) {
   node.setAttribute("data-head", c.head);
 }
 
-/** Connect to the live socket as this screen's public role; returns the Live client. Every
- * state also updates the chain-head footer. */
+/** Connect as this screen's public role over the configured transport (cfg.transport): the
+ * app's Socket.IO, or Nchan's subscriber location (receive-only, docs/PROTOCOL.md); returns the
+ * live client, the same surface either way. Every state also updates the chain-head footer. */
 export function connect(handlers) {
-  return new Live({
+  const opts = {
     meeting: cfg.meeting, role: cfg.role,
     onState: function (st, cause) { showChainHead(st); return handlers.onState(st, cause); },
     onStatus: handlers.onStatus, onHeartbeat: handlers.onHeartbeat
-  });
+  };
+  const tr = cfg.transport || {};
+  if (tr.kind === "nchan" && tr.url) {
+    return new NchanLive(Object.assign(opts, { url: tr.url, order: tr.order }));
+  }
+  return new Live(opts);
 }
