@@ -74,6 +74,11 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     # python -m meeting serve: freeze start-up objects out of the garbage collector and collect
     # less often (meeting/__main__.py tune_gc); 0 = the interpreter's defaults.
     ("GC_FREEZE", "MINKAO_GC_FREEZE", 1, int),
+    # The public screens' own Engine.IO endpoint (meeting/realtime/public_endpoint.py, path
+    # /socket.io-public/): receive-only screens need no 5 s ping; a dead phone is noticed within
+    # interval + timeout. Tablets and consoles keep SOCKETIO_PING_* on /socket.io/.
+    ("SOCKETIO_PUBLIC_PING_INTERVAL", "SOCKETIO_PUBLIC_PING_INTERVAL", 25, int),
+    ("SOCKETIO_PUBLIC_PING_TIMEOUT", "SOCKETIO_PUBLIC_PING_TIMEOUT", 20, int),
 )
 
 # A CSP source expression that may stand in frame-ancestors: 'self', a scheme (`https:`) or a
