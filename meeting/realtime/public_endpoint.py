@@ -23,7 +23,7 @@ from flask_socketio import ConnectionRefusedError
 from meeting.audience import Audience
 from meeting.extensions import db, public_socketio
 from meeting.messages import text
-from meeting.realtime import broadcast
+from meeting.realtime import broadcast, room_index
 from meeting.realtime.principal import AuthError, Principal, resolve
 
 log = logging.getLogger("minkao.realtime")
@@ -44,8 +44,8 @@ def init_app(app: Flask, **options: Any) -> None:
     channel = options.pop("channel", "minkao")
     options.pop("ping_interval", None)
     options.pop("ping_timeout", None)
-    public_socketio.init_app(app, path=PATH, channel=f"{channel}-public",
-                             ping_interval=app.config["SOCKETIO_PUBLIC_PING_INTERVAL"],
+    options = room_index.with_manager({**options, "channel": f"{channel}-public"})
+    public_socketio.init_app(app, path=PATH, ping_interval=app.config["SOCKETIO_PUBLIC_PING_INTERVAL"],
                              ping_timeout=app.config["SOCKETIO_PUBLIC_PING_TIMEOUT"], **options)
     if not public_socketio.handlers:  # bound once: init_app re-binds them to each new server
         public_socketio.on_event("connect", on_connect)
