@@ -79,6 +79,9 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     # interval + timeout. Tablets and consoles keep SOCKETIO_PING_* on /socket.io/.
     ("SOCKETIO_PUBLIC_PING_INTERVAL", "SOCKETIO_PUBLIC_PING_INTERVAL", 25, int),
     ("SOCKETIO_PUBLIC_PING_TIMEOUT", "SOCKETIO_PUBLIC_PING_TIMEOUT", 20, int),
+    # The public screens get every Nth heartbeat (realtime/heartbeat.py): at the default 5 s beat,
+    # 2 = every 10 s, inside the screens' 12 s "fresh" mark; tablets and consoles get every beat.
+    ("PUBLIC_HEARTBEAT_EVERY", "PUBLIC_HEARTBEAT_EVERY", 2, int),
 )
 
 # A CSP source expression that may stand in frame-ancestors: 'self', a scheme (`https:`) or a

@@ -138,9 +138,13 @@ def to_moderators(meeting_id: int, event: str, payload: dict[str, Any], to: str 
     socketio.emit(event, payload, to=to or room(meeting_id, _GROUP_ROOMS[Audience.MODERATOR]))
 
 
-def heartbeat(meeting_id: int, seq: int, server_time: str) -> None:
-    """A small periodic beat so screens can show 'last update N s ago' and notice missed seqs."""
+def heartbeat(meeting_id: int, seq: int, server_time: str, public: bool = True) -> None:
+    """A small periodic beat so screens can show 'last update N s ago' and notice missed seqs.
+
+    `public=False` beats only the tablets and consoles (the public screens get every Nth beat).
+    """
     payload = {"meeting": meeting_id, "seq": seq, "server_time": server_time}
     for group in (_GROUP_ROOMS[Audience.MODERATOR], _GROUP_ROOMS[Audience.JUROR]):
         socketio.emit("heartbeat", payload, to=room(meeting_id, group))
-    _to_public("heartbeat", payload, meeting_id)
+    if public:
+        _to_public("heartbeat", payload, meeting_id)
