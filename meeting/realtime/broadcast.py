@@ -6,10 +6,9 @@ import threading
 from typing import Any
 
 from flask import Flask, current_app
-
-from meeting.audience import Audience
 from flask_socketio import SocketIO
 
+from meeting.audience import Audience
 from meeting.extensions import db, public_socketio, socketio
 from meeting.realtime import frames
 from meeting.services.live import freshness
