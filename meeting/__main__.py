@@ -57,7 +57,8 @@ def tune_gc(enabled: bool) -> None:
 
 
 def watch_gc(path: str) -> None:
-    """Append one line per garbage collection to `path`: generation, pause in ms, objects collected.
+    """Append one line per garbage collection to `path`: generation, pause in ms, objects collected,
+    and the process's CPU ms during it (a wall pause far above it was the OS running others).
 
     A diagnostic (MINKAO_GC_LOG): every green thread stops while the collector runs, so its
     pauses at 10,000 connections are what a screen sees as a stall. Empty path: nothing.
@@ -67,14 +68,15 @@ def watch_gc(path: str) -> None:
     import time
 
     out = open(path, "a", buffering=1, encoding="utf-8")
-    started = [0.0]
+    started = [0.0, 0.0]
 
     def record(phase: str, info: dict) -> None:
         if phase == "start":
-            started[0] = time.perf_counter()
+            started[:] = time.perf_counter(), time.process_time()
         else:
             pause_ms = (time.perf_counter() - started[0]) * 1000
-            out.write(f"{info['generation']} {pause_ms:.3f} {info['collected']}\n")
+            cpu_ms = (time.process_time() - started[1]) * 1000
+            out.write(f"{info['generation']} {pause_ms:.3f} {info['collected']} {cpu_ms:.3f}\n")
 
     gc.callbacks.append(record)
 

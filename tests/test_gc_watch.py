@@ -32,8 +32,8 @@ def _probe(path: str) -> str:
 def test_each_collection_is_logged_with_its_generation_and_pause(tmp_path):
     log = tmp_path / "gc.log"
     assert _probe(str(log)) == "1"
-    generation, pause_ms, collected = log.read_text().splitlines()[-1].split()
-    assert generation == "2" and float(pause_ms) >= 0 and int(collected) >= 0
+    generation, pause_ms, collected, cpu_ms = log.read_text().splitlines()[-1].split()
+    assert generation == "2" and float(pause_ms) >= 0 and int(collected) >= 0 and float(cpu_ms) >= 0
 
 
 def test_an_empty_path_adds_no_callback():
