@@ -43,7 +43,7 @@ def _raise_fd_limit() -> None:
 # millions of objects and stops the process, every green thread with it (issue #13 reports
 # about a second at 10,000 connections), during a connect storm. A higher threshold makes collections rarer; freezing what start-up
 # built (modules, the app, SQLAlchemy's mappers) keeps them out of every pass.
-GC_YOUNG_THRESHOLD = 50_000
+GC_YOUNG_THRESHOLD = int(os.environ.get("MINKAO_GC_YOUNG_THRESHOLD", "50000"))  # env: for measuring
 
 
 def tune_gc(enabled: bool) -> None:
