@@ -25,7 +25,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     from meeting.config import Config, load_secret_key
     from meeting.extensions import babel, csrf, db, socketio
     from meeting.i18n import select_locale
-    from meeting.realtime import frames, handlers
+    from meeting.realtime import frames, handlers, public_endpoint, room_index
     from meeting.views import (admin, admin_import, api, auth, cases, console, converters, draw_public, errors, juror,
                                public, screens, simulator, telephony)
     from meeting.views import minutes as minutes_views
@@ -51,8 +51,7 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                     default_translation_directories=str(ROOT / "meeting" / "translations"))
-    socketio.init_app(
-        app,
+    socketio_options = dict(
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         channel=app.config["SOCKETIO_CHANNEL"],
@@ -60,6 +59,8 @@ def create_app(config: type | Mapping[str, Any] | None = None) -> "Flask":
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         json=frames.PacketJSON,  # sends a pre-encoded public snapshot as it is (realtime/frames.py)
     )
+    public_endpoint.init_app(app, **socketio_options)  # first: the main server must be bound last
+    socketio.init_app(app, **room_index.with_manager(socketio_options))  # disconnects cost O(own rooms)
     handlers.register(socketio)
     for module in (public, auth, admin, admin_import, draw_public, admin_meetings, console, juror, screens,
                    api, telephony, simulator, minutes_views, echo_wall, cases):

@@ -81,6 +81,14 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     ("NCHAN_PUBLISH_URL", "NCHAN_PUBLISH_URL", "", str),
     ("NCHAN_SUBSCRIBE_URL", "NCHAN_SUBSCRIBE_URL", "/live", str),
     ("NCHAN_PUBLISH_TIMEOUT", "NCHAN_PUBLISH_TIMEOUT", 2.0, float),
+    # The public screens' own Engine.IO endpoint (meeting/realtime/public_endpoint.py, path
+    # /socket.io-public/): receive-only screens need no 5 s ping; a dead phone is noticed within
+    # interval + timeout. Tablets and consoles keep SOCKETIO_PING_* on /socket.io/.
+    ("SOCKETIO_PUBLIC_PING_INTERVAL", "SOCKETIO_PUBLIC_PING_INTERVAL", 25, int),
+    ("SOCKETIO_PUBLIC_PING_TIMEOUT", "SOCKETIO_PUBLIC_PING_TIMEOUT", 20, int),
+    # The public screens get every Nth heartbeat (realtime/heartbeat.py): at the default 5 s beat,
+    # 2 = every 10 s, inside the screens' 12 s "fresh" mark; tablets and consoles get every beat.
+    ("PUBLIC_HEARTBEAT_EVERY", "PUBLIC_HEARTBEAT_EVERY", 2, int),
 )
 
 # A CSP source expression that may stand in frame-ancestors: 'self', a scheme (`https:`) or a

@@ -7,5 +7,8 @@ from meeting.database import Database
 
 db = Database()
 socketio = SocketIO()
+# The public screens' own Engine.IO endpoint (meeting/realtime/public_endpoint.py): same app,
+# another path, a long ping; receive-only, so it serves nothing but connect and sync.
+public_socketio = SocketIO()
 babel = Babel()
 csrf = CSRFProtect()

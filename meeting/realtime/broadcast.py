@@ -6,9 +6,10 @@ import threading
 from typing import Any
 
 from flask import Flask, current_app
+from flask_socketio import SocketIO
 
 from meeting.audience import Audience
-from meeting.extensions import db, socketio
+from meeting.extensions import db, public_socketio, socketio
 from meeting.realtime import frames, nchan
 from meeting.services.live import freshness
 from meeting.services.live.snapshot import build_state
@@ -94,8 +95,9 @@ def emit_states(meeting_id: int, causes: list[dict[str, Any]]) -> None:
     socketio.emit("state", moderator, to=room(meeting_id, _GROUP_ROOMS[Audience.MODERATOR]))
     socketio.emit("state", public.payload(cause, causes, Audience.JUROR),
                   to=room(meeting_id, _GROUP_ROOMS[Audience.JUROR]))
-    socketio.emit("state", public.payload(cause, causes), to=room(meeting_id, _GROUP_ROOMS[Audience.VIEWER]))
-    nchan.publisher().publish_state(meeting_id, public.payload(cause, causes).text, public.seq)
+    viewers = public.payload(cause, causes)
+    _to_public("state", viewers, meeting_id)
+    nchan.publisher().publish_state(meeting_id, viewers.text, public.seq)
 
 
 def send_state(meeting_id: int, audience: Audience, to: str, juror_id: int | None = None) -> dict[str, Any]:
@@ -106,13 +108,30 @@ def send_state(meeting_id: int, audience: Audience, to: str, juror_id: int | Non
     `ignore_queue`, meant for a single addressee) and the encoded frame goes out as it is.
     """
     if audience.is_public:
-        frame = frames.public_frame(meeting_id)
-        socketio.emit("state", frame.payload({"type": "sync", "seq": frame.seq}), to=to, ignore_queue=True)
-        return frame.state
+        return send_public(meeting_id, to, socketio)
     state = build_state(db.session, meeting_id, audience.snapshot, juror_id=juror_id)
     state["cause"] = {"type": "sync", "seq": state["seq"]}
     socketio.emit("state", state, to=to)
     return state
+
+
+def send_public(meeting_id: int, to: str, sio: SocketIO) -> dict[str, Any]:
+    """Send one public screen (by sid, on server `sio`) the current public frame; returns its state."""
+    frame = frames.public_frame(meeting_id)
+    sio.emit("state", frame.payload({"type": "sync", "seq": frame.seq}), to=to, ignore_queue=True)
+    return frame.state
+
+
+def _to_public(event: str, payload: Any, meeting_id: int) -> None:
+    """One message to the meeting's public screens on both endpoints (realtime/public_endpoint.py).
+
+    Each server encodes it once for its room; the public endpoint is bound only when create_app
+    ran (tests may build the main server alone).
+    """
+    target = room(meeting_id, _GROUP_ROOMS[Audience.VIEWER])
+    socketio.emit(event, payload, to=target)
+    if public_socketio.server is not None:
+        public_socketio.emit(event, payload, to=target)
 
 
 def to_moderators(meeting_id: int, event: str, payload: dict[str, Any], to: str | None = None) -> None:
@@ -120,9 +139,14 @@ def to_moderators(meeting_id: int, event: str, payload: dict[str, Any], to: str 
     socketio.emit(event, payload, to=to or room(meeting_id, _GROUP_ROOMS[Audience.MODERATOR]))
 
 
-def heartbeat(meeting_id: int, seq: int, server_time: str) -> None:
-    """A small periodic beat so screens can show 'last update N s ago' and notice missed seqs."""
+def heartbeat(meeting_id: int, seq: int, server_time: str, public: bool = True) -> None:
+    """A small periodic beat so screens can show 'last update N s ago' and notice missed seqs.
+
+    `public=False` beats only the tablets and consoles (the public screens get every Nth beat).
+    """
     payload = {"meeting": meeting_id, "seq": seq, "server_time": server_time}
-    for group in _GROUP_ROOMS.values():
+    for group in (_GROUP_ROOMS[Audience.MODERATOR], _GROUP_ROOMS[Audience.JUROR]):
         socketio.emit("heartbeat", payload, to=room(meeting_id, group))
-    nchan.publisher().publish_heartbeat(meeting_id, payload)
+    if public:
+        _to_public("heartbeat", payload, meeting_id)
+        nchan.publisher().publish_heartbeat(meeting_id, payload)

@@ -8,6 +8,13 @@
  */
 import { io } from "./io.js";
 
+// Receive-only screens use the server's public endpoint (meeting/realtime/public_endpoint.py):
+// pinged every 25 s instead of the tablets' 5 s, which is most of a large audience's idle cost.
+const PUBLIC_ROLES = ["projector", "viewer", "overlay"];
+export const PUBLIC_PATH = "/socket.io-public/";
+
+export function socketPath(role) { return PUBLIC_ROLES.indexOf(role) >= 0 ? PUBLIC_PATH : "/socket.io/"; }
+
 // Connection errors that retrying can fix; anything else is a refused log-in.
 const TRANSIENT = /timeout|websocket error|xhr poll/i;
 
@@ -23,6 +30,7 @@ export class Live {
     this.clockOffsetMs = 0;
     this.connected = false;
     this.socket = io({
+      path: socketPath(opts.role),
       transports: ["websocket"],
       reconnection: true,
       reconnectionDelay: 300,
