@@ -15,7 +15,7 @@ function arg(name, fallback) {
 
 const port = Number(arg("port", "0"));
 const frame = JSON.parse(fs.readFileSync(arg("frame"), "utf8"));
-const meeting = frame.meeting_id || frame.meeting || 1;
+const meeting = Number(arg("meeting", "1"));
 const room = "m" + meeting;
 const httpServer = http.createServer((req, res) => { res.end("ok"); });
 const io = new Server(httpServer, {
