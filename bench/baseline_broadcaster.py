@@ -83,5 +83,5 @@ if __name__ == "__main__":
     beat = {"meeting": OPTS.meeting, "seq": 0, "server_time": "2026-01-01T00:00:00.000000+00:00"}
     eventlet.spawn(_ticker, OPTS.ping_interval, lambda: "2")
     eventlet.spawn(_ticker, 5, lambda: "42" + json.dumps(["heartbeat", {**beat, "seq": frame["seq"]}]))
-    wsgi.server(eventlet.listen(("127.0.0.1", OPTS.port), backlog=4096), app, log_output=False,
+    wsgi.server(eventlet.listen(("127.0.0.1", OPTS.port)), app, log_output=False,
                 max_size=50000)

@@ -52,6 +52,11 @@ def _rss(pids: list[int]) -> int:
     return sum(rss_bytes(p) for p in pids)
 
 
+def log(*parts: Any) -> None:
+    """Progress on stderr (the JSON lines and the table go to stdout)."""
+    print(time.strftime("%H:%M:%S"), *parts, file=sys.stderr, flush=True)
+
+
 async def _quiet(fleet: LeanFleet, quiet: float = 0.5, timeout: float = 60) -> None:
     """Wait until no state has reached any viewer for `quiet` seconds (earlier broadcasts done)."""
     deadline = time.monotonic() + timeout
@@ -77,6 +82,7 @@ async def run_case(server: Any, n: int, opts: argparse.Namespace) -> dict[str, A
                                 "connected": len(firsts), "failed": failed,
                                 "connect_last_s": max(firsts) - t0 if firsts else None,
                                 "connect_p50_s": pct([t - t0 for t in firsts], 50)}
+        log(server.name, n, "connected", len(firsts), "failed", failed, "in", case["connect_last_s"])
         await asyncio.sleep(1.0)
         c0 = _cpu(pids)
         await asyncio.sleep(opts.idle_seconds)
@@ -88,6 +94,7 @@ async def run_case(server: Any, n: int, opts: argparse.Namespace) -> dict[str, A
             bursts += burst
             await _quiet(fleet)
             await fleet.arm()
+            log(server.name, n, "broadcast")
             s0, c0 = await fleet.stats(), _cpu(pids)
             t = time.monotonic()
             await server.trigger()
@@ -108,7 +115,7 @@ async def run_case(server: Any, n: int, opts: argparse.Namespace) -> dict[str, A
         if bursts:
             case["burst_p50"], case["burst_p99"] = pct(bursts, 50), pct(bursts, 99)
         st = await fleet.stats()
-        case["lost"], case["refused"] = st["lost"], st["refused"]
+        case["lost"], case["lost_early"], case["refused"] = st["lost"], st["lost_early"], st["refused"]
         case["load1_end"] = os.getloadavg()[0]
         await fleet.close()
         return case
@@ -206,6 +213,8 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
                 case["rep"] = rep
                 cases.append(case)
                 print(json.dumps({k: v for k, v in case.items() if k != "reveals"}), flush=True)
+                if opts.json:  # after every case, so an interrupted run keeps what it measured
+                    opts.json.write_text(json.dumps({"cases": cases, "summary": summarise(cases)}, indent=1))
     return {"cases": cases, "summary": summarise(cases), "sizes": opts.sizes, "frame_bytes":
             len(json.dumps(["state", payload], ensure_ascii=False, separators=(",", ":")).encode()),
             "cpus": os.cpu_count(), "servers": order, "log": str(tmp / "server.log")}
@@ -240,9 +249,10 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if "node" in opts.servers:
         npm_install()
-    result = asyncio.run(run(opts))
     OUT.mkdir(parents=True, exist_ok=True)
-    path = opts.json or OUT / f"audience-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path = opts.json = opts.json or OUT / f"audience-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    result = asyncio.run(run(opts))
+    result["load1_after"] = os.getloadavg()[0]
     path.write_text(json.dumps(result, indent=1))
     print(f"\nframe: {result['frame_bytes']} bytes; raw figures: {path}\n")
     print(markdown(result["summary"], opts.sizes))

@@ -75,6 +75,8 @@ class Conn(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:  # noqa: D102
         self.fleet.lost += 1
+        if self.first is None:  # closed before its first state: by whom shows in the server's log
+            self.fleet.lost_early += 1
         self.transport = None
 
     def data_received(self, data: bytes) -> None:  # noqa: D102
@@ -178,7 +180,7 @@ class Fleet:
         self.join_frame = _masked_text("40" + json.dumps(auth, separators=(",", ":")))
         self.count = count
         self.conns: list[Conn] = []
-        self.messages = self.bytes = self.lost = self.refused = self.joined = 0
+        self.messages = self.bytes = self.lost = self.lost_early = self.refused = self.joined = 0
         self.firsts = self.hits = 0
         self.last_state = 0.0
 
@@ -216,8 +218,10 @@ class Fleet:
 
     def stats(self) -> dict[str, Any]:
         """This process's CPU seconds (user + system, ns resolution) and what it has received."""
-        return {"ev": "stats", "cpu": time.process_time(), "messages": self.messages, "bytes": self.bytes,
+        t = os.times()
+        return {"ev": "stats", "cpu": time.process_time(), "user": t.user, "sys": t.system, "messages": self.messages, "bytes": self.bytes,
                 "open": sum(c.transport is not None for c in self.conns), "lost": self.lost,
+                "lost_early": self.lost_early,
                 "refused": self.refused}
 
 
@@ -319,7 +323,7 @@ class LeanFleet:
     async def stats(self) -> dict[str, float]:
         """CPU seconds and counters summed over the processes."""
         out = await self.ask({"cmd": "stats"})
-        return {k: sum(o[k] for o in out) for k in ("cpu", "messages", "bytes", "open", "lost", "refused")}
+        return {k: sum(o[k] for o in out) for k in ("cpu", "messages", "bytes", "open", "lost", "lost_early", "refused")}
 
     async def close(self) -> None:
         """Close every connection and end the processes."""

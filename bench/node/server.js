@@ -48,6 +48,6 @@ setInterval(() => {
   io.to(room).emit("heartbeat", { meeting, seq: frame.seq, server_time: new Date().toISOString() });
 }, 5000);
 
-httpServer.listen(port, "127.0.0.1", 4096, () => {
+httpServer.listen(port, "127.0.0.1", () => {
   process.stdout.write(JSON.stringify({ port: httpServer.address().port }) + "\n");
 });
