@@ -84,6 +84,7 @@ class Minkao:
         self.meeting_id, self.tokens, self.draws = meeting_id, tokens, draws
         self.burst_seen: list[tuple[int, float]] = []
         self.clients: list[RawSocketIO] = []
+        self.reconnects = 0
 
     @property
     def url(self) -> str:  # noqa: D102
@@ -96,9 +97,9 @@ class Minkao:
     async def start(self) -> None:
         """Start the server and connect the moderator, the projector and the jurors."""
         await asyncio.to_thread(self.server.start)
-        cookie = await asyncio.to_thread(staff_cookie, self.url, *MODERATOR)
+        self.cookie = await asyncio.to_thread(staff_cookie, self.url, *MODERATOR)
         mid = self.meeting_id
-        self.mod = RawSocketIO(self.url, {"meeting": mid, "role": "moderator"}, headers={"Cookie": cookie})
+        self.mod = self._moderator()
 
         def on_projector(name: str, data: Any, t: float) -> None:
             if data:
@@ -113,9 +114,32 @@ class Minkao:
             await self.perform("start_meeting")
             await self.perform("enter_entropy", sources="3 1 4 1 5 9 2 6")
 
+    def _moderator(self) -> RawSocketIO:
+        return RawSocketIO(self.url, {"meeting": self.meeting_id, "role": "moderator"},
+                           headers={"Cookie": self.cookie})
+
+    async def _reconnected(self, client: RawSocketIO) -> RawSocketIO:
+        """A fresh connection in place of one the server closed (counted in `reconnects`)."""
+        self.reconnects += 1
+        fresh = RawSocketIO(client.url_base, client.auth, headers=client.headers, on_event=client.on_event,
+                            wanted=client.wanted)
+        await fresh.connect()
+        self.clients[self.clients.index(client)] = fresh
+        return fresh
+
     async def perform(self, action: str, **params: Any) -> dict:
-        """One moderator action over the socket; it must succeed."""
-        ack = await self.mod.call("perform", {"action": action, "params": params})
+        """One moderator action over the socket; it must succeed.
+
+        Under load the server may close a hall connection (a pong read after the ping timeout);
+        like the real console, the moderator then reconnects and sends the action again.
+        """
+        if self.mod.closed:
+            self.mod = await self._reconnected(self.mod)
+        try:
+            ack = await self.mod.call("perform", {"action": action, "params": params})
+        except ConnectionError:
+            self.mod = await self._reconnected(self.mod)
+            ack = await self.mod.call("perform", {"action": action, "params": params})
         if not ack.get("ok"):
             raise RuntimeError(f"{action}: {ack}")
         return ack
@@ -133,6 +157,11 @@ class Minkao:
         state = await asyncio.to_thread(
             lambda: requests.get(f"{self.url}/api/v1/meetings/{self.meeting_id}/state", timeout=60).json())
         round_id = state["round"]["id"]
+        for i, j in enumerate(self.jurors):
+            if j.closed:
+                self.jurors[i] = await self._reconnected(j)
+        if self.projector.closed:
+            self.projector = await self._reconnected(self.projector)
         await asyncio.sleep(0.3)
         self.burst_seen.clear()
         t0 = time.perf_counter()

@@ -117,6 +117,7 @@ async def run_case(server: Any, n: int, opts: argparse.Namespace) -> dict[str, A
         st = await fleet.stats()
         case["lost"], case["lost_early"], case["refused"] = st["lost"], st["lost_early"], st["refused"]
         case["load1_end"] = os.getloadavg()[0]
+        case["hall_reconnects"] = getattr(server, "reconnects", 0)
         await fleet.close()
         return case
     finally:

@@ -24,11 +24,13 @@ class RawSocketIO:
     def __init__(self, base_url: str, auth: dict[str, Any], headers: dict[str, str] | None = None,
                  on_event: Callable[[str, Any, float], None] | None = None,
                  wanted: tuple[str, ...] = ()) -> None:
+        self.url_base = base_url
         self.hostport = base_url.split("://", 1)[1].rstrip("/")
         self.auth, self.headers, self.on_event, self.wanted = auth, headers or {}, on_event, wanted
         self._acks: dict[int, asyncio.Future] = {}
         self._ids = itertools.count(1)
         self.connected = asyncio.Event()
+        self.closed = False
         self._reader: asyncio.Task | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -93,9 +95,18 @@ class RawSocketIO:
                     self.on_event(name, data, now)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
+        finally:
+            # The server closed us (e.g. a missed ping under load): waiting calls fail now, not at their timeout.
+            self.closed = True
+            for fut in self._acks.values():
+                if not fut.done():
+                    fut.set_exception(ConnectionError("the server closed the connection"))
+            self._acks.clear()
 
     async def call(self, event: str, data: Any, timeout: float = 60) -> Any:
         """Emit with an acknowledgement and wait for it."""
+        if self.closed:
+            raise ConnectionError("the server closed the connection")
         ack_id = next(self._ids)
         fut = asyncio.get_running_loop().create_future()
         self._acks[ack_id] = fut

@@ -109,7 +109,7 @@ class Conn(asyncio.Protocol):
             start = pos + hl
             pos = start + ln
             opcode = b0 & 0x0F
-            if opcode == 1 and b0 & 0x80:
+            if opcode in (1, 2) and b0 & 0x80:  # text, or binary (Nchan may send either)
                 self.message(buf, start, ln)
             elif opcode in (0, 1):  # fragmented text: rare, so the copy does not matter
                 self.frag += buf[start:pos]
