@@ -175,7 +175,9 @@ class Minkao:
         while not any(s >= len(self.jurors) for s, _ in self.burst_seen) and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
         # Snapshots coalesce under load, so ballot k is shown by the first snapshot counting ≥ k.
-        burst = [min(t for s, t in self.burst_seen if s >= k) - t0 for k in range(1, len(self.jurors) + 1)]
+        # A projector dropped mid-burst shows fewer: those ballots count as not shown (no figure).
+        shown = [min((t for s, t in self.burst_seen if s >= k), default=None) for k in range(1, len(self.jurors) + 1)]
+        burst = [t - t0 for t in shown if t is not None]
         await self.perform("close_scoring")
         return burst
 
