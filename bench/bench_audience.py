@@ -159,7 +159,8 @@ def summarise(cases: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, floa
     return out
 
 
-ROWS = (("connect_last_s", "connect N: last first-state", "s", 2), ("idle_cpu_pct", "idle CPU, N connected", "%", 1),
+ROWS = (("connect_last_s", "connect N: last first-state", "s", 2),
+        ("failed", "viewers with no first state in the timeout", "", 0), ("idle_cpu_pct", "idle CPU, N connected", "%", 1),
         ("rss_per_conn_kib", "RSS per connection", "KiB", 1), ("p50", "broadcast → viewers p50", "s", 3),
         ("p99", "broadcast → viewers p99", "s", 3), ("last", "broadcast → last viewer", "s", 3),
         ("server_cpu_per_recipient_us", "server CPU per recipient", "µs", 1),
@@ -170,15 +171,15 @@ ROWS = (("connect_last_s", "connect N: last first-state", "s", 2), ("idle_cpu_pc
 
 def markdown(summary: dict[str, dict[str, dict[str, float]]], sizes: list[int]) -> str:
     """The table for docs/PERFORMANCE.md: Minkao, Node, floor and the ratios, per N."""
-    servers = [s for s in ("minkao", "node", "floor") if s in summary]
+    servers = [s for s in ("minkao", "node", "floor", "nchan") if s in summary]
     head = "| N | metric | " + " | ".join(servers) + " | Minkao/Node | Minkao/floor |"
     lines = [head, "|" + "---:|" * 2 + "---:|" * (len(servers) + 2)]
-    for n in sizes:
+    for n in sorted({int(k) for by_n in summary.values() for k in by_n} | set(sizes)):
         for key, label, unit, digits in ROWS:
             vals = [summary.get(s, {}).get(str(n), {}).get(key) for s in servers]
             if all(v is None for v in vals):
                 continue
-            cells = [f"{v:,.{digits}f} {unit}" if v is not None else "—" for v in vals]
+            cells = [f"{v:,.{digits}f} {unit}".strip() if v is not None else "—" for v in vals]
             m = summary.get("minkao", {}).get(str(n), {}).get(key)
 
             def ratio(other: str) -> str:
@@ -216,6 +217,16 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
                 print(json.dumps({k: v for k, v in case.items() if k != "reveals"}), flush=True)
                 if opts.json:  # after every case, so an interrupted run keeps what it measured
                     opts.json.write_text(json.dumps({"cases": cases, "summary": summarise(cases)}, indent=1))
+    if opts.nchan:  # the public tier's own fan-out, with the same captured frame (bench/nchan_fanout.py)
+        import nchan_fanout  # noqa: PLC0415
+
+        opts.workers = opts.nchan_workers
+        for rep in range(opts.repeat):
+            for n in opts.nchan_sizes:
+                case = await nchan_fanout.run_case(n, payload, opts)
+                case["rep"] = rep
+                cases.append(case)
+                print(json.dumps({k: v for k, v in case.items() if k != "reveals"}), flush=True)
     return {"cases": cases, "summary": summarise(cases), "sizes": opts.sizes, "frame_bytes":
             len(json.dumps(["state", payload], ensure_ascii=False, separators=(",", ":")).encode()),
             "cpus": os.cpu_count(), "servers": order, "log": str(tmp / "server.log")}
@@ -235,11 +246,15 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ping-timeout", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--client-python", default=None, help="python for the lean clients (one with uvloop)")
+    parser.add_argument("--nchan", action="store_true", help="also Nchan's fan-out (bench-only nginx)")
+    parser.add_argument("--nchan-sizes", type=int, nargs="+", default=[1000, 5000, 10000, 20000])
+    parser.add_argument("--nchan-workers", type=int, default=2, help="nginx worker processes")
     parser.add_argument("--quick", action="store_true", help="N=200, 1 rep, 2 reveals, 2 s idle")
     parser.add_argument("--json", type=Path, default=None, help="default: bench/out/audience-<time>.json")
     opts = parser.parse_args(argv)
     if opts.quick:
         opts.sizes, opts.repeat, opts.reveals, opts.idle_seconds = [200], 1, 2, 2.0
+        opts.nchan_sizes = [200]
     return opts
 
 
