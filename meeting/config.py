@@ -74,6 +74,13 @@ _ENV: tuple[tuple[str, str, object, type], ...] = (
     # python -m meeting serve: freeze start-up objects out of the garbage collector and collect
     # less often (meeting/__main__.py tune_gc); 0 = the interpreter's defaults.
     ("GC_FREEZE", "MINKAO_GC_FREEZE", 1, int),
+    # The Nchan public tier (docs/DEPLOY.md): which transport the public pages use (socketio |
+    # nchan); the internal publisher base the app POSTs each public message to ({url}/m{id}; empty
+    # = no publishing, whatever the transport); the subscriber base as the browser sees it.
+    ("PUBLIC_TRANSPORT", "PUBLIC_TRANSPORT", "socketio", str),
+    ("NCHAN_PUBLISH_URL", "NCHAN_PUBLISH_URL", "", str),
+    ("NCHAN_SUBSCRIBE_URL", "NCHAN_SUBSCRIBE_URL", "/live", str),
+    ("NCHAN_PUBLISH_TIMEOUT", "NCHAN_PUBLISH_TIMEOUT", 2.0, float),
 )
 
 # A CSP source expression that may stand in frame-ancestors: 'self', a scheme (`https:`) or a
@@ -131,6 +138,12 @@ class Config:
             secure == "" and values["PUBLIC_BASE_URL"].lower().startswith("https://")))
         values["SESSION_COOKIE_HTTPONLY"] = True
         values["OVERLAY_FRAME_ANCESTORS"] = frame_origins(values["OVERLAY_FRAME_ANCESTORS"])
+        transport = values["PUBLIC_TRANSPORT"].strip().lower()
+        if transport not in ("socketio", "nchan"):
+            raise ValueError(f"PUBLIC_TRANSPORT={transport!r} is not socketio or nchan")
+        values["PUBLIC_TRANSPORT"] = transport
+        values["NCHAN_PUBLISH_URL"] = values["NCHAN_PUBLISH_URL"].strip().rstrip("/")
+        values["NCHAN_SUBSCRIBE_URL"] = values["NCHAN_SUBSCRIBE_URL"].strip().rstrip("/")
         return values
 
 

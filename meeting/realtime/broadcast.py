@@ -9,7 +9,7 @@ from flask import Flask, current_app
 
 from meeting.audience import Audience
 from meeting.extensions import db, socketio
-from meeting.realtime import frames
+from meeting.realtime import frames, nchan
 from meeting.services.live import freshness
 from meeting.services.live.snapshot import build_state
 
@@ -95,6 +95,7 @@ def emit_states(meeting_id: int, causes: list[dict[str, Any]]) -> None:
     socketio.emit("state", public.payload(cause, causes, Audience.JUROR),
                   to=room(meeting_id, _GROUP_ROOMS[Audience.JUROR]))
     socketio.emit("state", public.payload(cause, causes), to=room(meeting_id, _GROUP_ROOMS[Audience.VIEWER]))
+    nchan.publisher().publish_state(meeting_id, public.payload(cause, causes).text, public.seq)
 
 
 def send_state(meeting_id: int, audience: Audience, to: str, juror_id: int | None = None) -> dict[str, Any]:
@@ -124,3 +125,4 @@ def heartbeat(meeting_id: int, seq: int, server_time: str) -> None:
     payload = {"meeting": meeting_id, "seq": seq, "server_time": server_time}
     for group in _GROUP_ROOMS.values():
         socketio.emit("heartbeat", payload, to=room(meeting_id, group))
+    nchan.publisher().publish_heartbeat(meeting_id, payload)
