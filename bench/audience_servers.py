@@ -297,3 +297,48 @@ def write_frame(payload: dict, path: Path) -> Path:
     """The captured Minkao state payload, as the baselines' frame file."""
     path.write_text(json.dumps(payload, ensure_ascii=False))
     return path
+
+
+def nginx_pids(pid_file: Path) -> list[int]:
+    """An nginx master (from its pid file) and its workers."""
+    master = int(pid_file.read_text())
+    kids = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [master, *(int(p) for p in kids)]
+
+
+class MinkaoNchan(Minkao):
+    """Minkao publishing to the Nchan tier (tests/nchan_server.py, scripts/nchan.sh): viewers
+    subscribe to nginx; the app's CPU (`pids`) and nginx's (`tier_pids`) are read apart."""
+
+    name = "minkao+nchan"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tests.nchan_server import NchanServer
+
+        self.nchan = NchanServer(self.server.url)
+        self.server.extra_env.update({"PUBLIC_TRANSPORT": "nchan", "NCHAN_PUBLISH_URL": self.nchan.publish_url})
+
+    @property
+    def viewer_url(self) -> str:  # noqa: D102
+        return self.nchan.public_url
+
+    @property
+    def viewer_path(self) -> str:  # noqa: D102
+        return f"/live/m{self.meeting_id}"
+
+    @property
+    def tier_pids(self) -> list[int]:  # noqa: D102
+        return nginx_pids(self.nchan.directory / "nginx.pid")
+
+    async def start(self) -> None:
+        """nginx first (it proxies the app), then the app and the hall's clients."""
+        await asyncio.to_thread(self.nchan.start)
+        await super().start()
+
+    async def stop(self) -> None:
+        """The app, then nginx."""
+        try:
+            await super().stop()
+        finally:
+            await asyncio.to_thread(self.nchan.close)

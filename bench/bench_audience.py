@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audience_servers import (ROOT, Floor, Minkao, Node, cpu_seconds, node_ready, npm_install,  # noqa: E402
+from audience_servers import (ROOT, Floor, Minkao, MinkaoNchan, Node, cpu_seconds, node_ready, npm_install,  # noqa: E402
                               rss_bytes, seed, write_frame)
 from eio_caller import RawSocketIO  # noqa: E402
 from lean_client import LeanFleet  # noqa: E402
@@ -70,12 +70,15 @@ async def run_case(server: Any, n: int, opts: argparse.Namespace) -> dict[str, A
     """One server, N viewers: the metrics (a)–(f) of the module docstring."""
     await server.start()
     try:
-        fleet = LeanFleet(server.url, n, auth={"meeting": opts.meeting_id, "role": "viewer"},
+        tier = getattr(server, "viewer_url", None)  # Minkao over Nchan: viewers subscribe to nginx
+        fleet = LeanFleet(tier or server.url, n, auth={"meeting": opts.meeting_id, "role": "viewer"},
+                          mode="ws-plain" if tier else "eio", path=getattr(server, "viewer_path", None),
                           per_process=opts.per_process, python=opts.client_python)
         await fleet.start()
         await asyncio.sleep(1.0)  # the client processes' imports, before the clock starts
         pids = server.pids
-        rss0 = _rss(pids)
+        tier_pids = server.tier_pids if tier else []
+        rss0, tier_rss0 = _rss(pids), _rss(tier_pids)
         t0 = time.monotonic()
         firsts, failed = await fleet.connect(timeout=opts.timeout)
         case: dict[str, Any] = {"server": server.name, "n": n, "load1_start": os.getloadavg()[0],
@@ -88,6 +91,8 @@ async def run_case(server: Any, n: int, opts: argparse.Namespace) -> dict[str, A
         await asyncio.sleep(opts.idle_seconds)
         case["idle_cpu_pct"] = (_cpu(pids) - c0) / opts.idle_seconds * 100
         case["rss_per_conn_kib"] = (_rss(pids) - rss0) / max(1, len(firsts)) / 1024
+        if tier:
+            case["tier_rss_per_conn_kib"] = (_rss(tier_pids) - tier_rss0) / max(1, len(firsts)) / 1024
         reveals, bursts = [], []
         for _ in range(opts.reveals):
             burst = await server.prepare()
@@ -95,19 +100,22 @@ async def run_case(server: Any, n: int, opts: argparse.Namespace) -> dict[str, A
             await _quiet(fleet)
             await fleet.arm()
             log(server.name, n, "broadcast")
-            s0, c0 = await fleet.stats(), _cpu(pids)
+            s0, c0, tc0 = await fleet.stats(), _cpu(pids), _cpu(tier_pids)
             t = time.monotonic()
             await server.trigger()
             times, missing = await fleet.collect(timeout=opts.timeout)
-            c1, s1 = _cpu(pids), await fleet.stats()
+            c1, tc1, s1 = _cpu(pids), _cpu(tier_pids), await fleet.stats()
             lat = [x - t for x in times]
             msgs = s1["messages"] - s0["messages"]
             reveals.append({"p50": pct(lat, 50), "p99": pct(lat, 99), "last": max(lat) if lat else None,
                             "missing": missing, "server_cpu_per_recipient_us": (c1 - c0) / max(1, len(times)) * 1e6,
                             "client_cpu_per_msg_us": (s1["cpu"] - s0["cpu"]) / max(1, msgs) * 1e6,
-                            "msg_bytes": (s1["bytes"] - s0["bytes"]) / max(1, msgs)})
+                            "msg_bytes": (s1["bytes"] - s0["bytes"]) / max(1, msgs),
+                            "app_cpu_per_broadcast_ms": (c1 - c0) * 1e3,
+                            "tier_cpu_per_recipient_us": (tc1 - tc0) / max(1, len(times)) * 1e6})
             await server.finish()
-        for key in ("p50", "p99", "last", "server_cpu_per_recipient_us", "client_cpu_per_msg_us", "msg_bytes"):
+        for key in ("p50", "p99", "last", "server_cpu_per_recipient_us", "client_cpu_per_msg_us", "msg_bytes",
+                    "app_cpu_per_broadcast_ms", "tier_cpu_per_recipient_us"):
             got = [r[key] for r in reveals if r[key] is not None]
             case[key] = statistics.median(got) if got else None
         case["missing"] = sum(r["missing"] for r in reveals)
@@ -166,12 +174,15 @@ ROWS = (("connect_last_s", "connect N: last first-state", "s", 2),
         ("server_cpu_per_recipient_us", "server CPU per recipient", "µs", 1),
         ("client_cpu_per_msg_us", "lean client CPU per message", "µs", 1),
         ("msg_bytes", "bytes per message (mean)", "B", 0),
-        ("burst_p99", "30 ballots → projector p99", "s", 3))
+        ("burst_p99", "30 ballots → projector p99", "s", 3),
+        ("app_cpu_per_broadcast_ms", "app CPU per broadcast (reveal included)", "ms", 1),
+        ("tier_cpu_per_recipient_us", "nginx CPU per recipient", "µs", 1),
+        ("tier_rss_per_conn_kib", "nginx RSS per connection", "KiB", 1))
 
 
 def markdown(summary: dict[str, dict[str, dict[str, float]]], sizes: list[int]) -> str:
     """The table for docs/PERFORMANCE.md: Minkao, Node, floor and the ratios, per N."""
-    servers = [s for s in ("minkao", "node", "floor", "nchan") if s in summary]
+    servers = [s for s in ("minkao", "node", "floor", "nchan", "minkao+nchan") if s in summary]
     head = "| N | metric | " + " | ".join(servers) + " | Minkao/Node | Minkao/floor |"
     lines = [head, "|" + "---:|" * 2 + "---:|" * (len(servers) + 2)]
     for n in sorted({int(k) for by_n in summary.values() for k in by_n} | set(sizes)):
@@ -203,7 +214,10 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
 
     frame_path = tmp / "frame.json"
     payload = await capture_frame(minkao(), frame_path)
-    kinds = {"minkao": minkao, "node": lambda: Node(frame_path, ping, opts.meeting_id),
+    def minkao_nchan() -> Minkao:
+        return MinkaoNchan(db_url, opts.meeting_id, tokens, ping, tmp / "server.log", draws)
+
+    kinds = {"minkao": minkao, "minkao+nchan": minkao_nchan, "node": lambda: Node(frame_path, ping, opts.meeting_id),
              "floor": lambda: Floor(frame_path, ping, opts.meeting_id)}
     order = [k for k in opts.servers if k != "node" or node_ready()]
     cases = []

@@ -209,7 +209,8 @@ class Fleet:
 
     async def collect(self, timeout: float) -> dict[str, Any]:
         """Wait until every open connection got a state since `arm`; return the arrival times."""
-        live = sum(c.transport is not None and c.first is not None for c in self.conns)
+        # Open and upgraded, not "has had a state": a Nchan channel may still be empty at connect.
+        live = sum(c.transport is not None and c.upgraded for c in self.conns)
         await self._until(lambda: self.hits >= live, timeout)
         times = [c.hit for c in self.conns if c.hit is not None]
         for c in self.conns:
