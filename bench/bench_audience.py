@@ -80,7 +80,7 @@ async def run_case(server: Any, n: int, opts: argparse.Namespace) -> dict[str, A
         tier_pids = server.tier_pids if tier else []
         rss0, tier_rss0 = _rss(pids), _rss(tier_pids)
         t0 = time.monotonic()
-        firsts, failed = await fleet.connect(timeout=opts.timeout)
+        firsts, failed = await fleet.connect(timeout=getattr(server, "connect_timeout", opts.timeout))
         case: dict[str, Any] = {"server": server.name, "n": n, "load1_start": os.getloadavg()[0],
                                 "connected": len(firsts), "failed": failed,
                                 "connect_last_s": max(firsts) - t0 if firsts else None,
