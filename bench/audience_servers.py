@@ -28,6 +28,10 @@ from tests.rtclient import staff_cookie  # noqa: E402
 
 MODERATOR = ("bench-moderator", "bench-moderator-pass")
 NODE_DIR = ROOT / "bench" / "node"
+# What a Minkao public screen gets (meeting/realtime/public_endpoint.py, heartbeat.py): its own
+# Engine.IO endpoint, and every second 5 s heartbeat. The baselines are given the same.
+PUBLIC_PATH = "/socket.io-public/?EIO=4&transport=websocket"
+PUBLIC_HEARTBEAT_SECONDS = 10
 
 
 def cpu_seconds(pid: int) -> float:
@@ -80,7 +84,9 @@ class Minkao:
     def __init__(self, database_url: str, meeting_id: int, tokens: list[str], ping: tuple[int, int],
                  log: Path, draws: list[int], env: dict[str, str] | None = None) -> None:
         self.server = LiveServer(database_url, log_path=log, env={
-            "SOCKETIO_PING_INTERVAL": str(ping[0]), "SOCKETIO_PING_TIMEOUT": str(ping[1]), **(env or {})})
+            # `ping` is the public screens' (their own endpoint); the hall's clients keep Minkao's 5 s.
+            "SOCKETIO_PUBLIC_PING_INTERVAL": str(ping[0]), "SOCKETIO_PUBLIC_PING_TIMEOUT": str(ping[1]),
+            **(env or {})})
         self.meeting_id, self.tokens, self.draws = meeting_id, tokens, draws
         self.burst_seen: list[tuple[int, float]] = []
         self.clients: list[RawSocketIO] = []
@@ -89,6 +95,10 @@ class Minkao:
     @property
     def url(self) -> str:  # noqa: D102
         return self.server.url
+
+    @property
+    def viewer_path(self) -> str:  # noqa: D102
+        return PUBLIC_PATH
 
     @property
     def pids(self) -> list[int]:  # noqa: D102
@@ -264,7 +274,8 @@ class Node(_Subprocess):
 
     def command(self) -> list[str]:  # noqa: D102
         return ["node", str(NODE_DIR / "server.js"), "--port", str(self.port), "--frame", str(self.frame),
-                "--ping-interval", str(self.ping[0]), "--ping-timeout", str(self.ping[1]), "--meeting", str(self.meeting_id)]
+                "--ping-interval", str(self.ping[0]), "--ping-timeout", str(self.ping[1]), "--meeting", str(self.meeting_id),
+                "--heartbeat", str(PUBLIC_HEARTBEAT_SECONDS)]
 
 
 class Floor(_Subprocess):
@@ -279,7 +290,8 @@ class Floor(_Subprocess):
     def command(self) -> list[str]:  # noqa: D102
         return [sys.executable, str(ROOT / "bench" / "baseline_broadcaster.py"), str(self.port),
                 "--frame", str(self.frame), "--ping-interval", str(self.ping[0]),
-                "--ping-timeout", str(self.ping[1]), "--meeting", str(self.meeting_id)]
+                "--ping-timeout", str(self.ping[1]), "--meeting", str(self.meeting_id),
+                "--heartbeat", str(PUBLIC_HEARTBEAT_SECONDS)]
 
 
 def node_ready() -> bool:

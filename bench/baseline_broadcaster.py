@@ -76,12 +76,13 @@ if __name__ == "__main__":
     parser.add_argument("--ping-interval", type=int, default=5)
     parser.add_argument("--ping-timeout", type=int, default=5)
     parser.add_argument("--meeting", type=int, default=1)
+    parser.add_argument("--heartbeat", type=float, default=10, help="seconds between heartbeats")
     OPTS = parser.parse_args()
     if OPTS.frame:
         frame = json.loads(OPTS.frame.read_text())
         encoded[0] = "42" + json.dumps(["state", frame], separators=(",", ":"), ensure_ascii=False)
     beat = {"meeting": OPTS.meeting, "seq": 0, "server_time": "2026-01-01T00:00:00.000000+00:00"}
     eventlet.spawn(_ticker, OPTS.ping_interval, lambda: "2")
-    eventlet.spawn(_ticker, 5, lambda: "42" + json.dumps(["heartbeat", {**beat, "seq": frame["seq"]}]))
-    wsgi.server(eventlet.listen(("127.0.0.1", OPTS.port)), app, log_output=False,
+    eventlet.spawn(_ticker, OPTS.heartbeat, lambda: "42" + json.dumps(["heartbeat", {**beat, "seq": frame["seq"]}]))
+    wsgi.server(eventlet.listen(("127.0.0.1", OPTS.port), backlog=4096), app, log_output=False,
                 max_size=50000)

@@ -256,8 +256,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--servers", nargs="+", default=["minkao", "node", "floor"])
     parser.add_argument("--jurors", type=int, default=30)
     parser.add_argument("--per-process", type=int, default=2500, help="viewers per client process (≤ 5,000)")
-    parser.add_argument("--ping-interval", type=int, default=5, help="Engine.IO, seconds (Minkao's default)")
-    parser.add_argument("--ping-timeout", type=int, default=5)
+    parser.add_argument("--ping-interval", type=int, default=25,
+                        help="the public screens' Engine.IO ping, seconds (Minkao's SOCKETIO_PUBLIC_PING_INTERVAL)")
+    parser.add_argument("--ping-timeout", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--client-python", default=None, help="python for the lean clients (one with uvloop)")
     parser.add_argument("--nchan", action="store_true", help="also Nchan's fan-out (bench-only nginx)")

@@ -35,6 +35,12 @@ def _raise_fd_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
+# A reconnect storm (every screen at once, after a restart) overflows eventlet's default listen
+# backlog of 50: the kernel drops the SYNs and the screens wait on TCP's retry schedule (1 s,
+# 3 s, 7 s, …) or are reset; issue #13 measured 5,000 screens taking 116 s. The kernel caps it
+# at net.core.somaxconn (4096 on Debian).
+LISTEN_BACKLOG = int(os.environ.get("MINKAO_LISTEN_BACKLOG", "4096"))
+
 # Young-generation threshold while serving (the default is 700). Every connection holds many
 # tracked objects (green thread, Engine.IO and Socket.IO sessions, queues, buffers), and
 # the interpreter collects each time allocations exceed deallocations by the threshold; each
@@ -95,10 +101,23 @@ def serve(app, host: str, port: int) -> None:
     tune_gc(bool(app.config.get("GC_FREEZE", 1)))  # last of start-up: what exists now is frozen
     watch_gc(os.environ.get("MINKAO_GC_LOG", ""))
     print(f"Minkao listening on http://{host}:{port}/  (async mode: {ASYNC_MODE})", flush=True)
-    kwargs = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
+    if ASYNC_MODE == "eventlet":
+        _serve_eventlet(app, host, port)
+        return
+    kwargs = {}
     if ASYNC_MODE == "threading":
         kwargs["allow_unsafe_werkzeug"] = True
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **kwargs)
+
+
+def _serve_eventlet(app, host: str, port: int) -> None:
+    """What socketio.run does under eventlet, with a listen backlog for a reconnect storm."""
+    import eventlet.green.socket
+    import eventlet.wsgi
+
+    family, _, _, _, address = eventlet.green.socket.getaddrinfo(host, port)[0]
+    listener = eventlet.listen(address, family, backlog=LISTEN_BACKLOG)
+    eventlet.wsgi.server(listener, app, log_output=False, max_size=MAX_CONNECTIONS)
 
 
 def prepare_demo(app, scale: float | None, seed: int) -> tuple[dict[str, str], dict]:

@@ -1,7 +1,7 @@
 // Node.js socket.io v4 baseline for bench/bench_audience.py: what Minkao does for a public screen.
 // Accepts a connection with auth {meeting, role}, sends the captured `state` frame on connect,
 // joins the meeting's room; a client with auth {role: "trigger"} emitting `fire` (with an ack)
-// bumps the frame's seq and broadcasts it to the room; a `heartbeat` goes to the room every 5 s.
+// bumps the frame's seq and broadcasts it to the room; a `heartbeat` goes to the room every --heartbeat seconds (10: what a Minkao public screen gets).
 // Usage: node server.js --port P --frame state.json --ping-interval 5 --ping-timeout 5
 "use strict";
 const fs = require("fs");
@@ -46,7 +46,7 @@ io.on("connection", (socket) => {
 
 setInterval(() => {
   io.to(room).emit("heartbeat", { meeting, seq: frame.seq, server_time: new Date().toISOString() });
-}, 5000);
+}, Number(arg("heartbeat", "10")) * 1000);
 
 httpServer.listen(port, "127.0.0.1", () => {
   process.stdout.write(JSON.stringify({ port: httpServer.address().port }) + "\n");
