@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from meeting.realtime import nchan as sender
 from tests.liveserver import free_port
 from tests.nchan_server import NchanServer, WebSocketSubscriber, publish, running_nchan
 
@@ -25,3 +26,27 @@ def test_a_state_bigger_than_nginxs_default_body_limit_is_accepted_by_the_publis
         assert json.loads(ws.next())["data"]["seq"] == 1
     finally:
         ws.close()
+
+
+def envelope_seq(text: str) -> int:
+    return json.loads(text)["data"]["seq"]
+
+
+def test_a_state_lost_by_a_restarted_node_is_published_again_at_the_next_heartbeat(tmp_path) -> None:
+    # A memory-mode node forgets its states when it restarts: without the sender noticing, a new
+    # screen gets only heartbeats with a newer seq than it has, resyncs on each and stays blank.
+    node = NchanServer(f"http://127.0.0.1:{free_port()}", directory=tmp_path / "node").start()
+    try:
+        publisher = sender.NchanPublisher(node.publish_url, 2.0, spawn=lambda fn: fn(),
+                                         probe=sender.http_holds_message)
+        publisher.publish_state(401, '{"seq":3,"meeting":{"id":401}}', 3)
+        node.stop()
+        node.start()
+        publisher.publish_heartbeat(401, {"meeting": 401, "seq": 3, "server_time": "t"})
+        ws = WebSocketSubscriber(node.subscribe_url(401, "ws"))
+        try:
+            assert envelope_seq(ws.next()) == 3
+        finally:
+            ws.close()
+    finally:
+        node.stop()
