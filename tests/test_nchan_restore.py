@@ -92,3 +92,22 @@ def test_the_app_publisher_asks_nchan_and_seeds_from_the_public_frame() -> None:
     app.config["NCHAN_PUBLISH_URL"] = "http://127.0.0.1:9/pub"
     built = nchan.build(app)
     assert built._probe is nchan.http_holds_message and built._seed is nchan.current_public_state
+
+
+def test_a_heartbeat_newer_than_every_state_given_brings_the_current_state_first() -> None:
+    node = FakeNode()
+    seeds: list[int] = []
+
+    def seed(meeting_id: int) -> tuple[int, str]:
+        seeds.append(meeting_id)
+        return 6, '{"seq":6}'
+
+    publisher = nchan.NchanPublisher(BASE, 2.0, spawn=run_now, post=node.post, probe=node.probe, seed=seed)
+    publisher.publish_state(7, '{"seq":4}', 4)
+    publisher.publish_heartbeat(7, beat(4))
+    assert seeds == []  # Nchan has what the beat announces: no database work
+    publisher.publish_heartbeat(7, beat(6))
+    publisher.publish_heartbeat(7, beat(6))
+    assert seeds == [7]
+    states = [body["data"]["seq"] for verb, url, body in node.calls if verb == "POST" and url == "/m7"]
+    assert states == [4, 6]

@@ -13,8 +13,10 @@ Nchan can also lose a state it took (a memory-mode node restarted, Redis flushed
 screen gets only heartbeats newer than its (no) state and resyncs on every beat without ever
 getting one. So before each heartbeat the sender asks the publisher location whether the meeting's
 channel still holds a message (one GET) and, if not, posts the state it last gave it again. A
-process that has not given Nchan a state for a meeting yet takes the current public frame at the
-meeting's first heartbeat (`seed`), so this works after an app restart too.
+heartbeat whose seq is newer than any state this process gave Nchan (a process that never
+published the meeting, after an app restart; a change that went out without a public broadcast;
+another process's state) takes the current public frame first (`seed`), so the pages' "heartbeat
+newer than my state → resync" always finds a state that ends it.
 """
 from __future__ import annotations
 
@@ -137,16 +139,14 @@ class NchanPublisher:
 
     def publish_heartbeat(self, meeting_id: int, beat: dict[str, Any]) -> None:
         """Queue a heartbeat; a state Nchan did not take before is sent again in front of it."""
-        with self._lock:
-            unknown = self._seed is not None and not any(
-                meeting_id in d for d in (self._sent, self._states, self._failed, self._kept))
-        if unknown:
+        known = self._known_seq(meeting_id)
+        if self._seed is not None and (known is None or int(beat.get("seq", -1)) > known):
             try:
-                seeded = self._seed(meeting_id)  # type: ignore[misc]
+                seeded = self._seed(meeting_id)
             except Exception:  # noqa: BLE001 — a database blip: the next beat tries again
                 log.exception("no public state to give Nchan for meeting %s", meeting_id)
                 seeded = None
-            if seeded is not None:
+            if seeded is not None and (known is None or seeded[0] > known):
                 self.publish_state(meeting_id, seeded[1], seeded[0])
         with self._lock:
             failed = self._failed.pop(meeting_id, None)
@@ -154,6 +154,14 @@ class NchanPublisher:
                 self._states[meeting_id] = failed
             self._beats[meeting_id] = heartbeat_envelope(beat)
         self._kick()
+
+    def _known_seq(self, meeting_id: int) -> int | None:
+        """The newest seq this process gave Nchan or is about to (None: none for this meeting)."""
+        with self._lock:
+            seqs = [d[meeting_id][0] for d in (self._states, self._failed, self._kept) if meeting_id in d]
+            if meeting_id in self._sent:
+                seqs.append(self._sent[meeting_id])
+        return max(seqs) if seqs else None
 
     def _kick(self) -> None:
         with self._lock:
