@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +53,33 @@ def test_a_state_lost_by_a_restarted_node_is_published_again_at_the_next_heartbe
             ws.close()
     finally:
         node.stop()
+
+
+DEBIAN_NGINX = Path("/etc/nginx/nginx.conf")
+
+
+def test_the_conf_d_part_of_the_rendered_configuration_loads_into_debians_nginx_conf(nchan: NchanServer, tmp_path) -> None:
+    # docs/DEPLOY.md's systemd route: Debian's own nginx.conf, the rendered lines from the marker
+    # to the end of http { } as conf.d/minkao.conf. Debian's file is copied (its paths moved into
+    # tmp_path) so `nginx -t` runs as this user; a site that maps $connection_upgrade too is
+    # common, so one is added.
+    assert DEBIAN_NGINX.exists(), "Debian's nginx package provides /etc/nginx/nginx.conf"
+    etc = tmp_path / "etc"
+    shutil.copytree("/etc/nginx", etc, ignore=shutil.ignore_patterns("sites-enabled", "modules-enabled"))
+    (etc / "modules-enabled").mkdir()
+    (etc / "modules-enabled" / "50-mod-nchan.conf").write_text(
+        "load_module /usr/lib/nginx/modules/ngx_nchan_module.so;\n")
+    (etc / "sites-enabled").mkdir()
+    (etc / "sites-enabled" / "other").write_text(
+        "map $http_upgrade $connection_upgrade { default upgrade; '' close; }\n")
+    main = DEBIAN_NGINX.read_text().replace("/etc/nginx", str(etc)).replace("/run/nginx.pid", str(tmp_path / "pid"))
+    main = main.replace("/var/log/nginx", str(tmp_path)).replace("user www-data;", "")
+    (etc / "nginx.conf").write_text(main)
+    rendered = (nchan.directory / "nginx.conf").read_text()
+    marker = "# ---- conf.d from here"
+    assert marker in rendered
+    part = rendered[rendered.index(marker):rendered.rindex("}")]
+    (etc / "conf.d" / "minkao.conf").write_text(part)
+    result = subprocess.run(["/usr/sbin/nginx", "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
+                             "-c", str(etc / "nginx.conf")], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
