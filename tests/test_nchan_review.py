@@ -1,6 +1,7 @@
 """Review of the Nchan tier: a big state, a node that lost its states, and how the app recovers."""
 from __future__ import annotations
 
+import http.client
 import json
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ import pytest
 
 from meeting.realtime import nchan as sender
 from tests.liveserver import free_port
-from tests.nchan_server import NchanServer, WebSocketSubscriber, publish, running_nchan
+from tests.nchan_server import SCRIPT, NchanServer, WebSocketSubscriber, publish, running_nchan
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +84,27 @@ def test_the_conf_d_part_of_the_rendered_configuration_loads_into_debians_nginx_
     result = subprocess.run(["/usr/sbin/nginx", "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
                              "-c", str(etc / "nginx.conf")], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
+
+
+def _start_node(tmp_path: Path, *extra: str) -> tuple[Path, int]:
+    directory, publish_port = tmp_path / "node", free_port()
+    subprocess.run([str(SCRIPT), "start", "--dir", str(directory), "--port", str(free_port()),
+                    "--publish-port", str(publish_port), "--app", f"http://127.0.0.1:{free_port()}", *extra],
+                   check=True, capture_output=True, text=True, timeout=30)
+    return directory, publish_port
+
+
+def test_the_publisher_on_a_private_address_takes_posts_only_from_the_allowed_hosts(tmp_path) -> None:
+    # DEPLOY.md's multi-host set-up: app hosts elsewhere POST to a node's private address, which
+    # --publish-allow opens to them alone. Loopback addresses stand in: the node on 127.0.0.2, an
+    # "app host" posting from 127.0.0.3.
+    body = json.dumps({"event": "state", "data": {"seq": 1}})
+    for allow, expected in (((), 403), (("--publish-allow", "127.0.0.3/32"), 202)):
+        directory, port = _start_node(tmp_path, "--publish-host", "127.0.0.2", *allow)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.2", port, timeout=5, source_address=("127.0.0.3", 0))
+            conn.request("POST", "/pub/m501", body=body, headers={"Content-Type": "application/json"})
+            assert conn.getresponse().status == expected
+            conn.close()
+        finally:
+            subprocess.run([str(SCRIPT), "stop", "--dir", str(directory)], check=True, capture_output=True, timeout=30)
