@@ -111,3 +111,29 @@ def test_a_heartbeat_newer_than_every_state_given_brings_the_current_state_first
     assert seeds == [7]
     states = [body["data"]["seq"] for verb, url, body in node.calls if verb == "POST" and url == "/m7"]
     assert states == [4, 6]
+
+
+class Killed(BaseException):
+    """What eventlet's Timeout or a GreenletExit look like to the sender: not an Exception."""
+
+
+def test_a_sender_killed_mid_post_does_not_leave_publishing_stopped_for_good() -> None:
+    node = FakeNode()
+    posts: list[str] = []
+
+    def post(url: str, body: bytes, timeout: float) -> None:
+        posts.append(url)
+        if len(posts) == 1:
+            raise Killed()
+
+    tasks: list[Callable[[], None]] = []
+    publisher = nchan.NchanPublisher(BASE, 2.0, spawn=tasks.append, post=post, probe=node.probe)
+    publisher.publish_state(7, '{"seq":1}', 1)
+    try:
+        tasks.pop(0)()
+    except Killed:
+        pass
+    publisher.publish_state(7, '{"seq":2}', 2)
+    while tasks:
+        tasks.pop(0)()
+    assert posts == [BASE + "/m7", BASE + "/m7"]

@@ -172,6 +172,15 @@ class NchanPublisher:
 
     def _drain(self) -> None:
         """The sender: until nothing waits, post each meeting's state, then its heartbeat."""
+        try:
+            self._drain_all()
+        except BaseException:
+            # Killed mid-post (eventlet's Timeout, GreenletExit): the next publish starts a new sender.
+            with self._lock:
+                self._running = False
+            raise
+
+    def _drain_all(self) -> None:
         while True:
             with self._lock:
                 if not self._states and not self._beats:
