@@ -77,3 +77,19 @@ def test_resyncs_that_do_not_bring_the_announced_state_come_ever_more_rarely(chr
     page.evaluate("window.say({event: 'state', data: {seq: 8}})")
     page.evaluate("() => { window.fakeNow += 2500; window.say({event: 'heartbeat', data: {seq: 9}}); }")
     assert page.evaluate("window.sockets.length") == opens + 1
+
+
+def test_a_subscription_silent_for_half_a_minute_while_the_meeting_is_open_is_opened_again(chromium, origin):
+    page = _page(chromium, origin)
+    page.evaluate("window.say({event: 'state', data: {seq: 5, meeting: {status: 'live'}}})")
+    page.evaluate("() => { window.fakeNow += 20000; window.live._watch(); }")
+    assert page.evaluate("window.sockets.length") == 1   # heartbeats may be a little late
+    page.evaluate("() => { window.fakeNow += 15000; window.live._watch(); }")
+    page.wait_for_function("window.sockets.length === 2 && window.live.connected")
+
+
+def test_a_closed_meetings_silent_subscription_is_left_alone(chromium, origin):
+    page = _page(chromium, origin)
+    page.evaluate("window.say({event: 'state', data: {seq: 5, meeting: {status: 'closed'}}})")
+    page.evaluate("() => { window.fakeNow += 600000; window.live._watch(); }")
+    assert page.evaluate("window.sockets.length") == 1

@@ -23,6 +23,12 @@ const DELAY_MAX_MS = 2000;
 // the next, up to a minute: a whole audience must not re-subscribe on every heartbeat.
 const RESYNC_QUIET_MS = 2000;
 const RESYNC_MAX_MS = 60000;
+// An open meeting beats every 5 s. A subscription silent for this long while the meeting is open
+// is dead without the browser knowing (a NAT dropped it, the phone changed networks): re-open it,
+// as socket.io's ping timeout does for socket.js. A closed meeting no longer beats: left alone.
+const SILENT_MS = 30000;
+const WATCH_EVERY_MS = 5000;
+const OPEN_STATUSES = ["setup", "live"];
 
 /** The absolute ws(s):// address of an http(s) or relative subscriber URL. */
 export function websocketUrl(url, base) {
@@ -62,6 +68,8 @@ export class NchanLive {
     this._resyncFor = -1;    // the heartbeat seq the last resync was for
     this._first = true;      // the next state is the first of this subscription: the kept one
     this._worked = false;    // a transport opened on this page: from then on it is only retried
+    this._openedAt = 0;
+    this._watcher = window.setInterval(() => this._watch(), WATCH_EVERY_MS);
     this._open();
   }
 
@@ -97,6 +105,7 @@ export class NchanLive {
   }
 
   _opened() {
+    this._openedAt = Date.now();
     this._worked = true;
     this._delay = DELAY_MIN_MS;
     this.connected = true;
@@ -148,6 +157,14 @@ export class NchanLive {
     this._delay = Math.min(this._delay * 2, DELAY_MAX_MS);
   }
 
+  /** Re-open a subscription that has been silent too long while the meeting is open. */
+  _watch() {
+    if (!this.connected || !this.state || !this.state.meeting) { return; }
+    if (OPEN_STATUSES.indexOf(this.state.meeting.status) < 0) { return; }
+    const last = Math.max(this.lastMessageAt, this._openedAt);
+    if (Date.now() - last > SILENT_MS) { this._failed("silent for " + SILENT_MS / 1000 + " s"); }
+  }
+
   _close() {
     this._generation++;
     if (this._timer) { window.clearTimeout(this._timer); this._timer = null; }
@@ -174,7 +191,7 @@ export class NchanLive {
   }
 
   /** Stop for good (a page being left). */
-  close() { this._close(); this.connected = false; }
+  close() { this._close(); window.clearInterval(this._watcher); this.connected = false; }
 }
 
 /* Each opener starts one subscription and returns a function that ends it; it reports through
