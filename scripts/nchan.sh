@@ -5,7 +5,7 @@
 #   scripts/nchan.sh start --dir DIR --port P --publish-port Q --app http://127.0.0.1:A
 #                          [--redis redis://127.0.0.1:6379/0] [--redis-namespace NS]
 #                          [--host 127.0.0.1] [--workers auto] [--static DIR] [--user NAME]
-#                          [--publish-allow CIDR]... [--access-log]
+#                          [--publish-host 127.0.0.1] [--publish-allow CIDR]... [--access-log]
 #   scripts/nchan.sh stop --dir DIR
 #
 # start prints two lines: the public URL (pages, /live/m<id>, /static) and the publisher URL
@@ -21,7 +21,7 @@ die() { echo "nchan.sh: $*" >&2; exit 2; }
 
 cmd="${1:-}"; [[ -n "$cmd" ]] || die "usage: nchan.sh start|stop --dir DIR …"; shift
 dir="" port="" publish_port="" app="" redis="" namespace="minkao" host="127.0.0.1"
-workers="auto" static="$ROOT/static" user="" access_log="off" publish_allow=""
+workers="auto" static="$ROOT/static" user="" access_log="off" publish_allow="" publish_host="127.0.0.1"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --dir) dir="$2"; shift 2 ;;
@@ -34,6 +34,8 @@ while [[ $# -gt 0 ]]; do
     --workers) workers="$2"; shift 2 ;;
     --static) static="$2"; shift 2 ;;
     --user) user="$2"; shift 2 ;;
+    # A private address for app hosts on other machines: --publish-allow must then name them.
+    --publish-host) publish_host="$2"; shift 2 ;;
     --publish-allow) publish_allow+="        allow $2;"$'\n'; shift 2 ;;
     --access-log) access_log="ACCESS"; shift ;;
     *) die "unknown option $1" ;;
@@ -92,7 +94,7 @@ start() {
   conf="${conf//@REDIS_PASS@/$redis_pass}"
   conf="${conf//@APP@/$upstream}"
   conf="${conf//@LISTEN@/$host:$port}"
-  conf="${conf//@PUBLISH_LISTEN@/127.0.0.1:$publish_port}"
+  conf="${conf//@PUBLISH_LISTEN@/$publish_host:$publish_port}"
   conf="${conf//@PUBLISH_ALLOW@/$publish_allow}"
   conf="${conf//@STATIC@/$static}"
   mkdir -p "$dir/tmp"
@@ -101,7 +103,7 @@ start() {
   "$NGINX" -q -t -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
   "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
   echo "public:  http://$host:$port"
-  echo "publish: http://127.0.0.1:$publish_port/pub"
+  echo "publish: http://$publish_host:$publish_port/pub"
 }
 
 case "$cmd" in

@@ -8,6 +8,15 @@ thread under eventlet, where urllib is green too) and return. The sender POSTs e
 is sent, and a state older (lower seq) than one already sent is dropped: one sender posting in
 order means an older snapshot never overwrites a newer one at Nchan. A failed state is sent again
 before that meeting's next heartbeat; failures are logged on one line, at most every 30 s.
+
+Nchan can also lose a state it took (a memory-mode node restarted, Redis flushed): then a new
+screen gets only heartbeats newer than its (no) state and resyncs on every beat without ever
+getting one. So before each heartbeat the sender asks the publisher location whether the meeting's
+channel still holds a message (one GET) and, if not, posts the state it last gave it again. A
+heartbeat whose seq is newer than any state this process gave Nchan (a process that never
+published the meeting, after an app restart; a change that went out without a public broadcast;
+another process's state) takes the current public frame first (`seed`), so the pages' "heartbeat
+newer than my state → resync" always finds a state that ends it.
 """
 from __future__ import annotations
 
@@ -22,12 +31,15 @@ from typing import Any, Callable, Protocol
 from flask import Flask, current_app
 
 from meeting.extensions import socketio
+from meeting.realtime import frames
 
 log = logging.getLogger("minkao.realtime")
 
 LOG_EVERY = 30.0  # seconds between two "publishing failed" lines while Nchan stays unreachable
 
 Post = Callable[[str, bytes, float], None]
+Probe = Callable[[str, float], bool]
+Seed = Callable[[int], "tuple[int, str] | None"]
 
 
 class Publisher(Protocol):
@@ -58,6 +70,25 @@ def http_post(url: str, body: bytes, timeout: float) -> None:
         reply.read()
 
 
+def http_holds_message(url: str, timeout: float) -> bool:
+    """Whether the channel at a publisher URL holds a message (Nchan's channel info; 404 = none)."""
+    request = urllib.request.Request(url, method="GET", headers={"Accept": "text/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            info = json.loads(reply.read().decode("utf-8") or "{}")
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return False
+        raise
+    return int(info.get("messages", 0)) > 0
+
+
+def current_public_state(meeting_id: int) -> tuple[int, str] | None:
+    """The meeting's current public frame as (seq, payload text); needs the app context."""
+    frame = frames.public_frame(meeting_id)
+    return frame.seq, frame.payload({"type": "sync", "seq": frame.seq}).text
+
+
 def state_envelope(payload_text: str) -> bytes:
     """The state message as Nchan carries it: the payload spliced in as text, not re-encoded."""
     return ('{"event":"state","data":' + payload_text + "}").encode("utf-8")
@@ -72,17 +103,21 @@ class NchanPublisher:
     """Posts to one Nchan publisher base from a single background sender, newest state first."""
 
     def __init__(self, base_url: str, timeout: float, spawn: Callable[[Callable[[], None]], Any],
-                 post: Post = http_post, clock: Callable[[], float] = time.monotonic) -> None:
+                 post: Post = http_post, clock: Callable[[], float] = time.monotonic,
+                 probe: Probe | None = None, seed: Seed | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self._spawn = spawn
         self._post = post
+        self._probe = probe   # None: never ask Nchan whether it still holds the state
+        self._seed = seed     # None: a meeting this process never published gets no state at a beat
         self._clock = clock
         self._lock = threading.Lock()  # green under eventlet (monkey-patched)
         self._states: dict[int, tuple[int, bytes]] = {}   # waiting, newest per meeting
         self._beats: dict[int, bytes] = {}                # waiting, newest per meeting
         self._sent: dict[int, int] = {}                   # the seq Nchan holds (or was last given)
         self._failed: dict[int, tuple[int, bytes]] = {}   # a state Nchan did not take: resent
+        self._kept: dict[int, tuple[int, bytes]] = {}     # the newest state Nchan took
         self._running = False
         self._failures = 0
         self._last_log: float | None = None
@@ -104,12 +139,29 @@ class NchanPublisher:
 
     def publish_heartbeat(self, meeting_id: int, beat: dict[str, Any]) -> None:
         """Queue a heartbeat; a state Nchan did not take before is sent again in front of it."""
+        known = self._known_seq(meeting_id)
+        if self._seed is not None and (known is None or int(beat.get("seq", -1)) > known):
+            try:
+                seeded = self._seed(meeting_id)
+            except Exception:  # noqa: BLE001 — a database blip: the next beat tries again
+                log.exception("no public state to give Nchan for meeting %s", meeting_id)
+                seeded = None
+            if seeded is not None and (known is None or seeded[0] > known):
+                self.publish_state(meeting_id, seeded[1], seeded[0])
         with self._lock:
             failed = self._failed.pop(meeting_id, None)
             if failed is not None and meeting_id not in self._states:
                 self._states[meeting_id] = failed
             self._beats[meeting_id] = heartbeat_envelope(beat)
         self._kick()
+
+    def _known_seq(self, meeting_id: int) -> int | None:
+        """The newest seq this process gave Nchan or is about to (None: none for this meeting)."""
+        with self._lock:
+            seqs = [d[meeting_id][0] for d in (self._states, self._failed, self._kept) if meeting_id in d]
+            if meeting_id in self._sent:
+                seqs.append(self._sent[meeting_id])
+        return max(seqs) if seqs else None
 
     def _kick(self) -> None:
         with self._lock:
@@ -120,6 +172,15 @@ class NchanPublisher:
 
     def _drain(self) -> None:
         """The sender: until nothing waits, post each meeting's state, then its heartbeat."""
+        try:
+            self._drain_all()
+        except BaseException:
+            # Killed mid-post (eventlet's Timeout, GreenletExit): the next publish starts a new sender.
+            with self._lock:
+                self._running = False
+            raise
+
+    def _drain_all(self) -> None:
         while True:
             with self._lock:
                 if not self._states and not self._beats:
@@ -130,6 +191,8 @@ class NchanPublisher:
             for meeting_id in sorted(states.keys() | beats.keys()):
                 if meeting_id in states:
                     self._send_state(meeting_id, *states[meeting_id])
+                elif meeting_id in beats:
+                    self._restore_state(meeting_id)
                 if meeting_id in beats:
                     self._send(f"{self.base_url}/m{meeting_id}-beat", beats[meeting_id])
 
@@ -142,6 +205,26 @@ class NchanPublisher:
             with self._lock:
                 if meeting_id not in self._states:
                     self._failed[meeting_id] = (seq, body)
+            return
+        with self._lock:
+            if seq >= self._kept.get(meeting_id, (seq, b""))[0]:
+                self._kept[meeting_id] = (seq, body)
+
+    def _restore_state(self, meeting_id: int) -> None:
+        """Post the kept state again when Nchan's channel no longer holds one (a restarted node)."""
+        with self._lock:
+            kept = self._kept.get(meeting_id)
+        if kept is None or self._probe is None:
+            return
+        url = f"{self.base_url}/m{meeting_id}"
+        try:
+            holds = self._probe(url, self.timeout)
+        except Exception as exc:  # noqa: BLE001 — unknown: the beat's own post will tell
+            self._failed_once(url, exc)
+            return
+        if not holds:
+            log.info("Nchan lost the state of meeting %s: publishing seq %s again", meeting_id, kept[0])
+            self._send_state(meeting_id, *kept)
 
     def _send(self, url: str, body: bytes) -> bool:
         try:
@@ -169,7 +252,8 @@ def build(app: Flask) -> Publisher:
     if not base:
         return NullPublisher()
     return NchanPublisher(base, float(app.config.get("NCHAN_PUBLISH_TIMEOUT", 2.0)),
-                          spawn=lambda fn: socketio.start_background_task(fn))
+                          spawn=lambda fn: socketio.start_background_task(fn),
+                          probe=http_holds_message, seed=current_public_state)
 
 
 def publisher() -> Publisher:

@@ -9,14 +9,26 @@
  * Nchan long-poll (walking the channel with Last-Modified/Etag). A transport that never opens
  * gives way to the next; one that opened and dropped is re-opened with back-off (300 ms → 2 s,
  * like socket.js). Every (re-)open is a fresh subscription: Nchan sends the newest state first, so
- * a resync — a heartbeat newer than our state — is simply close and re-open.
+ * a resync — a heartbeat newer than our state — is simply close and re-open. That first state is
+ * the one Nchan kept, with the cause and server_time of its publication (maybe hours ago): it is
+ * handed on as a sync, like socket.js's connect/sync replies (no draw animation replayed), and
+ * the clock waits for the next heartbeat.
  */
 
 const KINDS = ["websocket", "eventsource", "longpoll"];
 const DELAY_MIN_MS = 300;
 const DELAY_MAX_MS = 2000;
 // A resync is a re-open; while one is under way, further newer heartbeats must not restart it.
+// One that did not bring the announced state (Nchan does not have it yet) doubles the wait before
+// the next, up to a minute: a whole audience must not re-subscribe on every heartbeat.
 const RESYNC_QUIET_MS = 2000;
+const RESYNC_MAX_MS = 60000;
+// An open meeting beats every 5 s. A subscription silent for this long while the meeting is open
+// is dead without the browser knowing (a NAT dropped it, the phone changed networks): re-open it,
+// as socket.io's ping timeout does for socket.js. A closed meeting no longer beats: left alone.
+const SILENT_MS = 30000;
+const WATCH_EVERY_MS = 5000;
+const OPEN_STATUSES = ["setup", "live"];
 
 /** The absolute ws(s):// address of an http(s) or relative subscriber URL. */
 export function websocketUrl(url, base) {
@@ -52,7 +64,12 @@ export class NchanLive {
     this._closer = null;
     this._timer = null;
     this._resyncAt = 0;
+    this._resyncQuiet = RESYNC_QUIET_MS;
+    this._resyncFor = -1;    // the heartbeat seq the last resync was for
+    this._first = true;      // the next state is the first of this subscription: the kept one
     this._worked = false;    // a transport opened on this page: from then on it is only retried
+    this._openedAt = 0;
+    this._watcher = window.setInterval(() => this._watch(), WATCH_EVERY_MS);
     this._open();
   }
 
@@ -66,6 +83,7 @@ export class NchanLive {
 
   _open() {
     this._timer = null;
+    this._first = true;
     const gen = ++this._generation;
     const kind = this.order[this._index];
     this.kind = kind;
@@ -87,6 +105,7 @@ export class NchanLive {
   }
 
   _opened() {
+    this._openedAt = Date.now();
     this._worked = true;
     this._delay = DELAY_MIN_MS;
     this.connected = true;
@@ -101,17 +120,23 @@ export class NchanLive {
 
   _onState(state) {
     this.lastMessageAt = Date.now();
+    const kept = this._first;
+    this._first = false;
     if (typeof state.seq !== "number" || state.seq < this.seq) { return; }
-    this._clock(state.server_time);
+    if (!kept) { this._clock(state.server_time); }
     this.seq = state.seq;
     this.state = state;
-    if (this.opts.onState) { this.opts.onState(state, state.cause || null); }
+    if (state.seq >= this._resyncFor) { this._resyncQuiet = RESYNC_QUIET_MS; }
+    const cause = kept ? { type: "sync", seq: state.seq } : (state.cause || null);
+    if (this.opts.onState) { this.opts.onState(state, cause); }
   }
 
   _onHeartbeat(beat) {
     this.lastMessageAt = Date.now();
     this._clock(beat.server_time);
-    if (typeof beat.seq === "number" && beat.seq > this.seq && Date.now() - this._resyncAt > RESYNC_QUIET_MS) {
+    if (typeof beat.seq === "number" && beat.seq > this.seq && Date.now() - this._resyncAt > this._resyncQuiet) {
+      if (this._resyncFor > this.seq) { this._resyncQuiet = Math.min(this._resyncQuiet * 2, RESYNC_MAX_MS); }
+      this._resyncFor = beat.seq;
       this.sync();
     }
     if (this.opts.onHeartbeat) { this.opts.onHeartbeat(beat); }
@@ -130,6 +155,14 @@ export class NchanLive {
     }
     this._timer = window.setTimeout(() => this._open(), this._delay);
     this._delay = Math.min(this._delay * 2, DELAY_MAX_MS);
+  }
+
+  /** Re-open a subscription that has been silent too long while the meeting is open. */
+  _watch() {
+    if (!this.connected || !this.state || !this.state.meeting) { return; }
+    if (OPEN_STATUSES.indexOf(this.state.meeting.status) < 0) { return; }
+    const last = Math.max(this.lastMessageAt, this._openedAt);
+    if (Date.now() - last > SILENT_MS) { this._failed("silent for " + SILENT_MS / 1000 + " s"); }
   }
 
   _close() {
@@ -158,7 +191,7 @@ export class NchanLive {
   }
 
   /** Stop for good (a page being left). */
-  close() { this._close(); this.connected = false; }
+  close() { this._close(); window.clearInterval(this._watcher); this.connected = false; }
 }
 
 /* Each opener starts one subscription and returns a function that ends it; it reports through
