@@ -204,7 +204,10 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
     """The whole benchmark: seed, capture the frame, every case in rotating order."""
     tmp = Path(tempfile.mkdtemp(prefix="minkao-audience-"))
     db_url = f"sqlite:///{tmp / 'bench.db'}"
-    rounds = 2 + opts.repeat * len(opts.sizes) * opts.reveals
+    # Every Minkao kind runs its rounds on the one seeded meeting: its reveals and the ballot
+    # burst per case (a spare round each), plus the warm-up that captures the frame.
+    minkao_kinds = sum(1 for k in opts.servers if k.startswith("minkao"))
+    rounds = 2 + opts.repeat * len(opts.sizes) * (opts.reveals + 1) * max(1, minkao_kinds)
     opts.meeting_id, tokens = seed(db_url, opts.jurors, rounds)
     draws: list[int] = []
     ping = (opts.ping_interval, opts.ping_timeout)

@@ -85,7 +85,9 @@ start() {
   # Never ask for more descriptors than this shell may have (a container's hard limit).
   local nofile="${NCHAN_NOFILE:-$(ulimit -Hn)}"
   [[ "$nofile" =~ ^[0-9]+$ ]] || nofile=65536
-  local connections="${NCHAN_CONNECTIONS:-$(( nofile / 2 ))}"
+  # Each worker may hold this many (a screen is one descriptor; `reuseport` in the template
+  # spreads new connections evenly over the workers, so the node holds workers × this).
+  local connections="${NCHAN_CONNECTIONS:-$nofile}"
   conf="${conf//@NOFILE@/$nofile}"
   conf="${conf//@CONNECTIONS@/$connections}"
   conf="${conf//@SHM@/${NCHAN_SHM:-128M}}"

@@ -48,6 +48,7 @@ setInterval(() => {
   io.to(room).emit("heartbeat", { meeting, seq: frame.seq, server_time: new Date().toISOString() });
 }, Number(arg("heartbeat", "10")) * 1000);
 
-httpServer.listen(port, "127.0.0.1", () => {
+// The same listen backlog as Minkao and the floor (4096; Node's default is 511).
+httpServer.listen(port, "127.0.0.1", 4096, () => {
   process.stdout.write(JSON.stringify({ port: httpServer.address().port }) + "\n");
 });
