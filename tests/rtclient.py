@@ -110,7 +110,27 @@ class Screen:
         return self.call("perform", {"action": action, "params": params})
 
     def close(self) -> None:
-        """Disconnect quietly."""
+        """Disconnect quietly, and never hang the test run.
+
+        websocket-client's close waits for the server's close frame while its read thread may
+        hold the read lock inside a recv with no timeout: if the server sends nothing more on
+        that connection, both wait for ever (seen once in a CI run). After 5 s the socket is
+        shut down under them, which wakes the read thread.
+        """
+        closer = threading.Thread(target=self._disconnect, daemon=True)
+        closer.start()
+        closer.join(5)
+        if closer.is_alive():
+            ws = getattr(self.sio.eio, "ws", None)
+            sock = getattr(ws, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(2)  # socket.SHUT_RDWR
+                except OSError:
+                    pass
+            closer.join(5)
+
+    def _disconnect(self) -> None:
         try:
             self.sio.disconnect()
         except Exception:  # noqa: BLE001
