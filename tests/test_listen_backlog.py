@@ -10,11 +10,14 @@ import subprocess
 
 import pytest
 
-from meeting.__main__ import LISTEN_BACKLOG
 from tests.liveserver import LiveServer
 from tests.live_support import seed_meeting
 
 pytestmark = pytest.mark.server
+
+# MINKAO_LISTEN_BACKLOG's default (meeting/__main__.py). Not imported from there: importing the
+# entry point monkey-patches this whole test process with eventlet.
+LISTEN_BACKLOG = 4096
 
 
 def _somaxconn() -> int:
