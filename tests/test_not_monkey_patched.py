@@ -7,7 +7,11 @@ their own processes; a test that needs the entry point's code runs it in a child
 """
 from __future__ import annotations
 
-import eventlet.patcher
+import warnings
+
+with warnings.catch_warnings():  # eventlet's deprecation notice, said once in docs/ARCHITECTURE.md
+    warnings.simplefilter("ignore")
+    import eventlet.patcher
 
 
 def test_no_test_module_monkey_patched_the_test_process():
