@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 
-with warnings.catch_warnings():  # eventlet's deprecation notice, said once in docs/ARCHITECTURE.md
+with warnings.catch_warnings():  # eventlet warns on import that it is deprecated (accepted: meeting/__main__.py)
     warnings.simplefilter("ignore")
     import eventlet.patcher
 
