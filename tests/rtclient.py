@@ -113,9 +113,10 @@ class Screen:
         """Disconnect quietly, and never hang the test run.
 
         websocket-client's close waits for the server's close frame while its read thread may
-        hold the read lock inside a recv with no timeout: if the server sends nothing more on
-        that connection, both wait for ever (seen once in a CI run). After 5 s the socket is
-        shut down under them, which wakes the read thread.
+        hold the read lock inside a recv with no timeout: if nothing more arrives on that
+        connection, both wait for ever (a CI run hung so while a test module had monkey-patched
+        the test process; tests/test_not_monkey_patched.py). After 5 s the socket is shut down
+        under them, which wakes the read thread.
         """
         closer = threading.Thread(target=self._disconnect, daemon=True)
         closer.start()
