@@ -110,28 +110,7 @@ class Screen:
         return self.call("perform", {"action": action, "params": params})
 
     def close(self) -> None:
-        """Disconnect quietly, and never hang the test run.
-
-        websocket-client's close waits for the server's close frame while its read thread may
-        hold the read lock inside a recv with no timeout: if nothing more arrives on that
-        connection, both wait for ever (a CI run hung so while a test module had monkey-patched
-        the test process; tests/test_not_monkey_patched.py). After 5 s the socket is shut down
-        under them, which wakes the read thread.
-        """
-        closer = threading.Thread(target=self._disconnect, daemon=True)
-        closer.start()
-        closer.join(5)
-        if closer.is_alive():
-            ws = getattr(self.sio.eio, "ws", None)
-            sock = getattr(ws, "sock", None)
-            if sock is not None:
-                try:
-                    sock.shutdown(2)  # socket.SHUT_RDWR
-                except OSError:
-                    pass
-            closer.join(5)
-
-    def _disconnect(self) -> None:
+        """Disconnect quietly."""
         try:
             self.sio.disconnect()
         except Exception:  # noqa: BLE001
