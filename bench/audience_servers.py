@@ -263,35 +263,39 @@ class _Subprocess:
             self.proc.wait()
 
 
-class Node(_Subprocess):
+class _Baseline(_Subprocess):
+    """A baseline server: the captured frame, the same pings and heartbeat as a public screen's."""
+
+    def __init__(self, frame: Path, ping: tuple[int, int], meeting_id: int) -> None:
+        super().__init__()
+        self.frame, self.ping, self.meeting_id = frame, ping, meeting_id
+
+    def program(self) -> list[str]:
+        """The executable and script, and the port argument in the form the script wants."""
+        raise NotImplementedError
+
+    def command(self) -> list[str]:  # noqa: D102
+        return self.program() + ["--frame", str(self.frame), "--ping-interval", str(self.ping[0]),
+                                 "--ping-timeout", str(self.ping[1]), "--meeting", str(self.meeting_id),
+                                 "--heartbeat", str(PUBLIC_HEARTBEAT_SECONDS)]
+
+
+class Node(_Baseline):
     """bench/node/server.js: socket.io v4 on Node.js."""
 
     name = "node"
 
-    def __init__(self, frame: Path, ping: tuple[int, int], meeting_id: int) -> None:
-        super().__init__()
-        self.frame, self.ping, self.meeting_id = frame, ping, meeting_id
-
-    def command(self) -> list[str]:  # noqa: D102
-        return ["node", str(NODE_DIR / "server.js"), "--port", str(self.port), "--frame", str(self.frame),
-                "--ping-interval", str(self.ping[0]), "--ping-timeout", str(self.ping[1]), "--meeting", str(self.meeting_id),
-                "--heartbeat", str(PUBLIC_HEARTBEAT_SECONDS)]
+    def program(self) -> list[str]:  # noqa: D102
+        return ["node", str(NODE_DIR / "server.js"), "--port", str(self.port)]
 
 
-class Floor(_Subprocess):
+class Floor(_Baseline):
     """bench/baseline_broadcaster.py: eventlet websocket, a bare send() loop."""
 
     name = "floor"
 
-    def __init__(self, frame: Path, ping: tuple[int, int], meeting_id: int) -> None:
-        super().__init__()
-        self.frame, self.ping, self.meeting_id = frame, ping, meeting_id
-
-    def command(self) -> list[str]:  # noqa: D102
-        return [sys.executable, str(ROOT / "bench" / "baseline_broadcaster.py"), str(self.port),
-                "--frame", str(self.frame), "--ping-interval", str(self.ping[0]),
-                "--ping-timeout", str(self.ping[1]), "--meeting", str(self.meeting_id),
-                "--heartbeat", str(PUBLIC_HEARTBEAT_SECONDS)]
+    def program(self) -> list[str]:  # noqa: D102
+        return [sys.executable, str(ROOT / "bench" / "baseline_broadcaster.py"), str(self.port)]
 
 
 def node_ready() -> bool:

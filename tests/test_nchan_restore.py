@@ -32,6 +32,14 @@ def beat(seq: int) -> dict[str, Any]:
     return {"meeting": 7, "seq": seq, "server_time": "t"}
 
 
+
+def recording_seed(asked: list[int], seq: int, text: str):
+    """A seed that records each meeting it is asked for and returns (seq, text)."""
+    def seed(meeting_id: int) -> tuple[int, str]:
+        asked.append(meeting_id)
+        return seq, text
+    return seed
+
 def test_a_heartbeat_finds_the_channel_empty_and_the_kept_state_goes_first() -> None:
     node = FakeNode()
     publisher = nchan.NchanPublisher(BASE, 2.0, spawn=run_now, post=node.post, probe=node.probe)
@@ -54,11 +62,7 @@ def test_a_heartbeat_posts_no_state_while_the_channel_still_holds_it() -> None:
 def test_a_meeting_this_process_never_published_is_seeded_once_from_its_current_state() -> None:
     node = FakeNode()
     seeded: list[int] = []
-
-    def seed(meeting_id: int) -> tuple[int, str]:
-        seeded.append(meeting_id)
-        return 9, '{"seq":9,"cause":{"type":"sync","seq":9}}'
-
+    seed = recording_seed(seeded, 9, '{"seq":9,"cause":{"type":"sync","seq":9}}')
     publisher = nchan.NchanPublisher(BASE, 2.0, spawn=run_now, post=node.post, probe=node.probe, seed=seed)
     publisher.publish_heartbeat(7, beat(9))
     publisher.publish_heartbeat(7, beat(9))
@@ -97,11 +101,7 @@ def test_the_app_publisher_asks_nchan_and_seeds_from_the_public_frame() -> None:
 def test_a_heartbeat_newer_than_every_state_given_brings_the_current_state_first() -> None:
     node = FakeNode()
     seeds: list[int] = []
-
-    def seed(meeting_id: int) -> tuple[int, str]:
-        seeds.append(meeting_id)
-        return 6, '{"seq":6}'
-
+    seed = recording_seed(seeds, 6, '{"seq":6}')
     publisher = nchan.NchanPublisher(BASE, 2.0, spawn=run_now, post=node.post, probe=node.probe, seed=seed)
     publisher.publish_state(7, '{"seq":4}', 4)
     publisher.publish_heartbeat(7, beat(4))
